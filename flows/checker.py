@@ -1,0 +1,126 @@
+"""The content check: every problem at once, as `file:line: message`.
+
+Finds unknown step kinds and answer types, dangling or missing `next`, unreachable steps,
+undefined variables, bad catalog references, template errors and missing UI texts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from flows import templating
+from flows.errors import Problem
+from flows.model import Content, Flow, Step
+from flows.steps import REGISTRY
+from flows.uitexts import REQUIRED
+
+
+def check(content: Content) -> list[Problem]:
+    problems: list[Problem] = []
+    for flow in content.flows.values():
+        problems += _check_flow(flow, content)
+    problems += _check_ui(content)
+    return sorted(set(problems))
+
+
+def successors(flow: Flow, step: Step) -> list[str]:
+    kind = REGISTRY.get(step.type)
+    if kind is None or step.type == "end":
+        return []
+    explicit = [target for target, _ in kind.targets(flow, step)]
+    if step.type == "branch":
+        following = flow.following(step.id)
+        if not step.get("default") and following:
+            explicit.append(following)
+        return explicit
+    nxt = flow.next_of(step)
+    return [nxt] if nxt else []
+
+
+def _check_flow(flow: Flow, content: Content) -> list[Problem]:
+    problems: list[Problem] = []
+    saved = {flow.steps[s].save_as for s in flow.question_ids}
+    known_kinds = ", ".join(sorted(REGISTRY))
+    for step in flow.steps.values():
+        kind = REGISTRY.get(step.type)
+        if kind is None:
+            problems.append(Problem(step.file, step.line_of("type"),
+                                    f"tipo de paso desconocido '{step.type}' (usa: {known_kinds})"))
+            continue
+        problems += kind.check(flow, step, content)
+        for target, key in kind.targets(flow, step):
+            if target not in flow.steps:
+                problems.append(Problem(step.file, step.line_of(key),
+                                        f"`{key}` del paso '{step.id}' apunta a '{target}', que no existe"))
+        if step.type != "end" and not successors(flow, step) and not kind.targets(flow, step):
+            problems.append(Problem(step.file, step.line,
+                                    f"el paso '{step.id}' no tiene `next` y es el último: termina con un paso end"))
+        for key, source in kind.texts(step):
+            problems += _check_template(step, key, source, saved, expression=False)
+        for key, source in kind.expressions(step):
+            problems += _check_template(step, key, source, saved, expression=True)
+    problems += _unreachable(flow)
+    return problems
+
+
+def _unreachable(flow: Flow) -> list[Problem]:
+    if not flow.first:
+        return []
+    seen = {flow.first}
+    pending = [flow.first]
+    while pending:
+        current = flow.steps[pending.pop()]
+        for target in successors(flow, current):
+            if target in flow.steps and target not in seen:
+                seen.add(target)
+                pending.append(target)
+    return [
+        Problem(step.file, step.line, f"el paso '{step.id}' es inalcanzable: ningún paso lleva a él")
+        for sid, step in flow.steps.items()
+        if sid not in seen
+    ]
+
+
+def _check_template(step: Step, key: str, source: str, saved: set[str], expression: bool) -> list[Problem]:
+    base = step.line_of(key)
+    offset = 1 if key in step.data.block_keys else 0
+    try:
+        tree = templating.parse_expression(source) if expression else templating.parse_template(source)
+    except templating.TemplateProblem as exc:
+        line = base + (exc.line - 1 + offset if not expression else 0)
+        return [Problem(step.file, line, f"paso '{step.id}', `{key}`: {exc}")]
+    names, answer_names = templating.referenced_names(tree)
+    problems = [
+        Problem(step.file, base, f"paso '{step.id}', `{key}`: variable no definida '{name}'")
+        for name in sorted(names - templating.ALLOWED_NAMES)
+    ]
+    problems += [
+        Problem(step.file, base,
+                f"paso '{step.id}', `{key}`: variable no definida 'answers.{name}' (ninguna pregunta la guarda)")
+        for name in sorted(answer_names - saved)
+    ]
+    return problems
+
+
+def _check_ui(content: Content) -> list[Problem]:
+    problems: list[Problem] = []
+    ui = content.ui
+    if not ui:
+        return problems  # unreadable or missing: the loader already said so
+    line = getattr(ui, "line", 1)
+    for section, keys in REQUIRED.items():
+        texts = ui.get(section)
+        if not isinstance(texts, Mapping):
+            problems.append(Problem(content.ui_file, line, f"falta la sección `{section}`"))
+            continue
+        for key in keys:
+            if key not in texts:
+                problems.append(Problem(content.ui_file, getattr(texts, "line", line),
+                                        f"falta el texto `{section}.{key}`"))
+        if section in ("texts", "rejected", "bot"):
+            for key, source in texts.items():
+                try:
+                    templating.parse_template(str(source))
+                except templating.TemplateProblem as exc:
+                    problems.append(Problem(content.ui_file, texts.line_of(key), f"`{section}.{key}`: {exc}"))
+    return problems

@@ -1,0 +1,184 @@
+"""The engine: `(content, state, input, now) -> (new state, events)`. Pure; no I/O.
+
+Navigation every waiting step understands (atrás, saltar, ayuda, pausa) lives here, so each step
+kind only knows how to ask and how to read an answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from flows.events import AnswerSaved, ContentError, Event, RunFinished, RunPaused
+from flows.inputs import Begin, Command, Input, Tap, Text
+from flows.model import Content, Step
+from flows.state import ACTIVE, DONE, PAUSED, RunState
+from flows.steps import REGISTRY, STAY, Go, Outcome, Stop
+from flows.turn import Turn
+
+MAX_HOPS = 500  # steps passed in one call before we call it a loop in the content
+
+NAVIGATION_COMMANDS = {"atras": "back", "saltar": "skip", "ayuda": "help", "pausa": "pause"}
+
+
+def start(flow_id: str) -> RunState:
+    return RunState(flow_id=flow_id)
+
+
+def step(
+    content: Content,
+    state: RunState,
+    inp: Input,
+    now: datetime,
+    context: Mapping[str, Any] | None = None,
+) -> tuple[RunState, list[Event]]:
+    flow = content.flows.get(state.flow_id)
+    if flow is None:
+        return state, [ContentError(f"el flujo '{state.flow_id}' ya no existe")]
+    turn = Turn(content, flow, state, now, context or {})
+    if isinstance(inp, Begin):
+        _begin(turn)
+    elif state.status == DONE:
+        turn.say(turn.ui("run_done", title=flow.title))
+    else:
+        _receive(turn, inp)
+    return turn.state, turn.events
+
+
+def _begin(turn: Turn) -> None:
+    state = turn.state
+    if state.step_id is None:
+        _advance(turn, turn.flow.first)
+        return
+    if state.status == DONE:
+        turn.say(turn.ui("run_done", title=turn.flow.title))
+        return
+    turn.state = state.evolve(status=ACTIVE)
+    current = turn.flow.steps.get(str(state.step_id))
+    if current is None:
+        _lost_step(turn)
+        return
+    turn.say(turn.ui("resumed", title=turn.flow.title))
+    REGISTRY[current.type].prompt(turn, current)
+
+
+def _lost_step(turn: Turn) -> None:
+    """The step the run stood on was removed from the content: go to the first unanswered one."""
+    answered = set(turn.state.answers)
+    for step_id in turn.flow.order:
+        candidate = turn.flow.steps[step_id]
+        if candidate.type == "question" and candidate.save_as not in answered:
+            turn.say(turn.ui("step_moved"))
+            turn.state = turn.state.evolve(mode=None, return_to=None)
+            _advance(turn, step_id)
+            return
+    turn.say(turn.ui("step_moved"))
+    _advance(turn, turn.flow.question_ids[-1] if turn.flow.question_ids else turn.flow.first)
+
+
+def _receive(turn: Turn, inp: Input) -> None:
+    current = turn.flow.steps.get(str(turn.state.step_id))
+    if current is None:
+        _lost_step(turn)
+        return
+    kind = REGISTRY[current.type]
+    if turn.state.status == PAUSED:
+        turn.state = turn.state.evolve(status=ACTIVE)
+    action = _navigation(turn, inp)
+    if isinstance(inp, Tap) and inp.step_id not in (None, current.id):
+        turn.say(turn.ui("stale_button"))  # a button of an earlier message: it cannot act twice
+        kind.prompt(turn, current)
+    elif action == "unknown_command":
+        assert isinstance(inp, Command)
+        turn.say(turn.ui("unknown_command", command=inp.name))
+        kind.prompt(turn, current)
+    elif action is not None:
+        _navigate(turn, current, action)
+    else:
+        _follow(turn, kind.receive(turn, current, inp))
+
+
+def _navigation(turn: Turn, inp: Input) -> str | None:
+    if isinstance(inp, Command):
+        return NAVIGATION_COMMANDS.get(inp.name, "unknown_command")
+    if isinstance(inp, Text):
+        for group in ("back", "skip", "help", "pause"):
+            if turn.is_word(inp.text, group):
+                return group
+    return None
+
+
+def _navigate(turn: Turn, current: Step, action: str) -> None:
+    kind = REGISTRY[current.type]
+    state = turn.state
+    if action == "help":
+        if current.type == "question":
+            lines = [turn.ui("help", help=turn.render(current.get("help"), current.id))]
+            if current.get("example"):
+                example = turn.render(current.get("example"), current.id)
+                lines.append(turn.ui("example_line", example=example))
+            turn.say("\n".join(lines))
+        else:
+            turn.say(turn.ui("summary_help"))
+        kind.prompt(turn, current)
+    elif action == "pause":
+        turn.state = state.evolve(status=PAUSED)
+        turn.events.append(RunPaused())
+        turn.say(turn.ui("paused", title=turn.flow.title))
+    elif action == "skip":
+        if not current.get("optional"):
+            turn.say(turn.ui("cannot_skip"))
+            kind.prompt(turn, current)
+            return
+        history = state.history if state.history[-1:] == (current.id,) else (*state.history, current.id)
+        answers = {k: v for k, v in state.answers.items() if k != current.save_as}
+        target = state.return_to if state.mode == "edit" else turn.flow.next_of(current)
+        turn.state = state.evolve(answers=answers, history=history, mode=None, return_to=None)
+        turn.events.append(AnswerSaved(current.save_as, None, current.id))
+        _follow(turn, Go(target))
+    elif action == "back":
+        history = list(state.history)
+        if history and history[-1] == current.id:
+            history.pop()  # we are reviewing an answered step: go before it
+        if not history:
+            turn.say(turn.ui("first_step"))
+            kind.prompt(turn, current)
+            return
+        previous = history.pop()
+        turn.state = state.evolve(history=tuple(history), mode="review", return_to=None)
+        turn.say(turn.ui("going_back"))
+        _advance(turn, previous)
+
+
+def _follow(turn: Turn, outcome: Outcome) -> None:
+    if isinstance(outcome, Go):
+        _advance(turn, outcome.step_id)
+
+
+def _advance(turn: Turn, step_id: str | None) -> None:
+    """Enter steps one after another until one waits for the person or the run ends."""
+    for _ in range(MAX_HOPS):
+        if step_id is None:
+            _finish_without_end(turn)
+            return
+        target = turn.flow.steps.get(step_id)
+        if target is None:
+            turn.events.append(ContentError(f"{turn.flow.file}: el paso '{step_id}' no existe"))
+            turn.say(turn.ui("content_error"))
+            return
+        outcome = REGISTRY[target.type].enter(turn, target)
+        if outcome is STAY:
+            turn.state = turn.state.evolve(step_id=target.id)
+            return
+        if isinstance(outcome, Stop):
+            return
+        assert isinstance(outcome, Go)
+        step_id = outcome.step_id
+    turn.events.append(ContentError(f"{turn.flow.file}: más de {MAX_HOPS} pasos sin pausa (¿un ciclo?)"))
+    turn.say(turn.ui("content_error"))
+
+
+def _finish_without_end(turn: Turn) -> None:
+    turn.state = turn.state.evolve(status=DONE, mode=None, return_to=None)
+    turn.events.append(RunFinished(None))

@@ -1,0 +1,64 @@
+"""What the engine asks its host to do. Plain values; the host applies them in one transaction.
+
+The engine never performs I/O: every effect of a step is one of these events, in order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+JSONValue = Any  # str | int | float | bool | None | list | dict, as stored in a run's answers
+
+
+@dataclass(frozen=True)
+class Button:
+    """A choice the person can tap (or type by number or label in the terminal)."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class MessageOut:
+    """A message for the person. `placeholder` hints the expected form of a typed answer."""
+
+    text: str
+    buttons: tuple[Button, ...] = ()
+    placeholder: str | None = None
+    step_id: str | None = None  # the step this message asks for, so adapters can tie buttons to it
+
+
+@dataclass(frozen=True)
+class AnswerSaved:
+    name: str
+    value: JSONValue
+    step_id: str
+
+
+@dataclass(frozen=True)
+class RecordWritten:
+    """Answers copied into a shared record: `person` or `commitment`."""
+
+    record: str
+    fields: dict[str, JSONValue] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RunPaused:
+    pass
+
+
+@dataclass(frozen=True)
+class RunFinished:
+    next_flow: str | None = None
+
+
+@dataclass(frozen=True)
+class ContentError:
+    """The content could not be followed at run time (a bad template, a dangling step)."""
+
+    message: str
+
+
+Event = MessageOut | AnswerSaved | RecordWritten | RunPaused | RunFinished | ContentError

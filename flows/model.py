@@ -1,0 +1,99 @@
+"""The content model: flows made of steps, catalogs of options, and the assistant's own words."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from flows.yamlsource import LineDict
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+
+
+@dataclass
+class Step:
+    id: str
+    type: str
+    data: LineDict
+    file: str
+    index: int
+
+    @property
+    def line(self) -> int:
+        return self.data.line
+
+    def line_of(self, key: str) -> int:
+        return self.data.line_of(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.data.get(key, default)
+
+    @property
+    def save_as(self) -> str:
+        return str(self.data.get("save_as") or self.id)
+
+    @property
+    def label(self) -> str:
+        """A short name for the answer, for summaries and the 'what to correct' menu."""
+        return str(self.data.get("label") or self.save_as.replace("_", " ").capitalize())
+
+
+@dataclass
+class Flow:
+    id: str
+    kind: str  # "kit" or "flow"
+    title: str
+    file: str
+    version: str  # a digest of the file: runs remember which text they started on
+    steps: dict[str, Step]
+    order: list[str]
+    data: LineDict
+    number: int | None = None
+    purpose: str = ""
+
+    @property
+    def first(self) -> str | None:
+        return self.order[0] if self.order else None
+
+    def following(self, step_id: str) -> str | None:
+        """The step written below `step_id`, where a step without `next` goes."""
+        index = self.order.index(step_id)
+        return self.order[index + 1] if index + 1 < len(self.order) else None
+
+    def next_of(self, step: Step) -> str | None:
+        target = step.get("next")
+        return str(target) if target else self.following(step.id)
+
+    @property
+    def question_ids(self) -> list[str]:
+        return [sid for sid in self.order if self.steps[sid].type == "question"]
+
+
+@dataclass
+class Content:
+    directory: str
+    flows: dict[str, Flow]
+    catalogs: dict[str, tuple[Option, ...]]
+    ui: Mapping[str, Any]
+    ods: list[dict[str, Any]] = field(default_factory=list)
+    version: str = ""
+    ui_file: str = "content/ui.yaml"
+
+    def kits(self) -> list[Flow]:
+        kits = [f for f in self.flows.values() if f.kind == "kit"]
+        return sorted(kits, key=lambda f: (f.number or 0, f.id))
+
+    def options_for(self, step: Step) -> tuple[Option, ...]:
+        source = step.get("options_from")
+        if source:
+            return self.catalogs.get(str(source), ())
+        return tuple(
+            Option(str(item.get("value")), str(item.get("label", item.get("value"))))
+            for item in step.get("options") or ()
+            if isinstance(item, Mapping)
+        )

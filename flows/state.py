@@ -1,0 +1,48 @@
+"""A person's progress through one flow, as plain JSON-friendly values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+ACTIVE = "active"
+PAUSED = "paused"
+DONE = "done"
+
+
+@dataclass(frozen=True)
+class RunState:
+    flow_id: str
+    step_id: str | None = None  # the step waiting for input; None before the run has started
+    answers: dict[str, Any] = field(default_factory=dict)
+    history: tuple[str, ...] = ()  # questions answered, in order, for `atrás`
+    status: str = ACTIVE
+    mode: str | None = None  # "review" after `atrás`, "edit" when correcting from a summary,
+    # "choose_fix" while picking what to correct
+    return_to: str | None = None  # the summary to come back to after an edit
+
+    def evolve(self, **changes: Any) -> RunState:
+        return replace(self, **changes)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "flow_id": self.flow_id,
+            "step_id": self.step_id,
+            "answers": dict(self.answers),
+            "history": list(self.history),
+            "status": self.status,
+            "mode": self.mode,
+            "return_to": self.return_to,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RunState:
+        return cls(
+            flow_id=data["flow_id"],
+            step_id=data.get("step_id"),
+            answers=dict(data.get("answers") or {}),
+            history=tuple(data.get("history") or ()),
+            status=data.get("status", ACTIVE),
+            mode=data.get("mode"),
+            return_to=data.get("return_to"),
+        )

@@ -1,0 +1,125 @@
+"""Asks, then waits for an answer of its type; a rejected answer is explained and asked again."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from flows import answers
+from flows.errors import Problem, Rejected
+from flows.events import AnswerSaved, Button
+from flows.inputs import Input, Tap, Text, Unsupported
+from flows.model import Content, Flow, Step
+from flows.steps import STAY, Go, Outcome, StepKind, problem, register
+from flows.turn import Turn
+
+KEEP = "~keep"  # the "keep my earlier answer" button
+
+
+def answer_type(step: Step) -> answers.AnswerType:
+    kind = answers.get(str(step.get("answer")))
+    if kind is None:
+        raise KeyError(step.get("answer"))
+    return kind
+
+
+def shown_answer(turn: Turn, step: Step) -> str | None:
+    """The person's earlier answer to `step` as they would read it, if there is one."""
+    value = turn.state.answers.get(step.save_as)
+    if value is None:
+        return None
+    return answer_type(step).show(value, turn.spec(step))
+
+
+@register
+class Question(StepKind):
+    name = "question"
+    waits = True
+
+    def enter(self, turn: Turn, step: Step) -> Outcome:
+        self.prompt(turn, step)
+        return STAY
+
+    def prompt(self, turn: Turn, step: Step) -> None:
+        kind, spec = answer_type(step), turn.spec(step)
+        lines = [turn.progress(step), turn.render(step.get("text"), step.id)]
+        if kind.name == "multi_choice":
+            lines.append(turn.ui("multi_choice_hint"))
+        if step.get("optional"):
+            lines.append(turn.ui("optional_hint"))
+        buttons = kind.buttons(spec)
+        earlier = shown_answer(turn, step) if turn.state.mode in ("review", "edit") else None
+        if earlier is not None:
+            lines.append(turn.ui("previous_answer", answer=earlier))
+            buttons = (*buttons, Button(turn.button_label("keep"), KEEP))
+        placeholder = turn.ui(kind.placeholder) if not buttons or kind.name == "multi_choice" else None
+        turn.say("\n\n".join(line for line in lines if line), buttons, placeholder, step.id)
+
+    def receive(self, turn: Turn, step: Step, inp: Input) -> Outcome:
+        kind, spec = answer_type(step), turn.spec(step)
+        keeping = turn.state.mode in ("review", "edit") and step.save_as in turn.state.answers
+        try:
+            if keeping and (
+                (isinstance(inp, Tap) and inp.value == KEEP)
+                or (isinstance(inp, Text) and turn.is_word(inp.text, "keep"))
+            ):
+                value: Any = turn.state.answers[step.save_as]
+            elif isinstance(inp, Tap):
+                value = kind.tap(inp.value, spec)
+            elif isinstance(inp, Text):
+                value = kind.parse(inp.text, spec)
+            elif isinstance(inp, Unsupported):
+                raise Rejected("unsupported_input", kind=inp.kind)
+            else:
+                raise Rejected("not_an_option", count=len(spec.options))
+        except Rejected as rejection:
+            self.explain(turn, step, rejection)
+            return STAY
+        return self.save(turn, step, value)
+
+    def explain(self, turn: Turn, step: Step, rejection: Rejected) -> None:
+        kind, spec = answer_type(step), turn.spec(step)
+        lines = [turn.ui(rejection.key, **rejection.params)]
+        if step.get("example"):
+            lines.append(turn.ui("example_line", example=turn.render(step.get("example"), step.id)))
+        lines.append(turn.ui("try_again"))
+        buttons = kind.buttons(spec)
+        if turn.state.mode in ("review", "edit") and step.save_as in turn.state.answers:
+            buttons = (*buttons, Button(turn.button_label("keep"), KEEP))
+        turn.say("\n".join(lines), buttons, turn.ui(kind.placeholder), step.id)
+
+    def save(self, turn: Turn, step: Step, value: Any) -> Outcome:
+        state = turn.state
+        history = state.history if state.history[-1:] == (step.id,) else (*state.history, step.id)
+        going_back_to = state.return_to if state.mode == "edit" else None
+        turn.state = state.evolve(
+            answers={**state.answers, step.save_as: value},
+            history=history,
+            mode=None,
+            return_to=None,
+        )
+        turn.events.append(AnswerSaved(step.save_as, value, step.id))
+        return Go(going_back_to or turn.flow.next_of(step))
+
+    def texts(self, step: Step) -> list[tuple[str, str]]:
+        return [(k, str(step.get(k))) for k in ("text", "help", "example") if step.get(k) is not None]
+
+    def check(self, flow: Flow, step: Step, content: Content) -> Iterable[Problem]:
+        name = step.get("answer")
+        kind = answers.get(str(name))
+        if kind is None:
+            known = ", ".join(sorted(answers.REGISTRY))
+            yield problem(step, "answer", f"tipo de respuesta desconocido '{name}' (usa: {known})")
+            return
+        if not step.get("text"):
+            yield problem(step, "type", f"la pregunta '{step.id}' no tiene `text`")
+        for key in ("help", "example"):
+            if not step.get(key):
+                yield problem(step, "type", f"la pregunta '{step.id}' necesita `{key}`")
+        source = step.get("options_from")
+        if source and str(source) not in content.catalogs:
+            known = ", ".join(sorted(content.catalogs))
+            yield problem(step, "options_from", f"catálogo desconocido '{source}' (hay: {known})")
+            return
+        for key, message in kind.config_problems(answers.Spec(step.data, content.options_for(step))):
+            yield problem(step, key, message)

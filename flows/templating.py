@@ -1,0 +1,116 @@
+"""Jinja2 in its sandbox: content is written by admins and answers by anyone.
+
+Texts are rendered as plain text; each channel escapes them for its own markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import Undefined, nodes
+from jinja2.exceptions import SecurityError, TemplateError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+# The names every text and condition may use; the checker rejects any other.
+ALLOWED_NAMES = frozenset({"answers", "person", "secretariat", "catalogs", "kits"})
+
+
+class Blank(Undefined):
+    """A missing answer (a skipped question) renders as a dash instead of failing."""
+
+    def __str__(self) -> str:
+        return "—"
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(())
+
+    def __bool__(self) -> bool:
+        return False
+
+    __len__ = lambda self: 0  # noqa: E731
+
+
+def _join(value: Any, sep: str = ", ") -> str:
+    if isinstance(value, list | tuple):
+        return sep.join(str(v) for v in value)
+    return str(value)
+
+
+_ENV = ImmutableSandboxedEnvironment(undefined=Blank, autoescape=False, keep_trailing_newline=False)
+_ENV.filters["lista"] = _join
+
+
+class TemplateProblem(Exception):
+    """A template that does not parse or fails at run time; `line` is relative to the text."""
+
+    def __init__(self, message: str, line: int = 1) -> None:
+        self.line = line
+        super().__init__(message)
+
+
+@lru_cache(maxsize=4096)
+def _compile(source: str) -> Any:
+    return _ENV.from_string(source)
+
+
+@lru_cache(maxsize=1024)
+def _compile_expression(source: str) -> Any:
+    return _ENV.compile_expression(source)
+
+
+def render(source: str, variables: Mapping[str, Any]) -> str:
+    try:
+        return str(_compile(source).render(**variables)).strip()
+    except SecurityError as exc:
+        raise TemplateProblem(f"operación no permitida en la plantilla: {exc}") from exc
+    except TemplateError as exc:
+        raise TemplateProblem(f"error en la plantilla: {exc}", getattr(exc, "lineno", 1) or 1) from exc
+
+
+def evaluate(expression: str, variables: Mapping[str, Any]) -> bool:
+    try:
+        return bool(_compile_expression(expression)(**variables))
+    except SecurityError as exc:
+        raise TemplateProblem(f"operación no permitida en la condición: {exc}") from exc
+    except (TemplateError, TypeError, ValueError) as exc:
+        raise TemplateProblem(f"error en la condición: {exc}") from exc
+
+
+def parse_template(source: str) -> nodes.Template:
+    """Parse without rendering, for the checker."""
+    try:
+        return _ENV.parse(source)
+    except TemplateError as exc:
+        raise TemplateProblem(f"error en la plantilla: {exc}", getattr(exc, "lineno", 1) or 1) from exc
+
+
+def parse_expression(source: str) -> nodes.Template:
+    try:
+        return _ENV.parse("{{ " + source + " }}")
+    except TemplateError as exc:
+        raise TemplateProblem(f"error en la condición: {exc}") from exc
+
+
+def referenced_names(tree: nodes.Template) -> tuple[set[str], set[str]]:
+    """The top-level names a template reads, and the answer names it reads (answers.X)."""
+    names: set[str] = set()
+    assigned: set[str] = set()
+    for node in tree.find_all(nodes.Name):
+        if node.ctx == "store":
+            assigned.add(node.name)
+        else:
+            names.add(node.name)
+    answer_names: set[str] = set()
+    for getattr_node in tree.find_all(nodes.Getattr):
+        if isinstance(getattr_node.node, nodes.Name) and getattr_node.node.name == "answers":
+            answer_names.add(getattr_node.attr)
+    for getitem in tree.find_all(nodes.Getitem):
+        if (
+            isinstance(getitem.node, nodes.Name)
+            and getitem.node.name == "answers"
+            and isinstance(getitem.arg, nodes.Const)
+        ):
+            answer_names.add(str(getitem.arg.value))
+    return names - assigned, answer_names

@@ -1,0 +1,78 @@
+"""One call of the engine: the content, the run state as it evolves, and the events produced."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from flows import templating
+from flows.answers import Spec
+from flows.events import Button, ContentError, Event, MessageOut
+from flows.model import Content, Flow, Step
+from flows.state import RunState
+from flows.text import normalize
+
+
+@dataclass
+class Turn:
+    content: Content
+    flow: Flow
+    state: RunState
+    now: datetime
+    context: Mapping[str, Any] = field(default_factory=dict)
+    events: list[Event] = field(default_factory=list)
+
+    # -- templates ---------------------------------------------------------------------------
+    def variables(self) -> dict[str, Any]:
+        return {
+            "answers": dict(self.state.answers),
+            "person": dict(self.context.get("person") or {}),
+            "secretariat": dict(self.context.get("secretariat") or {}),
+            "catalogs": {k: [o.__dict__ for o in v] for k, v in self.content.catalogs.items()},
+            "kits": [{"id": k.id, "title": k.title, "number": k.number} for k in self.content.kits()],
+        }
+
+    def render(self, source: Any, where: str) -> str:
+        """Render admin text; a broken template is reported, never shown as a traceback."""
+        try:
+            return templating.render(str(source or ""), self.variables())
+        except templating.TemplateProblem as exc:
+            self.events.append(ContentError(f"{self.flow.file}: {where}: {exc}"))
+            return ""
+
+    def ui(self, key: str, **params: Any) -> str:
+        """The assistant's own words from ui.yaml, looked up by key in its sections."""
+        for section in ("texts", "rejected"):
+            texts = self.content.ui.get(section) or {}
+            if key in texts:
+                return templating.render(str(texts[key]), params)
+        return key
+
+    def button_label(self, key: str) -> str:
+        return str((self.content.ui.get("buttons") or {}).get(key, key))
+
+    def is_word(self, text: str, group: str) -> bool:
+        words = (self.content.ui.get("navigation") or {}).get(group) or ()
+        return normalize(text).strip(" .!¡¿?") in {normalize(str(w)) for w in words}
+
+    # -- output ------------------------------------------------------------------------------
+    def say(
+        self,
+        text: str,
+        buttons: tuple[Button, ...] = (),
+        placeholder: str | None = None,
+        step_id: str | None = None,
+    ) -> None:
+        if text or buttons:
+            self.events.append(MessageOut(text, buttons, placeholder, step_id))
+
+    def spec(self, step: Step) -> Spec:
+        return Spec(step.data, self.content.options_for(step))
+
+    def progress(self, step: Step) -> str:
+        questions = self.flow.question_ids
+        if step.id not in questions:
+            return ""
+        return self.ui("progress", n=questions.index(step.id) + 1, total=len(questions))

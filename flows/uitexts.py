@@ -1,0 +1,28 @@
+"""The keys ui.yaml must define: the assistant's own words, which admins may reword."""
+
+from __future__ import annotations
+
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "navigation": ("back", "skip", "help", "pause", "keep", "confirm", "fix"),
+    "buttons": ("keep", "confirm", "fix"),
+    "texts": (
+        "progress", "optional_hint", "previous_answer", "multi_choice_hint", "help",
+        "example_line", "try_again", "cannot_skip", "first_step", "going_back", "paused",
+        "resumed", "run_done", "unknown_command", "choose_fix", "summary_help", "content_error",
+        "step_moved", "placeholder_text", "placeholder_long_text", "placeholder_number",
+        "placeholder_integer", "placeholder_percentage", "placeholder_date", "placeholder_choice",
+        "placeholder_multi_choice", "placeholder_email", "placeholder_url",
+    ),
+    "rejected": (
+        "empty_text", "too_short", "too_long", "not_a_number", "not_an_integer", "below_min",
+        "above_max", "not_a_date", "bad_month", "no_such_day", "date_before", "date_after",
+        "not_yes_no", "not_an_option", "not_options", "too_few_choices", "too_many_choices",
+        "not_an_email", "not_a_url", "stale_button", "unsupported_input",
+    ),
+    # Words of the channels (terminal, Telegram, Rasa) around the flows.
+    "bot": (
+        "welcome_back", "no_run", "kit_menu", "resuming_kit", "help", "unknown_command",
+        "progress_header", "progress_line", "progress_none", "status_active", "status_paused",
+        "status_done", "sorry", "db_unavailable", "consent_needed", "next_kit",
+    ),
+}
