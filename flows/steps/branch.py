@@ -47,7 +47,7 @@ class Branch(StepKind):
     def check(self, flow: Flow, step: Step, content: Content) -> Iterable[Problem]:
         items = step.get("branches")
         if not isinstance(items, list) or not items:
-            yield problem(step, "type", f"el paso '{step.id}' (branch) necesita `branches`")
+            yield problem(step, "branches", f"el paso '{step.id}' (branch) necesita `branches`")
             return
         for item in items:
             if not isinstance(item, Mapping) or not item.get("when") or not item.get("next"):

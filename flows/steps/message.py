@@ -20,4 +20,4 @@ class Message(StepKind):
 
     def check(self, flow: Flow, step: Step, content: Content) -> Iterable[Problem]:
         if not step.get("text"):
-            yield problem(step, "type", f"el paso '{step.id}' (message) no tiene `text`")
+            yield problem(step, "text", f"el paso '{step.id}' (message) no tiene `text`")

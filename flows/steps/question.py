@@ -105,17 +105,15 @@ class Question(StepKind):
         return [(k, str(step.get(k))) for k in ("text", "help", "example") if step.get(k) is not None]
 
     def check(self, flow: Flow, step: Step, content: Content) -> Iterable[Problem]:
+        for key in ("text", "help", "example"):
+            if not step.get(key):
+                yield problem(step, key, f"la pregunta '{step.id}' necesita `{key}`")
         name = step.get("answer")
         kind = answers.get(str(name))
         if kind is None:
             known = ", ".join(sorted(answers.REGISTRY))
             yield problem(step, "answer", f"tipo de respuesta desconocido '{name}' (usa: {known})")
             return
-        if not step.get("text"):
-            yield problem(step, "type", f"la pregunta '{step.id}' no tiene `text`")
-        for key in ("help", "example"):
-            if not step.get(key):
-                yield problem(step, "type", f"la pregunta '{step.id}' necesita `{key}`")
         source = step.get("options_from")
         if source and str(source) not in content.catalogs:
             known = ", ".join(sorted(content.catalogs))

@@ -34,7 +34,7 @@ class Record(StepKind):
             yield problem(step, "record", f"registro desconocido '{record}' (usa: {known})")
             return
         if not _mapping(step):
-            yield problem(step, "type", f"el paso '{step.id}' (record) necesita `fields`")
+            yield problem(step, "fields", f"el paso '{step.id}' (record) necesita `fields`")
         saved = {flow.steps[s].save_as for s in flow.question_ids}
         for field, name in _mapping(step).items():
             if field not in RECORD_FIELDS[record]:

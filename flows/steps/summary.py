@@ -81,7 +81,7 @@ class Summary(StepKind):
 
     def check(self, flow: Flow, step: Step, content: Content) -> Iterable[Problem]:
         if not step.get("text"):
-            yield problem(step, "type", f"el resumen '{step.id}' no tiene `text`")
+            yield problem(step, "text", f"el resumen '{step.id}' no tiene `text`")
         for field in _fields(step):
             target = flow.steps.get(field)
             if target is None:

@@ -1,0 +1,132 @@
+"""The checker reports every problem at once, each as `file:line: message`."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from flows.checker import check
+from flows.errors import ContentInvalid
+from flows.loader import load, load_checked
+from tests.flows.conftest import content_dir
+
+GOOD = """\
+format: 1
+id: prueba
+kind: flow
+title: Prueba
+steps:
+  - id: titulo
+    type: question
+    answer: short_text
+    text: "¿Cómo se llama el compromiso?"
+    help: "Para nombrarlo."
+    example: "Agua a tiempo"
+  - id: fin
+    type: end
+    text: "Gracias por {{ answers.titulo }}."
+"""
+
+
+def problems_of(tmp_path: Path, text: str) -> list[str]:
+    content, problems = load(content_dir(tmp_path, {"prueba": text}))
+    return [str(p) for p in problems + check(content) if p.severity == "error"]
+
+
+def test_the_shipped_content_has_no_errors() -> None:
+    content, problems = load()
+    errors = [p for p in problems + check(content) if p.severity == "error"]
+    assert errors == []
+    assert {"inicio", "menu", "kit1", "kit5"} <= set(content.flows)
+
+
+def test_a_good_flow_passes(tmp_path: Path) -> None:
+    assert problems_of(tmp_path, GOOD) == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "message"),
+    [
+        ("type: end", "type: despedida", 13, "tipo de paso desconocido 'despedida'"),
+        ("answer: short_text", "answer: texto", 8, "tipo de respuesta desconocido 'texto'"),
+        ("    example: \"Agua a tiempo\"\n", "    example: \"Agua a tiempo\"\n    next: cierre\n", 12,
+         "apunta a 'cierre', que no existe"),
+        ("{{ answers.titulo }}", "{{ answers.nombre }}", 14, "variable no definida 'answers.nombre'"),
+        ("{{ answers.titulo }}", "{{ usuario }}", 14, "variable no definida 'usuario'"),
+        ("{{ answers.titulo }}", "{{ answers.titulo ", 14, "error en la plantilla"),
+        ("    help: \"Para nombrarlo.\"\n", "", 6, "necesita `help`"),
+        ("  - id: fin", "  - id: titulo", 12, "id de paso duplicado 'titulo'"),
+        ("format: 1", "format: 7", 1, "`format` debe ser 1"),
+        ("title: Prueba", "title: [Prueba", 5, "YAML inválido"),
+    ],
+)
+def test_each_mistake_is_reported_at_its_line(tmp_path: Path, old: str, new: str, line: int,
+                                               message: str) -> None:
+    broken = GOOD.replace(old, new)
+    assert broken != GOOD
+    found = problems_of(tmp_path, broken)
+    assert any(p.startswith(f"content/flows/prueba.yaml:{line}:") and message in p for p in found), found
+
+
+def test_unreachable_step_and_bad_catalog(tmp_path: Path) -> None:
+    text = GOOD + """\
+  - id: huerfano
+    type: question
+    answer: choice
+    options_from: colores
+    text: "¿Nadie llega aquí?"
+    help: "No."
+    example: "1"
+"""
+    found = problems_of(tmp_path, text)
+    assert any(":15:" in p and "inalcanzable" in p for p in found), found
+    assert any(":18:" in p and "catálogo desconocido 'colores'" in p for p in found), found
+
+
+def test_a_flow_that_runs_off_its_last_step(tmp_path: Path) -> None:
+    text = GOOD.split("  - id: fin")[0]
+    found = problems_of(tmp_path, text)
+    assert any("termina con un paso end" in p for p in found), found
+
+
+def test_record_fields_must_exist(tmp_path: Path) -> None:
+    text = GOOD.replace("  - id: fin", """\
+  - id: guardar
+    type: record
+    record: commitment
+    fields:
+      titulo_largo: titulo
+      title: respuesta_inexistente
+  - id: fin""")
+    found = problems_of(tmp_path, text)
+    assert any("no tiene el campo 'titulo_largo'" in p for p in found), found
+    assert any("ninguna pregunta guarda 'respuesta_inexistente'" in p for p in found), found
+
+
+def test_three_distinct_mistakes_give_three_lines(tmp_path: Path) -> None:
+    broken = (GOOD.replace("type: end", "type: fin_del_kit")
+              .replace("answer: short_text", "answer: texto_corto")
+              .replace("    help: \"Para nombrarlo.\"\n", ""))
+    found = problems_of(tmp_path, broken)
+    assert len(found) == 3, found
+    assert all(re.match(r"^content/flows/prueba\.yaml:\d+: ", p) for p in found)
+    with pytest.raises(ContentInvalid) as caught:
+        load_checked(content_dir(tmp_path / "otra", {"prueba": broken}))
+    assert len(caught.value.problems) == 3
+
+
+def test_missing_ui_texts_are_named(tmp_path: Path) -> None:
+    root = content_dir(tmp_path, {"prueba": GOOD})
+    ui = root / "ui.yaml"
+    ui.write_text(ui.read_text(encoding="utf-8").replace("  cannot_skip:", "  no_se_puede:"), encoding="utf-8")
+    content, problems = load(root)
+    assert any("falta el texto `texts.cannot_skip`" in str(p) for p in check(content))
+
+
+def test_sandbox_refuses_attribute_tricks(tmp_path: Path) -> None:
+    from flows import templating
+
+    with pytest.raises(templating.TemplateProblem):
+        templating.render("{{ ''.__class__.__mro__[1].__subclasses__() }}", {})
