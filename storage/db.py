@@ -1,0 +1,95 @@
+"""Engines and session factories for the two supported databases: SQLite and PostgreSQL.
+
+Settings carry the plain URL an operator writes (`sqlite:///cocrea.db`, `postgresql://…`);
+everything here runs on asyncio, so the URL is mapped to its async driver first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from storage.errors import unavailable_on_connect
+
+_ASYNC_SCHEMES = {
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+    "postgresql": "postgresql+asyncpg",
+    "postgres": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+}
+
+# Answers are Spanish: keep accents readable in the stored JSON.
+_json_dumps = functools.partial(json.dumps, ensure_ascii=False)
+
+
+def async_url(url: str) -> str:
+    """The same database URL, spelled for its asyncio driver (aiosqlite or asyncpg)."""
+    scheme, sep, rest = url.partition("://")
+    target = _ASYNC_SCHEMES.get(scheme.lower()) if sep else None
+    if target is None:
+        raise ValueError(
+            f"URL de base de datos no soportada: {scheme or url!r}. "
+            "Usa sqlite:///ARCHIVO.db o postgresql://USUARIO@SERVIDOR:PUERTO/BASE."
+        )
+    return f"{target}://{rest}"
+
+
+def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
+    """An async engine; SQLite gets foreign keys, WAL and write-locking transactions."""
+    target = async_url(url)
+    if target.startswith("sqlite"):
+        engine = create_async_engine(target, json_serializer=_json_dumps, **kwargs)
+        event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
+        event.listen(engine.sync_engine, "begin", _sqlite_on_begin)
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)  # a long-running bot outlives server restarts
+    return create_async_engine(target, json_serializer=_json_dumps, **kwargs)
+
+
+def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions whose objects stay readable after commit: messages are sent after the commit."""
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+async def connect(engine: AsyncEngine) -> AsyncConnection:
+    """A connection, or DatabaseUnavailable; for code that runs its own short-lived event loop."""
+    try:
+        with unavailable_on_connect(str(engine.url)):
+            return await engine.connect()
+    except Exception:
+        if engine.dialect.name == "sqlite":
+            # aiosqlite stops the thread of a failed connection without waiting for it; let it
+            # finish while the loop is open, or it reports "Event loop is closed" on stderr.
+            await asyncio.sleep(0.05)
+        raise
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # The driver would BEGIN lazily (and only before writes); _sqlite_on_begin takes over instead.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+    finally:
+        cursor.close()
+
+
+def _sqlite_on_begin(connection: Connection) -> None:
+    # IMMEDIATE takes the write lock at once, so two units of work never interleave: the second
+    # waits (up to busy_timeout) instead of failing later with "database is locked".
+    connection.exec_driver_sql("BEGIN IMMEDIATE")

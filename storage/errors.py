@@ -1,0 +1,86 @@
+"""The exceptions of the storage package (the tree is drawn in storage/__init__.py).
+
+Callers above storage (bot/, the CLI) catch these instead of SQLAlchemy's or a driver's exceptions,
+so they never need to know which database is behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm.exc import StaleDataError
+
+
+class StorageError(Exception):
+    """Base of every error raised by the storage package."""
+
+
+class DatabaseUnavailable(StorageError):
+    """The database cannot be reached or opened: down, wrong URL, unreadable file, busy too long."""
+
+
+class ConcurrentUpdate(StorageError):
+    """Someone else saved the same row since we loaded it.
+
+    The transaction is spoiled: leave the unit of work, then reload and redo the step in a new one.
+    """
+
+
+class NoSecretariat(StorageError):
+    """A commitment was written for a person who belongs to no secretariat."""
+
+
+# What a failed connection attempt looks like from asyncpg, aiosqlite and SQLAlchemy.
+_CONNECT_ERRORS = (OSError, sa_exc.DBAPIError)
+
+
+def safe_url(url: str) -> str:
+    """The URL with its password masked, fit for an error message or a log line."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except sa_exc.ArgumentError:
+        return url.split("://", 1)[0] + "://…"
+
+
+@contextmanager
+def unavailable_on_connect(url: str) -> Iterator[None]:
+    """Turn any failure while connecting into DatabaseUnavailable naming the (masked) URL."""
+    try:
+        yield
+    except _CONNECT_ERRORS as exc:
+        raise DatabaseUnavailable(
+            f"No se puede usar la base de datos {safe_url(url)}: {_first_line(exc)}"
+        ) from exc
+
+
+def translated(exc: BaseException) -> StorageError | None:
+    """The storage error that stands for `exc` raised mid-transaction, or None to keep it as is."""
+    if isinstance(exc, StaleDataError):
+        return ConcurrentUpdate(
+            "Otro proceso guardó este registro mientras lo usábamos; vuelve a intentarlo."
+        )
+    if isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated:
+        return DatabaseUnavailable(f"Se perdió la conexión a la base de datos: {_first_line(exc)}")
+    if isinstance(exc, sa_exc.OperationalError) and "database is locked" in str(exc.orig):
+        return DatabaseUnavailable("La base de datos SQLite sigue bloqueada por otro proceso.")
+    return None
+
+
+@contextmanager
+def translate_errors() -> Iterator[None]:
+    """Re-raise SQLAlchemy's concurrency and disconnect errors as storage errors."""
+    try:
+        yield
+    except Exception as exc:
+        mapped = translated(exc)
+        if mapped is None:
+            raise
+        raise mapped from exc
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc) or type(exc).__name__
+    return text.strip().splitlines()[0]

@@ -1,0 +1,37 @@
+"""Who belongs to which secretariat, and as what."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import ROLES, Membership, Person, Secretariat
+from storage.repositories._sql import flush, insert_or_ignore
+
+
+class Memberships:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, person: Person, secretariat: Secretariat, role: str) -> Membership:
+        """Join, idempotently: a second invite may promote a member, never demote a coordinator."""
+        if role not in ROLES:
+            raise ValueError(f"Rol desconocido: {role!r} (usa member o coordinator).")
+        values = {"person_id": person.id, "secretariat_id": secretariat.id, "role": role}
+        await insert_or_ignore(self._session, Membership, values)
+        membership = await self._find(person.id, secretariat.id)
+        assert membership is not None  # inserted just now or already there
+        if role == "coordinator" and membership.role != "coordinator":
+            membership.role = "coordinator"
+            await flush(self._session)
+        return membership
+
+    async def role_of(self, person: Person, secretariat: Secretariat) -> str | None:
+        membership = await self._find(person.id, secretariat.id)
+        return membership.role if membership else None
+
+    async def _find(self, person_id: int, secretariat_id: int) -> Membership | None:
+        statement = select(Membership).where(
+            Membership.person_id == person_id, Membership.secretariat_id == secretariat_id
+        )
+        return await self._session.scalar(statement)

@@ -1,0 +1,55 @@
+"""Secretariats (STL or mesa técnica)."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import DEFAULT_TIMEZONE, KINDS, Membership, Person, Secretariat
+from storage.repositories._sql import flush
+
+
+class Secretariats:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(
+        self,
+        name: str,
+        *,
+        kind: str = "stl",
+        timezone: str = DEFAULT_TIMEZONE,
+        territory: str | None = None,
+    ) -> Secretariat:
+        """A new secretariat. ValueError (in Spanish, for the CLI) on a bad kind or time zone."""
+        if kind not in KINDS:
+            raise ValueError(f"Tipo de secretariado desconocido: {kind!r} (usa stl o mesa).")
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"Zona horaria desconocida: {timezone!r}.") from exc
+        secretariat = Secretariat(name=name, kind=kind, timezone=timezone, territory=territory)
+        self._session.add(secretariat)
+        await flush(self._session)
+        return secretariat
+
+    async def get(self, secretariat_id: int) -> Secretariat | None:
+        return await self._session.get(Secretariat, secretariat_id)
+
+    async def first_of(self, person: Person) -> Secretariat | None:
+        """The secretariat the person joined first: the default one for their work."""
+        statement = (
+            select(Secretariat)
+            .join(Membership, Membership.secretariat_id == Secretariat.id)
+            .where(Membership.person_id == person.id)
+            .order_by(Membership.joined_at, Membership.id)
+            .limit(1)
+        )
+        return await self._session.scalar(statement)
+
+    async def named(self, name: str) -> Secretariat | None:
+        """The oldest secretariat with this exact name (the terminal's local one, say)."""
+        statement = select(Secretariat).where(Secretariat.name == name).order_by(Secretariat.id).limit(1)
+        return await self._session.scalar(statement)

@@ -1,0 +1,111 @@
+"""One unit of work per update: one transaction that commits on success and rolls back on error.
+
+Usage::
+
+    async with UnitOfWork(session_factory) as uow:
+        person = await uow.people.get_or_create("tg:12345")
+        await uow.people.lock(person)
+        ...
+        await uow.apply(person, run, new_state, events)
+    # committed: only now may the adapter send the messages
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import suppress
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from flows.events import Event, RecordWritten
+from flows.state import RunState
+from storage.errors import translate_errors, translated, unavailable_on_connect
+from storage.models import FlowRun, Person
+from storage.records import write_commitment, write_person
+from storage.repositories import Commitments, Memberships, People, Runs, Secretariats, Updates
+
+
+class UnitOfWork:
+    """Opens the transaction on entry (on SQLite that takes the write lock at once)."""
+
+    people: People
+    secretariats: Secretariats
+    memberships: Memberships
+    runs: Runs
+    updates: Updates
+    commitments: Commitments
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self._factory = session_factory
+        self._session: AsyncSession | None = None
+
+    @property
+    def session(self) -> AsyncSession:
+        """The underlying session, for queries no repository offers yet."""
+        if self._session is None:
+            raise RuntimeError("UnitOfWork is used outside `async with`")
+        return self._session
+
+    async def __aenter__(self) -> Self:
+        if self._session is not None:
+            raise RuntimeError("a UnitOfWork cannot be entered twice")
+        session = self._factory()
+        try:
+            with unavailable_on_connect(str(getattr(session.bind, "url", "?"))):
+                await session.connection()
+        except BaseException:
+            await session.close()
+            raise
+        self._session = session
+        self.people = People(session)
+        self.secretariats = Secretariats(session)
+        self.memberships = Memberships(session)
+        self.runs = Runs(session)
+        self.updates = Updates(session)
+        self.commitments = Commitments(session)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        session = self.session
+        try:
+            if exc is None:
+                with translate_errors():
+                    await session.commit()
+                return
+            # If the connection is gone, the error that got us here matters more.
+            with suppress(sa_exc.DBAPIError, OSError):
+                await session.rollback()
+        finally:
+            await session.close()
+        mapped = translated(exc)
+        if mapped is not None:
+            raise mapped from exc
+
+    async def apply(
+        self, person: Person, run: FlowRun, new_state: RunState, events: Sequence[Event]
+    ) -> None:
+        """Apply one engine step: write its records, then save the run's new state.
+
+        Messages are not sent here: the caller sends them after the commit.
+        """
+        self.session.add(person)
+        for event in events:
+            if not isinstance(event, RecordWritten):
+                continue  # the state save below covers answers, pauses and ends
+            if event.record == "person":
+                write_person(person, event.fields)
+            elif event.record == "commitment":
+                await write_commitment(
+                    self.commitments, self.secretariats, person, run, event.fields
+                )
+            else:
+                raise ValueError(f"unknown record {event.record!r}")
+        await self.runs.save(run, new_state)
