@@ -1,0 +1,58 @@
+"""`cocrea chat`: wires settings, content, storage and the terminal channel together."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+
+from bot.conversation import Conversation, Reply
+from bot.settings import Settings
+from bot.terminal import TerminalChat
+from flows.errors import ContentInvalid
+from flows.events import MessageOut
+from flows.inputs import Command, Input
+from flows.loader import load_checked
+from storage import DatabaseUnavailable, make_engine, make_session_factory
+from storage.migrate import upgrade
+
+log = logging.getLogger(__name__)
+LOCAL_SECRETARIAT = "Secretariado local"  # who a terminal user works with until invited elsewhere
+
+
+def run_chat(settings: Settings, *, key: str, name: str | None) -> int:
+    try:
+        content = load_checked(settings.content_dir)
+    except ContentInvalid as exc:
+        print(f"El contenido tiene errores; corrígelos con `cocrea content check`:\n{exc}", file=sys.stderr)
+        return 1
+    try:
+        upgrade(settings.database_url)
+    except DatabaseUnavailable as exc:
+        print(f"No puedo abrir la base de datos: {exc}", file=sys.stderr)
+        return 1
+    return asyncio.run(_chat(settings, content, key, name))
+
+
+async def _chat(settings: Settings, content: object, key: str, name: str | None) -> int:
+    engine = make_engine(settings.database_url)
+    conversation = Conversation(lambda: content, make_session_factory(engine),  # type: ignore[arg-type,return-value]
+                                default_secretariat=LOCAL_SECRETARIAT)
+    bot_texts = content.ui.get("bot") or {}  # type: ignore[attr-defined]
+
+    async def handle(inp: Input) -> Reply:
+        try:
+            return await conversation.handle(key, inp, name=name)
+        except DatabaseUnavailable:
+            log.warning("database unavailable", exc_info=True)
+            return Reply([MessageOut(str(bot_texts.get("db_unavailable")))])
+        except Exception:  # the person keeps their progress; the traceback goes to stderr
+            log.exception("error while handling a message")
+            return Reply([MessageOut(str(bot_texts.get("sorry")))])
+
+    chat = TerminalChat(handle, sys.stdin, sys.stdout, echo=not sys.stdin.isatty())
+    try:
+        await chat.run(first=Command("start"))
+    finally:
+        await engine.dispose()
+    return 0

@@ -1,0 +1,114 @@
+"""The `cocrea` command line (see the interface contract in DESIGN.md)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.settings import Settings, SettingsError
+from flows.checker import check
+from flows.errors import ContentInvalid
+from flows.loader import load, load_checked
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except SettingsError as exc:
+        print(f"Error de configuración: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def cmd_content_check(args: argparse.Namespace) -> int:
+    directory = Path(args.dir) if args.dir else _settings().content_dir
+    content, problems = load(directory)
+    problems = sorted(set(problems + check(content)))
+    for problem in problems:
+        print(problem)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        print(f"{len(errors)} error(es) en {directory}", file=sys.stderr)
+        return 1
+    kits = len(content.kits())
+    print(f"contenido correcto: {len(content.flows)} flujos ({kits} kits), {len(content.catalogs)} catálogos")
+    return 0
+
+
+def cmd_content_graph(args: argparse.Namespace) -> int:
+    from bot.graph import mermaid
+
+    content = _content(args.dir)
+    flow = content.flows.get(args.kit) or next(
+        (f for f in content.kits() if str(f.number) == args.kit.removeprefix("kit")), None
+    )
+    if flow is None:
+        print(f"No existe el kit o flujo '{args.kit}'. Hay: {', '.join(content.flows)}", file=sys.stderr)
+        return 1
+    print(mermaid(flow))
+    return 0
+
+
+def _content(directory: str | None) -> object:
+    try:
+        return load_checked(Path(directory) if directory else _settings().content_dir)
+    except ContentInvalid as exc:
+        print(exc, file=sys.stderr)
+        raise SystemExit(1) from None
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from storage.migrate import upgrade
+
+    settings = _settings()
+    upgrade(settings.database_url)
+    print("base de datos al día")
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from bot.chat import run_chat
+
+    return run_chat(_settings(), key=args.as_id, name=args.name)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cocrea", description="Cocrea: gobierno abierto paso a paso.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMANDO")
+
+    chat = commands.add_parser("chat", help="conversar en la terminal")
+    chat.add_argument("--as", dest="as_id", default="cli:local",
+                      help="identidad de quien escribe (p. ej. cli:ana, o tg:123 para hacerse pasar por alguien de Telegram)")
+    chat.add_argument("--name", default=None, help="nombre de la persona")
+    chat.set_defaults(func=cmd_chat)
+
+    content = commands.add_parser("content", help="revisar el contenido").add_subparsers(
+        dest="content_command", required=True, metavar="SUBCOMANDO")
+    check_cmd = content.add_parser("check", help="revisa los archivos de contenido")
+    check_cmd.add_argument("dir", nargs="?", default=None)
+    check_cmd.set_defaults(func=cmd_content_check)
+    graph = content.add_parser("graph", help="diagrama Mermaid de un kit")
+    graph.add_argument("kit")
+    graph.add_argument("--dir", default=None)
+    graph.set_defaults(func=cmd_content_graph)
+
+    db = commands.add_parser("db", help="base de datos").add_subparsers(
+        dest="db_command", required=True, metavar="SUBCOMANDO")
+    db.add_parser("upgrade", help="aplica las migraciones").set_defaults(func=cmd_db_upgrade)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

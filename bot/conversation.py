@@ -1,0 +1,242 @@
+"""The one loop every channel shares: load the person's run, step the engine, apply, then send.
+
+An adapter turns what arrived into an engine input and calls `Conversation.handle`; the
+messages it gets back were produced inside a committed transaction, so whatever the person
+is told was saved, was saved.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from flows import engine, templating
+from flows.events import ContentError, Event, MessageOut, RunFinished
+from flows.inputs import Begin, Command, Input
+from flows.model import Content
+from flows.state import ACTIVE, DONE, PAUSED, RunState
+from storage import UnitOfWork
+from storage.models import FlowRun, Person
+
+log = logging.getLogger(__name__)
+
+START_FLOW, MENU_FLOW = "inicio", "menu"
+HOST_COMMANDS = {"start", "kits", "continuar", "progreso", "ayuda", "help"}
+MAX_HANDOVERS = 3  # a flow that ends may start another: at most this many in one update
+
+
+@dataclass
+class Reply:
+    """What one update produced: messages to send after commit, and content problems to log."""
+
+    messages: list[MessageOut] = field(default_factory=list)
+    content_errors: list[str] = field(default_factory=list)
+    duplicate: bool = False
+
+
+class Conversation:
+    def __init__(
+        self,
+        content: Callable[[], Content],
+        session_factory: Any,
+        *,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        default_secretariat: str | None = None,
+    ) -> None:
+        self._content = content
+        self._sessions = session_factory
+        self._clock = clock
+        self._default_secretariat = default_secretariat
+
+    async def handle(
+        self,
+        key: str,
+        inp: Input,
+        *,
+        name: str | None = None,
+        update: tuple[str, int] | None = None,
+    ) -> Reply:
+        """Handle one input from the person known as `key` (e.g. 'tg:123', 'cli:ana')."""
+        content = self._content()
+        async with UnitOfWork(self._sessions) as uow:
+            if update is not None and await uow.updates.seen(*update):
+                return Reply(duplicate=True)
+            person = await uow.people.get_or_create(key, name=name)
+            await uow.people.lock(person)
+            turn = _HostTurn(self, uow, person, content)
+            await turn.dispatch(inp)
+        return turn.reply
+
+
+class _HostTurn:
+    """One update inside one unit of work."""
+
+    def __init__(self, host: Conversation, uow: UnitOfWork, person: Person, content: Content) -> None:
+        self.host, self.uow, self.person, self.content = host, uow, person, content
+        self.reply = Reply()
+        self.now = host._clock()
+
+    # -- routing -------------------------------------------------------------------------------
+    async def dispatch(self, inp: Input) -> None:
+        if isinstance(inp, Command) and inp.name in HOST_COMMANDS:
+            await self.command(inp)
+            return
+        current = await self.uow.runs.current(self.person)
+        if current is None:
+            if self.person.consent_at is None:
+                await self.start_flow(START_FLOW)
+            elif isinstance(inp, Command):
+                self.say("unknown_command", command=inp.name)
+            else:
+                self.say("no_run")
+                await self.start_flow(MENU_FLOW)
+            return
+        await self.step(current, inp)
+
+    async def command(self, inp: Command) -> None:
+        if inp.name in ("ayuda", "help"):
+            self.say("help")
+            return
+        if self.person.consent_at is None:
+            await self.resume_or_start(START_FLOW)
+            return
+        if inp.name == "start":
+            latest = await self.uow.runs.latest_unfinished(self.person)
+            if latest is not None and latest.flow_id not in (START_FLOW, MENU_FLOW):
+                await self.resume(latest)
+            else:
+                self.say("welcome_back", name=self.person.name or "")
+        elif inp.name == "kits":
+            menu = await self.uow.runs.unfinished(self.person, MENU_FLOW)
+            if menu is None:
+                await self.start_flow(MENU_FLOW)
+            else:  # reuse the open menu rather than pile up menus
+                await self.uow.runs.pause_others(self.person, menu)
+                await self.step(menu, Begin(), fresh=True)
+        elif inp.name == "continuar":
+            latest = await self.latest_kit_run() or await self.uow.runs.latest_unfinished(self.person)
+            if latest is None:
+                self.say("no_run")
+            else:
+                await self.resume(latest)
+        elif inp.name == "progreso":
+            await self.progress()
+
+    # -- runs ----------------------------------------------------------------------------------
+    async def start_flow(self, flow_id: str) -> None:
+        flow = self.content.flows.get(flow_id)
+        if flow is None:
+            self.reply.content_errors.append(f"el flujo '{flow_id}' no existe")
+            self.say("sorry")
+            return
+        secretariat = await self.secretariat()
+        run = await self.uow.runs.start(
+            self.person,
+            flow_id=flow_id,
+            content_version=flow.version,
+            state=engine.start(flow_id),
+            secretariat_id=secretariat.id if secretariat else None,
+        )
+        await self.uow.runs.pause_others(self.person, run)
+        await self.step(run, Begin())
+
+    async def resume_or_start(self, flow_id: str) -> None:
+        existing = await self.uow.runs.unfinished(self.person, flow_id)
+        if existing is None:
+            await self.start_flow(flow_id)
+        else:
+            await self.resume(existing)
+
+    async def resume(self, run: FlowRun) -> None:
+        await self.uow.runs.pause_others(self.person, run)
+        await self.step(run, Begin())
+
+    async def latest_kit_run(self) -> FlowRun | None:
+        for run in await self.newest_first():
+            flow = self.content.flows.get(run.flow_id)
+            if flow and flow.kind == "kit" and run.status in (ACTIVE, PAUSED):
+                return run
+        return None
+
+    async def newest_first(self) -> list[FlowRun]:
+        runs = await self.uow.runs.of_person(self.person)
+        return sorted(runs, key=lambda r: (r.updated_at, r.id), reverse=True)
+
+    async def step(self, run: FlowRun, inp: Input, handovers: int = 0, fresh: bool = False) -> None:
+        state = engine.start(run.flow_id) if fresh else RunState.from_json(run.state)
+        new_state, events = engine.step(self.content, state, inp, self.now, await self.context(run))
+        await self.uow.apply(self.person, run, new_state, events)
+        self.collect(events)
+        finished = next((e for e in events if isinstance(e, RunFinished)), None)
+        if finished and finished.next_flow and handovers < MAX_HANDOVERS:
+            await self.hand_over(finished.next_flow, handovers + 1)
+
+    async def hand_over(self, flow_id: str, handovers: int) -> None:
+        if flow_id not in self.content.flows:
+            self.reply.content_errors.append(f"next_flow apunta a '{flow_id}', que no existe")
+            self.say("sorry")
+            return
+        existing = await self.uow.runs.unfinished(self.person, flow_id)
+        if existing is not None:
+            self.say("resuming_kit", title=self.content.flows[flow_id].title)
+            await self.uow.runs.pause_others(self.person, existing)
+            await self.step(existing, Begin(), handovers)
+            return
+        await self.start_flow(flow_id)
+
+    async def progress(self) -> None:
+        runs = [r for r in await self.newest_first()
+                if r.flow_id in self.content.flows and self.content.flows[r.flow_id].kind == "kit"]
+        if not runs:
+            self.say("progress_none")
+            return
+        lines = [self.text("progress_header")]
+        seen: set[str] = set()
+        for run in runs:  # one line per kit, its newest run
+            if run.flow_id in seen:
+                continue
+            seen.add(run.flow_id)
+            flow = self.content.flows[run.flow_id]
+            questions = flow.question_ids
+            state = RunState.from_json(run.state)
+            status = {ACTIVE: "status_active", PAUSED: "status_paused", DONE: "status_done"}[state.status]
+            n = questions.index(state.step_id) + 1 if state.step_id in questions else 0
+            lines.append(self.text("progress_line", title=flow.title, status=self.text(status),
+                                   n=n, total=len(questions) if n and state.status != DONE else 0))
+        self.reply.messages.append(MessageOut("\n".join(lines)))
+
+    # -- context -------------------------------------------------------------------------------
+    async def secretariat(self) -> Any:
+        found = await self.uow.secretariats.first_of(self.person)
+        if found is None and self.host._default_secretariat:
+            found = await self.uow.secretariats.named(self.host._default_secretariat)
+            if found is None:
+                found = await self.uow.secretariats.add(self.host._default_secretariat)
+            await self.uow.memberships.add(self.person, found, "coordinator")
+        return found
+
+    async def context(self, run: FlowRun) -> dict[str, Any]:
+        secretariat = await self.secretariat()
+        return {
+            "person": {"name": self.person.name, "sector": self.person.sector},
+            "secretariat": {"name": secretariat.name, "kind": secretariat.kind} if secretariat else {},
+        }
+
+    # -- output --------------------------------------------------------------------------------
+    def collect(self, events: list[Event]) -> None:
+        for event in events:
+            if isinstance(event, MessageOut):
+                self.reply.messages.append(event)
+            elif isinstance(event, ContentError):
+                log.warning("content error: %s", event.message)
+                self.reply.content_errors.append(event.message)
+
+    def text(self, key: str, **params: Any) -> str:
+        source = (self.content.ui.get("bot") or {}).get(key, key)
+        return templating.render(str(source), params)
+
+    def say(self, key: str, **params: Any) -> None:
+        self.reply.messages.append(MessageOut(self.text(key, **params)))

@@ -1,0 +1,71 @@
+"""The terminal channel: one message per line in, the bot's messages out.
+
+Buttons show as `[1] Label` and accept the number or the label. Streams are arguments, so
+tests and `cocrea content preview` drive it with plain strings.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TextIO
+
+from bot.conversation import Reply
+from flows.events import Button, MessageOut
+from flows.inputs import Command, Input, Tap, Text
+from flows.text import normalize
+
+Handler = Callable[[Input], Awaitable[Reply]]
+
+
+def read_input(line: str, buttons: tuple[Button, ...], step_id: str | None) -> Input:
+    """A typed line as the engine sees it: a command, a tap on a shown button, or text."""
+    text = line.strip()
+    if text.startswith("/") and len(text) > 1:
+        name, _, args = text[1:].partition(" ")
+        return Command(normalize(name.split("@")[0]), args.strip())
+    raw = normalize(text)
+    for index, button in enumerate(buttons, start=1):
+        if raw in (str(index), normalize(button.label)):
+            return Tap(button.value, step_id)
+    return Text(text)
+
+
+def render(message: MessageOut) -> str:
+    lines = [message.text] if message.text else []
+    lines += [f"[{i}] {b.label}" for i, b in enumerate(message.buttons, start=1)]
+    return "\n".join(lines)
+
+
+class TerminalChat:
+    def __init__(self, handle: Handler, stdin: TextIO, stdout: TextIO, *, echo: bool) -> None:
+        self.handle = handle
+        self.stdin, self.stdout = stdin, stdout
+        self.echo = echo  # piped input is echoed so the transcript reads like a conversation
+        self.buttons: tuple[Button, ...] = ()
+        self.step_id: str | None = None
+
+    def show(self, reply: Reply) -> None:
+        for message in reply.messages:
+            self.stdout.write(render(message) + "\n\n")
+            if message.buttons or message.step_id:
+                self.buttons, self.step_id = message.buttons, message.step_id
+        self.stdout.flush()
+
+    async def send(self, inp: Input) -> None:
+        self.show(await self.handle(inp))
+
+    async def run(self, first: Input | None = None) -> None:
+        if first is not None:
+            await self.send(first)
+        loop = asyncio.get_running_loop()
+        while True:
+            if not self.echo:
+                self.stdout.write("> ")
+                self.stdout.flush()
+            line = await loop.run_in_executor(None, self.stdin.readline)
+            if not line:  # end of input
+                return
+            if self.echo:
+                self.stdout.write(f"> {line.rstrip()}\n\n")
+            await self.send(read_input(line, self.buttons, self.step_id))
