@@ -17,7 +17,7 @@ from storage import DatabaseUnavailable, make_engine, make_session_factory
 from storage.migrate import upgrade
 
 log = logging.getLogger(__name__)
-LOCAL_SECRETARIAT = "Secretariado local"  # who a terminal user works with until invited elsewhere
+LOCAL_SECRETARIAT = "STL de prueba"  # who a terminal user works with until invited elsewhere
 
 
 def run_chat(settings: Settings, *, key: str, name: str | None) -> int:

@@ -31,6 +31,7 @@ def cmd_content_check(args: argparse.Namespace) -> int:
         print(problem)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
+        sys.stdout.flush()
         print(f"{len(errors)} error(es) en {directory}", file=sys.stderr)
         return 1
     kits = len(content.kits())

@@ -70,7 +70,11 @@ def _unreachable(flow: Flow) -> list[Problem]:
     pending = [flow.first]
     while pending:
         current = flow.steps[pending.pop()]
-        for target in successors(flow, current):
+        targets = successors(flow, current)
+        if any(t not in flow.steps for t in targets):
+            # A dangling `next` is reported once; do not also report every step below it.
+            targets.append(flow.following(current.id) or "")
+        for target in targets:
             if target in flow.steps and target not in seen:
                 seen.add(target)
                 pending.append(target)

@@ -13,8 +13,9 @@ from jinja2 import Undefined, nodes
 from jinja2.exceptions import SecurityError, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-# The names every text and condition may use; the checker rejects any other.
-ALLOWED_NAMES = frozenset({"answers", "person", "secretariat", "catalogs", "kits"})
+# The names every text and condition may use; the checker rejects any other. `shown` holds each
+# answer as the person read it (option labels, «Sí», «15 de marzo de 2026»); `answers` the raw value.
+CONTENT_NAMES = frozenset({"answers", "shown", "person", "secretariat", "catalogs", "kits"})
 
 
 class Blank(Undefined):
@@ -40,6 +41,7 @@ def _join(value: Any, sep: str = ", ") -> str:
 
 _ENV = ImmutableSandboxedEnvironment(undefined=Blank, autoescape=False, keep_trailing_newline=False)
 _ENV.filters["lista"] = _join
+ALLOWED_NAMES = CONTENT_NAMES | frozenset(_ENV.globals)  # Jinja's own: range, loop helpers, …
 
 
 class TemplateProblem(Exception):
@@ -93,10 +95,13 @@ def parse_expression(source: str) -> nodes.Template:
         raise TemplateProblem(f"error en la condición: {exc}") from exc
 
 
+ANSWER_MAPS = ("answers", "shown")
+
+
 def referenced_names(tree: nodes.Template) -> tuple[set[str], set[str]]:
     """The top-level names a template reads, and the answer names it reads (answers.X)."""
     names: set[str] = set()
-    assigned: set[str] = set()
+    assigned: set[str] = {"loop"}  # `loop` exists inside every for-block
     for node in tree.find_all(nodes.Name):
         if node.ctx == "store":
             assigned.add(node.name)
@@ -104,12 +109,12 @@ def referenced_names(tree: nodes.Template) -> tuple[set[str], set[str]]:
             names.add(node.name)
     answer_names: set[str] = set()
     for getattr_node in tree.find_all(nodes.Getattr):
-        if isinstance(getattr_node.node, nodes.Name) and getattr_node.node.name == "answers":
+        if isinstance(getattr_node.node, nodes.Name) and getattr_node.node.name in ANSWER_MAPS:
             answer_names.add(getattr_node.attr)
     for getitem in tree.find_all(nodes.Getitem):
         if (
             isinstance(getitem.node, nodes.Name)
-            and getitem.node.name == "answers"
+            and getitem.node.name in ANSWER_MAPS
             and isinstance(getitem.arg, nodes.Const)
         ):
             answer_names.add(str(getitem.arg.value))

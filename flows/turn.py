@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from flows import templating
-from flows.answers import Spec
+from flows.answers import Spec, get
 from flows.events import Button, ContentError, Event, MessageOut
 from flows.model import Content, Flow, Step
 from flows.state import RunState
@@ -28,11 +28,23 @@ class Turn:
     def variables(self) -> dict[str, Any]:
         return {
             "answers": dict(self.state.answers),
+            "shown": self.shown_answers(),
             "person": dict(self.context.get("person") or {}),
             "secretariat": dict(self.context.get("secretariat") or {}),
             "catalogs": {k: [o.__dict__ for o in v] for k, v in self.content.catalogs.items()},
             "kits": [{"id": k.id, "title": k.title, "number": k.number} for k in self.content.kits()],
         }
+
+    def shown_answers(self) -> dict[str, str]:
+        """Each answer as the person would read it: labels instead of option values."""
+        shown: dict[str, str] = {}
+        for step_id in self.flow.question_ids:
+            step = self.flow.steps[step_id]
+            value = self.state.answers.get(step.save_as)
+            kind = get(str(step.get("answer")))
+            if value is not None and kind is not None:
+                shown[step.save_as] = kind.show(value, self.spec(step))
+        return shown
 
     def render(self, source: Any, where: str) -> str:
         """Render admin text; a broken template is reported, never shown as a traceback."""

@@ -1,0 +1,73 @@
+"""The command line as operators and admins use it."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from flows.loader import default_content_dir
+from tests.bot.conftest import ChatRunner, cocrea_env
+
+
+def test_content_check_passes_on_the_shipped_content(run_cocrea: ChatRunner) -> None:
+    result = run_cocrea("content", "check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "contenido correcto" in result.stdout
+
+
+def test_content_check_prints_one_line_per_mistake_and_exits_1(run_cocrea: ChatRunner, tmp_path: Path) -> None:
+    copy = tmp_path / "content"
+    shutil.copytree(default_content_dir(), copy)
+    kit5 = copy / "kits" / "kit5.yaml"
+    text = kit5.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    # Three distinct mistakes: an unknown step kind, a dangling `next`, an undefined variable.
+    first_end = next(i for i, line in enumerate(lines) if line.strip() == "type: end")
+    lines[first_end] = lines[first_end].replace("type: end", "type: final")
+    first_question = next(i for i, line in enumerate(lines) if line.strip() == "type: question")
+    lines.insert(first_question + 1, lines[first_question].replace("type: question", "next: paso_que_no_existe"))
+    lines = _with_undefined_variable(lines)
+    kit5.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    result = run_cocrea("content", "check", str(copy))
+    assert result.returncode == 1
+    reported = result.stdout.strip().splitlines()
+    assert len(reported) == 3, result.stdout
+    assert all(line.startswith("content/kits/kit5.yaml:") for line in reported)
+    assert any("tipo de paso desconocido 'final'" in line for line in reported)
+    assert any("'paso_que_no_existe', que no existe" in line for line in reported)
+    assert any("variable no definida 'respuesta_perdida'" in line for line in reported)
+
+
+def _with_undefined_variable(lines: list[str]) -> list[str]:
+    """Put `{{ respuesta_perdida }}` at the start of the first message text, quoted or block."""
+    for i, line in enumerate(lines):
+        if re.match(r"^\s+text: ", line):
+            if line.rstrip().endswith(("|", ">", "|-", ">-")):
+                lines[i + 1] = re.sub(r"^(\s+)", r"\1{{ respuesta_perdida }} ", lines[i + 1])
+            else:
+                lines[i] = re.sub(r'text: (["\'])', r"text: \1{{ respuesta_perdida }} ", line, count=1)
+            return lines
+    raise AssertionError("no text to break")
+
+
+def test_content_graph_prints_mermaid(run_cocrea: ChatRunner) -> None:
+    result = run_cocrea("content", "graph", "kit5")
+    assert result.returncode == 0
+    assert result.stdout.startswith("flowchart TD")
+    assert " --> " in result.stdout
+
+
+def test_a_wrong_setting_stops_with_one_clear_line(run_cocrea: ChatRunner, database: Path) -> None:
+    result = run_cocrea("chat", env=cocrea_env(database, COCREA_TIMEZONE="Mexico/Atlantida"))
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "Error de configuración: COCREA_TIMEZONE no es una zona horaria válida: 'Mexico/Atlantida'"
+    ]
+
+
+def test_db_upgrade_creates_the_database(run_cocrea: ChatRunner, database: Path) -> None:
+    result = run_cocrea("db", "upgrade")
+    assert result.returncode == 0, result.stderr
+    assert database.exists()
