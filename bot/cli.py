@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import sys
 from collections.abc import Sequence
@@ -82,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     chat = commands.add_parser("chat", help="conversar en la terminal")
     chat.add_argument("--as", dest="as_id", default="cli:local",
-                      help="identidad de quien escribe (p. ej. cli:ana, o tg:123 para hacerse pasar por alguien de Telegram)")
+                      help="identidad de quien escribe (p. ej. cli:ana; tg:123 es alguien de Telegram)")
     chat.add_argument("--name", default=None, help="nombre de la persona")
     chat.set_defaults(func=cmd_chat)
 

@@ -13,6 +13,7 @@ from flows.errors import Problem
 from flows.model import Content, Flow, Step
 from flows.steps import REGISTRY
 from flows.uitexts import REQUIRED
+from flows.yamlsource import LineDict
 
 
 def check(content: Content) -> list[Problem]:
@@ -126,5 +127,6 @@ def _check_ui(content: Content) -> list[Problem]:
                 try:
                     templating.parse_template(str(source))
                 except templating.TemplateProblem as exc:
-                    problems.append(Problem(content.ui_file, texts.line_of(key), f"`{section}.{key}`: {exc}"))
+                    where = texts.line_of(key) if isinstance(texts, LineDict) else line
+                    problems.append(Problem(content.ui_file, where, f"`{section}.{key}`: {exc}"))
     return problems

@@ -138,15 +138,15 @@ def _navigate(turn: Turn, current: Step, action: str) -> None:
         turn.events.append(AnswerSaved(current.save_as, None, current.id))
         _follow(turn, Go(target))
     elif action == "back":
-        history = list(state.history)
-        if history and history[-1] == current.id:
-            history.pop()  # we are reviewing an answered step: go before it
-        if not history:
+        stack = list(state.history)
+        if stack and stack[-1] == current.id:
+            stack.pop()  # we are reviewing an answered step: go before it
+        if not stack:
             turn.say(turn.ui("first_step"))
             kind.prompt(turn, current)
             return
-        previous = history.pop()
-        turn.state = state.evolve(history=tuple(history), mode="review", return_to=None)
+        previous = stack.pop()
+        turn.state = state.evolve(history=tuple(stack), mode="review", return_to=None)
         turn.say(turn.ui("going_back"))
         _advance(turn, previous)
 

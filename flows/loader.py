@@ -15,7 +15,7 @@ from typing import Any
 from flows.checker import check
 from flows.errors import ContentInvalid, Problem
 from flows.model import Content, Flow, Option, Step
-from flows.yamlsource import LineDict, YamlSyntaxError, parse
+from flows.yamlsource import LineDict, LineList, YamlSyntaxError, duplicate_keys, parse
 
 FORMAT = 1  # the current content format; older formats are upgraded in `_upgrade`
 STEP_ID = re.compile(r"^[a-z0-9_]+$")
@@ -57,6 +57,8 @@ class _Reader:
         if not isinstance(data, LineDict):
             self.fail(name, 1, "el archivo debe ser un mapa YAML (clave: valor)")
             return name, None, digest
+        for key, line in duplicate_keys(data):
+            self.fail(name, line, f"la clave `{key}` está repetida en el mismo bloque; solo contaría la última")
         return name, self._upgrade(name, data), digest
 
     def _upgrade(self, name: str, data: LineDict) -> LineDict | None:
@@ -83,7 +85,7 @@ class _Reader:
         if kind == "kit" and (not isinstance(number, int) or not 1 <= number <= 8):
             self.fail(name, data.line_of("number"), "un kit necesita `number` del 1 al 8")
         raw_steps = data.get("steps")
-        if not isinstance(raw_steps, list) or not raw_steps:
+        if not isinstance(raw_steps, LineList) or not raw_steps:
             if "steps" in data:
                 self.fail(name, data.line_of("steps"), "`steps` debe ser una lista con al menos un paso")
             return None
@@ -153,7 +155,8 @@ class _Reader:
             for target in goal.get("targets") or []:
                 tid = str(target.get("id", "")) if isinstance(target, LineDict) else ""
                 if not tid.startswith(f"{number}.") or tid in seen or not target.get("text"):
-                    self.fail(name, getattr(target, "line", goal.line), f"meta inválida o repetida {tid!r} en el ODS {number}")
+                    line = getattr(target, "line", goal.line)
+                    self.fail(name, line, f"meta inválida o repetida {tid!r} en el ODS {number}")
                     continue
                 seen.add(tid)
                 targets.append({"id": tid, "text": str(target["text"])})

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
+from flows.text import normalize
 from flows.yamlsource import LineDict
 
 
@@ -83,6 +85,21 @@ class Content:
     ods: list[dict[str, Any]] = field(default_factory=list)
     version: str = ""
     ui_file: str = "content/ui.yaml"
+
+    @cached_property
+    def template_catalogs(self) -> dict[str, list[dict[str, str]]]:
+        """Catalogs as templates see them; built once per loaded content."""
+        return {k: [{"value": o.value, "label": o.label} for o in v] for k, v in self.catalogs.items()}
+
+    @cached_property
+    def navigation_words(self) -> dict[str, frozenset[str]]:
+        """ui.yaml's navigation words, normalized once per loaded content."""
+        groups = self.ui.get("navigation") or {}
+        return {group: frozenset(normalize(str(w)) for w in words or ()) for group, words in groups.items()}
+
+    @cached_property
+    def template_kits(self) -> list[dict[str, Any]]:
+        return [{"id": k.id, "title": k.title, "number": k.number} for k in self.kits()]
 
     def kits(self) -> list[Flow]:
         kits = [f for f in self.flows.values() if f.kind == "kit"]

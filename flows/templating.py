@@ -9,7 +9,7 @@ from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import Undefined, nodes
+from jinja2 import ChainableUndefined, nodes
 from jinja2.exceptions import SecurityError, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -18,17 +18,39 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 CONTENT_NAMES = frozenset({"answers", "shown", "person", "secretariat", "catalogs", "kits"})
 
 
-class Blank(Undefined):
-    """A missing answer (a skipped question) renders as a dash instead of failing."""
+class Blank(ChainableUndefined):
+    """A missing answer (a skipped question) renders as a dash instead of failing.
+
+    What the sandbox blocked (`''.__class__`, say) is not a missing answer: it still fails.
+    """
+
+    def _blocked(self) -> None:
+        if issubclass(self._undefined_exception, SecurityError):
+            self._fail_with_undefined_error()
 
     def __str__(self) -> str:
+        self._blocked()
         return "—"
 
     def __iter__(self) -> Iterator[Any]:
+        self._blocked()
         return iter(())
 
     def __bool__(self) -> bool:
+        self._blocked()
         return False
+
+    def __getattr__(self, name: str) -> Blank:
+        self._blocked()
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return self
+
+    __getitem__ = __getattr__
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Blank:
+        self._blocked()
+        return self  # `answers.fecha.split('-')` on a skipped answer stays blank
 
     __len__ = lambda self: 0  # noqa: E731
 
@@ -69,6 +91,8 @@ def render(source: str, variables: Mapping[str, Any]) -> str:
         raise TemplateProblem(f"operación no permitida en la plantilla: {exc}") from exc
     except TemplateError as exc:
         raise TemplateProblem(f"error en la plantilla: {exc}", getattr(exc, "lineno", 1) or 1) from exc
+    except Exception as exc:  # admin templates may divide by zero or call the wrong thing
+        raise TemplateProblem(f"error en la plantilla: {type(exc).__name__}: {exc}") from exc
 
 
 def evaluate(expression: str, variables: Mapping[str, Any]) -> bool:
@@ -76,8 +100,8 @@ def evaluate(expression: str, variables: Mapping[str, Any]) -> bool:
         return bool(_compile_expression(expression)(**variables))
     except SecurityError as exc:
         raise TemplateProblem(f"operación no permitida en la condición: {exc}") from exc
-    except (TemplateError, TypeError, ValueError) as exc:
-        raise TemplateProblem(f"error en la condición: {exc}") from exc
+    except Exception as exc:  # a condition that cannot be evaluated is a content problem
+        raise TemplateProblem(f"error en la condición: {type(exc).__name__}: {exc}") from exc
 
 
 def parse_template(source: str) -> nodes.Template:

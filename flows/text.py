@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 
+@lru_cache(maxsize=8192)
 def normalize(text: str) -> str:
     """Lower case, no accents, single spaces: how people type on a phone."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())

@@ -23,16 +23,24 @@ class Turn:
     now: datetime
     context: Mapping[str, Any] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
+    _variables: dict[str, Any] | None = field(default=None, repr=False)
+    _variables_for: object = field(default=None, repr=False)
 
     # -- templates ---------------------------------------------------------------------------
     def variables(self) -> dict[str, Any]:
+        # Built once per set of answers: a turn renders several texts between two answers.
+        if self._variables is None or self._variables_for is not self.state.answers:
+            self._variables, self._variables_for = self._build_variables(), self.state.answers
+        return self._variables
+
+    def _build_variables(self) -> dict[str, Any]:
         return {
             "answers": dict(self.state.answers),
             "shown": self.shown_answers(),
             "person": dict(self.context.get("person") or {}),
             "secretariat": dict(self.context.get("secretariat") or {}),
-            "catalogs": {k: [o.__dict__ for o in v] for k, v in self.content.catalogs.items()},
-            "kits": [{"id": k.id, "title": k.title, "number": k.number} for k in self.content.kits()],
+            "catalogs": self.content.template_catalogs,
+            "kits": self.content.template_kits,
         }
 
     def shown_answers(self) -> dict[str, str]:
@@ -66,8 +74,8 @@ class Turn:
         return str((self.content.ui.get("buttons") or {}).get(key, key))
 
     def is_word(self, text: str, group: str) -> bool:
-        words = (self.content.ui.get("navigation") or {}).get(group) or ()
-        return normalize(text).strip(" .!¡¿?") in {normalize(str(w)) for w in words}
+        words = self.content.navigation_words.get(group, frozenset())
+        return normalize(text).strip(" .!¡¿?") in words
 
     # -- output ------------------------------------------------------------------------------
     def say(

@@ -13,6 +13,7 @@ class LineDict(dict[str, Any]):
     line: int = 0
     key_lines: dict[str, int]
     block_keys: frozenset[str] = frozenset()  # keys whose value is a `|` or `>` block
+    duplicates: tuple[tuple[str, int], ...] = ()  # keys written twice: YAML keeps the last silently
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, self.line)
@@ -35,14 +36,18 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     result.line = node.start_mark.line + 1
     result.key_lines = {}
     blocks = set()
+    duplicates = []
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         key = str(key)
+        if key in result:
+            duplicates.append((key, key_node.start_mark.line + 1))
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[key] = key_node.start_mark.line + 1
         if isinstance(value_node, yaml.ScalarNode) and value_node.style in ("|", ">"):
             blocks.add(key)
     result.block_keys = frozenset(blocks)
+    result.duplicates = tuple(duplicates)
     return result
 
 
@@ -55,6 +60,19 @@ def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def duplicate_keys(data: Any) -> list[tuple[str, int]]:
+    """Every key written twice in the same mapping, anywhere in the document."""
+    found: list[tuple[str, int]] = []
+    if isinstance(data, LineDict):
+        found += data.duplicates
+        for value in data.values():
+            found += duplicate_keys(value)
+    elif isinstance(data, list):
+        for item in data:
+            found += duplicate_keys(item)
+    return found
 
 
 class YamlSyntaxError(Exception):

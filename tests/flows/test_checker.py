@@ -59,6 +59,8 @@ def test_a_good_flow_passes(tmp_path: Path) -> None:
         ("    help: \"Para nombrarlo.\"\n", "", 6, "necesita `help`"),
         ("  - id: fin", "  - id: titulo", 12, "id de paso duplicado 'titulo'"),
         ("format: 1", "format: 7", 1, "`format` debe ser 1"),
+        ("    help: \"Para nombrarlo.\"\n", "    help: \"Para nombrarlo.\"\n    help: \"Otra vez.\"\n", 11,
+         "la clave `help` está repetida"),
         ("title: Prueba", "title: [Prueba", 5, "YAML inválido"),
     ],
 )

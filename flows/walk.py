@@ -1,0 +1,63 @@
+"""Walk a flow the way a cooperative person would: each typed answer is the question's own
+example, each choice takes the first option, each summary is confirmed.
+
+Tests use it to prove every example is a valid answer; benchmarks use it to time the engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from flows import engine
+from flows.events import Event, MessageOut
+from flows.inputs import Begin, Input, Tap, Text
+from flows.model import Content
+from flows.state import DONE, RunState
+from flows.steps.summary import CONFIRM
+
+CHOICES = ("choice", "multi_choice", "yes_no")
+MAX_STEPS = 500
+
+
+class StuckWalk(Exception):
+    """The walk could not move on: an example that is not a valid answer, or a loop."""
+
+
+@dataclass
+class Walk:
+    state: RunState
+    steps: int = 0
+    events: list[Event] = field(default_factory=list)
+
+    @property
+    def texts(self) -> list[str]:
+        return [e.text for e in self.events if isinstance(e, MessageOut)]
+
+
+def next_input(content: Content, state: RunState, last: list[Event]) -> Input:
+    step = content.flows[state.flow_id].steps[str(state.step_id)]
+    if step.type == "summary":
+        return Tap(CONFIRM, step.id)
+    if step.get("answer") in CHOICES:
+        first = next(b for e in last if isinstance(e, MessageOut) for b in e.buttons)
+        return Tap(first.value, step.id)
+    return Text(str(step.get("example")))
+
+
+def walk(content: Content, flow_id: str, now: datetime | None = None) -> Walk:
+    moment = now or datetime.now(UTC)
+    state, events = engine.step(content, engine.start(flow_id), Begin(), moment, {})
+    result = Walk(state, 0, list(events))
+    while state.status != DONE:
+        if result.steps >= MAX_STEPS:
+            raise StuckWalk(f"{flow_id}: más de {MAX_STEPS} pasos")
+        before = state.step_id
+        inp = next_input(content, state, events)
+        state, events = engine.step(content, state, inp, moment, {})
+        result.events += events
+        result.steps += 1
+        if state.step_id == before and state.status != DONE:
+            raise StuckWalk(f"{flow_id}: el ejemplo de '{before}' no es una respuesta válida")
+    result.state = state
+    return result
