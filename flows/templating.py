@@ -48,7 +48,7 @@ class Blank(ChainableUndefined):
 
     __getitem__ = __getattr__
 
-    def __call__(self, *args: Any, **kwargs: Any) -> Blank:
+    def __call__(self, *args: Any, **kwargs: Any) -> Blank:  # type: ignore[override]
         self._blocked()
         return self  # `answers.fecha.split('-')` on a skipped answer stays blank
 
