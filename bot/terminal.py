@@ -66,6 +66,6 @@ class TerminalChat:
             line = await loop.run_in_executor(None, self.stdin.readline)
             if not line:  # end of input
                 return
-            if self.echo:
-                self.stdout.write(f"> {line.rstrip()}\n\n")
+            # Piped input is echoed; typed input already shows, so just leave a blank line.
+            self.stdout.write(f"> {line.rstrip()}\n\n" if self.echo else "\n")
             await self.send(read_input(line, self.buttons, self.step_id))
