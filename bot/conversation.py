@@ -168,6 +168,9 @@ class _HostTurn:
     async def step(self, run: FlowRun, inp: Input, handovers: int = 0, fresh: bool = False) -> None:
         state = engine.start(run.flow_id) if fresh else RunState.from_json(run.state)
         new_state, events = engine.step(self.content, state, inp, self.now, await self.context(run))
+        flow = self.content.flows.get(run.flow_id)
+        if flow is not None:
+            run.content_version = flow.version  # the text this run is on from now on
         await self.uow.apply(self.person, run, new_state, events)
         self.collect(events)
         finished = next((e for e in events if isinstance(e, RunFinished)), None)

@@ -61,6 +61,33 @@ def _check_flow(flow: Flow, content: Content) -> list[Problem]:
         for key, source in kind.expressions(step):
             problems += _check_template(step, key, source, saved, expression=True)
     problems += _unreachable(flow)
+    problems += _check_moves(flow)
+    return problems
+
+
+def _check_moves(flow: Flow) -> list[Problem]:
+    """`moved_to` (flow level) and `replaces` (step level) tell runs on removed steps where to go."""
+    problems: list[Problem] = []
+    moved = flow.data.get("moved_to")
+    if moved is not None and not isinstance(moved, Mapping):
+        line = flow.data.line_of("moved_to")
+        return [Problem(flow.file, line, "`moved_to` debe ser un mapa: paso_viejo: paso_nuevo")]
+    for old, new in (moved or {}).items():
+        if str(new) not in flow.steps:
+            problems.append(Problem(flow.file, flow.data.line_of("moved_to"),
+                                    f"`moved_to` lleva '{old}' a '{new}', que no existe"))
+        if str(old) in flow.steps:
+            problems.append(Problem(flow.file, flow.data.line_of("moved_to"),
+                                    f"`moved_to` nombra '{old}', que todavía existe: no se usará", "warning"))
+    for step in flow.steps.values():
+        replaced = step.get("replaces")
+        if replaced is not None and not isinstance(replaced, list):
+            problems.append(Problem(step.file, step.line_of("replaces"), "`replaces` debe ser una lista de ids"))
+            continue
+        for old in replaced or ():
+            if str(old) in flow.steps:
+                problems.append(Problem(step.file, step.line_of("replaces"),
+                                        f"`replaces` nombra '{old}', que todavía existe: no se usará", "warning"))
     return problems
 
 

@@ -55,33 +55,45 @@ def _begin(turn: Turn) -> None:
         turn.say(turn.ui("run_done", title=turn.flow.title))
         return
     turn.state = state.evolve(status=ACTIVE)
-    current = turn.flow.steps.get(str(state.step_id))
-    if current is None:
-        _lost_step(turn)
+    if not _is_waiting_step(turn, state.step_id):
+        _relocate(turn)
         return
+    current = turn.flow.steps[str(state.step_id)]
     turn.say(turn.ui("resumed", title=turn.flow.title))
     REGISTRY[current.type].prompt(turn, current)
 
 
-def _lost_step(turn: Turn) -> None:
-    """The step the run stood on was removed from the content: go to the first unanswered one."""
+def _relocate(turn: Turn) -> None:
+    """The step the run stood on was removed or changed kind: find where the person goes on.
+
+    In order: the flow's `moved_to` mapping, a step that `replaces` it, the first step that was
+    ahead of it and still exists, the first unanswered question. Answers are always kept.
+    """
+    flow, lost = turn.flow, str(turn.state.step_id)
+    moved = flow.data.get("moved_to") or {}
+    candidates = [str(moved[lost])] if lost in moved else []
+    candidates += [s.id for s in flow.steps.values() if lost in (s.get("replaces") or ())]
+    if lost in flow.steps:  # still there but no longer waits (a question turned into a message)
+        candidates.append(lost)
+    candidates += list(turn.state.ahead)
     answered = set(turn.state.answers)
-    for step_id in turn.flow.order:
-        candidate = turn.flow.steps[step_id]
-        if candidate.type == "question" and candidate.save_as not in answered:
-            turn.say(turn.ui("step_moved"))
-            turn.state = turn.state.evolve(mode=None, return_to=None)
-            _advance(turn, step_id)
-            return
+    candidates += [q for q in flow.question_ids if flow.steps[q].save_as not in answered]
+    target = next((c for c in candidates if c in flow.steps), flow.first)
     turn.say(turn.ui("step_moved"))
-    _advance(turn, turn.flow.question_ids[-1] if turn.flow.question_ids else turn.flow.first)
+    turn.state = turn.state.evolve(mode=None, return_to=None)
+    _advance(turn, target)
+
+
+def _is_waiting_step(turn: Turn, step_id: str | None) -> bool:
+    step = turn.flow.steps.get(str(step_id))
+    return step is not None and REGISTRY[step.type].waits
 
 
 def _receive(turn: Turn, inp: Input) -> None:
-    current = turn.flow.steps.get(str(turn.state.step_id))
-    if current is None:
-        _lost_step(turn)
+    if not _is_waiting_step(turn, turn.state.step_id):
+        _relocate(turn)
         return
+    current = turn.flow.steps[str(turn.state.step_id)]
     kind = REGISTRY[current.type]
     if turn.state.status == PAUSED:
         turn.state = turn.state.evolve(status=ACTIVE)
@@ -138,7 +150,7 @@ def _navigate(turn: Turn, current: Step, action: str) -> None:
         turn.events.append(AnswerSaved(current.save_as, None, current.id))
         _follow(turn, Go(target))
     elif action == "back":
-        stack = list(state.history)
+        stack = [s for s in state.history if s in turn.flow.steps]  # removed steps are skipped
         if stack and stack[-1] == current.id:
             stack.pop()  # we are reviewing an answered step: go before it
         if not stack:
@@ -169,7 +181,8 @@ def _advance(turn: Turn, step_id: str | None) -> None:
             return
         outcome = REGISTRY[target.type].enter(turn, target)
         if outcome is STAY:
-            turn.state = turn.state.evolve(step_id=target.id)
+            following = turn.flow.order[turn.flow.order.index(target.id) + 1:]
+            turn.state = turn.state.evolve(step_id=target.id, ahead=tuple(following))
             return
         if isinstance(outcome, Stop):
             return

@@ -20,6 +20,8 @@ class RunState:
     mode: str | None = None  # "review" after `atrás`, "edit" when correcting from a summary,
     # "choose_fix" while picking what to correct
     return_to: str | None = None  # the summary to come back to after an edit
+    ahead: tuple[str, ...] = ()  # the steps written after the waiting one when it was reached:
+    # if an admin removes the waiting step, the run goes on at the first of these that remains
 
     def evolve(self, **changes: Any) -> RunState:
         return replace(self, **changes)
@@ -33,6 +35,7 @@ class RunState:
             "status": self.status,
             "mode": self.mode,
             "return_to": self.return_to,
+            "ahead": list(self.ahead),
         }
 
     @classmethod
@@ -45,4 +48,5 @@ class RunState:
             status=data.get("status", ACTIVE),
             mode=data.get("mode"),
             return_to=data.get("return_to"),
+            ahead=tuple(data.get("ahead") or ()),
         )
