@@ -62,7 +62,49 @@ def _check_flow(flow: Flow, content: Content) -> list[Problem]:
             problems += _check_template(step, key, source, saved, expression=True)
     problems += _unreachable(flow)
     problems += _check_moves(flow)
+    problems += _unused_answers(flow)
+    problems += _long_messages(flow)
     return problems
+
+
+LONG_MESSAGE = 600  # characters: more than a phone screen, people stop reading
+
+
+def _long_messages(flow: Flow) -> list[Problem]:
+    return [
+        Problem(step.file, step.line_of("text"),
+                f"el mensaje '{step.id}' tiene {len(str(step.get('text')))} caracteres; "
+                f"divídelo en mensajes de menos de {LONG_MESSAGE}", "warning")
+        for step in flow.steps.values()
+        if step.type in ("message", "question", "end") and len(str(step.get("text") or "")) > LONG_MESSAGE
+    ]
+
+
+def _unused_answers(flow: Flow) -> list[Problem]:
+    """Answers nothing reads: no text, condition, record or summary uses them."""
+    used: set[str] = set()
+    for step in flow.steps.values():
+        kind = REGISTRY.get(step.type)
+        if kind is None:
+            continue
+        sources = [(src, False) for _, src in kind.texts(step)] + [(src, True) for _, src in kind.expressions(step)]
+        for source, expression in sources:
+            try:
+                tree = templating.parse_expression(source) if expression else templating.parse_template(source)
+            except templating.TemplateProblem:
+                continue
+            used |= templating.referenced_names(tree)[1]
+        if step.type == "record" and isinstance(step.get("fields"), Mapping):
+            used |= {str(name) for name in step.get("fields").values()}
+        if step.type == "summary":
+            used |= {flow.steps[str(f)].save_as for f in step.get("fields") or () if str(f) in flow.steps}
+    return [
+        Problem(step.file, step.line,
+                f"la respuesta '{step.save_as}' se guarda pero ningún texto, condición, resumen ni registro la usa",
+                "warning")
+        for sid in flow.question_ids
+        if (step := flow.steps[sid]).save_as not in used
+    ]
 
 
 def _check_moves(flow: Flow) -> list[Problem]:

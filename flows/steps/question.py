@@ -105,9 +105,12 @@ class Question(StepKind):
         return [(k, str(step.get(k))) for k in ("text", "help", "example") if step.get(k) is not None]
 
     def check(self, flow: Flow, step: Step, content: Content) -> Iterable[Problem]:
-        for key in ("text", "help", "example"):
+        if not step.get("text"):
+            yield problem(step, "text", f"la pregunta '{step.id}' necesita `text`")
+        for key, why in (("help", "«¿por qué te pregunto esto?»"), ("example", "un ejemplo")):
             if not step.get(key):
-                yield problem(step, key, f"la pregunta '{step.id}' necesita `{key}`")
+                yield problem(step, key, f"la pregunta '{step.id}' no tiene `{key}`: la persona no tendrá {why}",
+                              "warning")
         name = step.get("answer")
         kind = answers.get(str(name))
         if kind is None:

@@ -30,9 +30,9 @@ steps:
 """
 
 
-def problems_of(tmp_path: Path, text: str) -> list[str]:
+def problems_of(tmp_path: Path, text: str, severity: str = "error") -> list[str]:
     content, problems = load(content_dir(tmp_path, {"prueba": text}))
-    return [str(p) for p in problems + check(content) if p.severity == "error"]
+    return [str(p) for p in problems + check(content) if p.severity == severity]
 
 
 def test_the_shipped_content_has_no_errors() -> None:
@@ -56,7 +56,6 @@ def test_a_good_flow_passes(tmp_path: Path) -> None:
         ("{{ answers.titulo }}", "{{ answers.nombre }}", 14, "variable no definida 'answers.nombre'"),
         ("{{ answers.titulo }}", "{{ usuario }}", 14, "variable no definida 'usuario'"),
         ("{{ answers.titulo }}", "{{ answers.titulo ", 14, "error en la plantilla"),
-        ("    help: \"Para nombrarlo.\"\n", "", 6, "necesita `help`"),
         ("  - id: fin", "  - id: titulo", 12, "id de paso duplicado 'titulo'"),
         ("format: 1", "format: 7", 1, "`format` debe ser 1"),
         ("    help: \"Para nombrarlo.\"\n", "    help: \"Para nombrarlo.\"\n    help: \"Otra vez.\"\n", 11,
@@ -107,10 +106,21 @@ def test_record_fields_must_exist(tmp_path: Path) -> None:
     assert any("ninguna pregunta guarda 'respuesta_inexistente'" in p for p in found), found
 
 
+def test_warnings_inform_without_refusing_the_content(tmp_path: Path) -> None:
+    text = GOOD.replace("    help: \"Para nombrarlo.\"\n", "").replace("{{ answers.titulo }}", "todo")
+    text = text.replace("    text: \"Gracias por todo.\"", "    text: \"" + "Gracias. " * 80 + "\"")
+    assert problems_of(tmp_path, text) == []
+    warnings = problems_of(tmp_path / "w", text, "warning")
+    assert any(":6: aviso: la pregunta 'titulo' no tiene `help`" in w for w in warnings), warnings
+    assert any(":6: aviso: la respuesta 'titulo' se guarda pero ningún" in w for w in warnings), warnings
+    assert any(":13: aviso: el mensaje 'fin' tiene 720 caracteres" in w for w in warnings), warnings
+    load_checked(content_dir(tmp_path / "ok", {"prueba": text}))  # accepted
+
+
 def test_three_distinct_mistakes_give_three_lines(tmp_path: Path) -> None:
     broken = (GOOD.replace("type: end", "type: fin_del_kit")
               .replace("answer: short_text", "answer: texto_corto")
-              .replace("    help: \"Para nombrarlo.\"\n", ""))
+              .replace("    example: \"Agua a tiempo\"\n", "    example: \"Agua a tiempo\"\n    next: nada\n"))
     found = problems_of(tmp_path, broken)
     assert len(found) == 3, found
     assert all(re.match(r"^content/flows/prueba\.yaml:\d+: ", p) for p in found)

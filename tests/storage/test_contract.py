@@ -86,6 +86,22 @@ class TestStorageContract:
         ids = await asyncio.gather(*(one() for _ in range(5)))
         assert len(set(ids)) == 1
 
+    async def test_a_person_can_be_marked_inactive_and_active_again(self, db: Db) -> None:
+        async with UnitOfWork(db.factory) as uow:
+            await uow.people.get_or_create("tg:55")
+            await uow.people.get_or_create("tg:56")
+        async with UnitOfWork(db.factory) as uow:
+            assert await uow.people.set_active("tg:55", False) is True
+            assert await uow.people.set_active("tg:nadie", False) is False
+        async with UnitOfWork(db.factory) as uow:
+            blocked, other = await uow.people.get("tg:55"), await uow.people.get("tg:56")
+            assert blocked is not None and other is not None
+            assert (blocked.active, other.active) == (False, True)
+            assert await uow.people.set_active("tg:55", True) is True
+        async with UnitOfWork(db.factory) as uow:
+            again = await uow.people.get("tg:55")
+            assert again is not None and again.active is True
+
     async def test_memberships_are_idempotent_and_never_downgrade(self, db: Db) -> None:
         async with UnitOfWork(db.factory) as uow:
             person = await uow.people.get_or_create("tg:1")
