@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import sys
 from collections.abc import Sequence
@@ -12,6 +13,7 @@ from bot.settings import Settings, SettingsError
 from flows.checker import check
 from flows.errors import ContentInvalid
 from flows.loader import load, load_checked
+from flows.model import Content, Flow
 
 
 def _settings() -> Settings:
@@ -42,9 +44,7 @@ def cmd_content_graph(args: argparse.Namespace) -> int:
     from bot.graph import mermaid
 
     content = _content(args.dir)
-    flow = content.flows.get(args.kit) or next(
-        (f for f in content.kits() if str(f.number) == args.kit.removeprefix("kit")), None
-    )
+    flow = _find_flow(content, args.kit)
     if flow is None:
         print(f"No existe el kit o flujo '{args.kit}'. Hay: {', '.join(content.flows)}", file=sys.stderr)
         return 1
@@ -52,7 +52,39 @@ def cmd_content_graph(args: argparse.Namespace) -> int:
     return 0
 
 
-def _content(directory: str | None) -> object:
+def _find_flow(content: Content, name: str) -> Flow | None:
+    """A flow by id (kit5, inicio) or a kit by its number (5)."""
+    return content.flows.get(name) or next(
+        (f for f in content.kits() if str(f.number) == name.removeprefix("kit")), None)
+
+
+def cmd_content_preview(args: argparse.Namespace) -> int:
+    from bot.preview import preview
+
+    content = _content(args.dir)
+    flow = _find_flow(content, args.kit)
+    if flow is None:
+        print(f"No existe el kit o flujo '{args.kit}'. Hay: {', '.join(content.flows)}", file=sys.stderr)
+        return 1
+    return asyncio.run(preview(content, flow.id, "mesa" if args.mesa else "stl"))
+
+
+def cmd_content_stats(args: argparse.Namespace) -> int:
+    from flows.stats import flow_stats
+
+    content = _content(args.dir)
+    rows = [flow_stats(f) for f in content.kits()] + [
+        flow_stats(f) for f in content.flows.values() if f.kind != "kit"]
+    print(f"{'flujo':<14}{'pasos':>6}{'preguntas':>11}{'ramas':>7}{'minutos':>9}  título")
+    for row in rows:
+        print(f"{row.flow_id:<14}{row.steps:>6}{row.questions:>11}{row.branches:>7}{row.minutes:>9.1f}  {row.title}")
+    kits = [r for r in rows if content.flows[r.flow_id].kind == "kit"]
+    print(f"{'kits':<14}{sum(r.steps for r in kits):>6}{sum(r.questions for r in kits):>11}"
+          f"{sum(r.branches for r in kits):>7}{sum(r.minutes for r in kits):>9.1f}")
+    return 0
+
+
+def _content(directory: str | None) -> Content:
     try:
         return load_checked(Path(directory) if directory else _settings().content_dir)
     except ContentInvalid as exc:
@@ -94,6 +126,14 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument("kit")
     graph.add_argument("--dir", default=None)
     graph.set_defaults(func=cmd_content_graph)
+    preview = content.add_parser("preview", help="prueba un kit en la terminal, sin base de datos")
+    preview.add_argument("kit")
+    preview.add_argument("--dir", default=None)
+    preview.add_argument("--mesa", action="store_true", help="con el lenguaje de una mesa técnica")
+    preview.set_defaults(func=cmd_content_preview)
+    stats = content.add_parser("stats", help="pasos, preguntas, ramas y minutos por kit")
+    stats.add_argument("--dir", default=None)
+    stats.set_defaults(func=cmd_content_stats)
 
     db = commands.add_parser("db", help="base de datos").add_subparsers(
         dest="db_command", required=True, metavar="SUBCOMANDO")
@@ -108,6 +148,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `cocrea … | head`: the reader left; nothing to report
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ import re
 import shutil
 from pathlib import Path
 
-from flows.loader import default_content_dir
+from flows.loader import default_content_dir, load_checked
 from tests.bot.conftest import ChatRunner, cocrea_env
 
 
@@ -71,3 +71,22 @@ def test_db_upgrade_creates_the_database(run_cocrea: ChatRunner, database: Path)
     result = run_cocrea("db", "upgrade")
     assert result.returncode == 0, result.stderr
     assert database.exists()
+
+
+def test_content_preview_runs_a_kit_without_a_database(run_cocrea: ChatRunner, database: Path) -> None:
+    result = run_cocrea("content", "preview", "kit5", stdin="Mesas de trabajo\nAgua a tiempo\natrás\n")
+    assert result.returncode == 0, result.stderr
+    assert "Paso 1 de" in result.stdout and "Paso 2 de" in result.stdout
+    assert "Tu respuesta anterior: «Agua a tiempo»" in result.stdout
+    assert not database.exists()
+
+
+def test_content_stats_lists_every_kit_with_its_figures(run_cocrea: ChatRunner) -> None:
+    result = run_cocrea("content", "stats")
+    assert result.returncode == 0, result.stderr
+    lines = {line.split()[0]: line.split() for line in result.stdout.splitlines()[1:]}
+    content = load_checked()
+    for kit in content.kits():
+        branches = sum(1 for s in kit.steps.values() if s.type == "branch")
+        assert lines[kit.id][1:4] == [str(len(kit.steps)), str(len(kit.question_ids)), str(branches)]
+        assert float(lines[kit.id][4]) > 2  # minutes
