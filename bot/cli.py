@@ -69,6 +69,18 @@ def cmd_content_preview(args: argparse.Namespace) -> int:
     return asyncio.run(preview(content, flow.id, "mesa" if args.mesa else "stl"))
 
 
+def cmd_content_schema(args: argparse.Namespace) -> int:
+    import json
+
+    from flows.schema import SCHEMA_FILE, flow_schema
+
+    target = Path(args.dir or _settings().content_dir) / SCHEMA_FILE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(flow_schema(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"esquema escrito en {target}")
+    return 0
+
+
 def cmd_content_stats(args: argparse.Namespace) -> int:
     from flows.stats import flow_stats
 
@@ -134,6 +146,9 @@ def build_parser() -> argparse.ArgumentParser:
     stats = content.add_parser("stats", help="pasos, preguntas, ramas y minutos por kit")
     stats.add_argument("--dir", default=None)
     stats.set_defaults(func=cmd_content_stats)
+    schema = content.add_parser("schema", help="escribe el JSON Schema del formato (para los editores)")
+    schema.add_argument("--dir", default=None)
+    schema.set_defaults(func=cmd_content_schema)
 
     db = commands.add_parser("db", help="base de datos").add_subparsers(
         dest="db_command", required=True, metavar="SUBCOMANDO")

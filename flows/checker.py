@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from flows import templating
 from flows.errors import Problem
 from flows.model import Content, Flow, Step
+from flows.schema import step_keys
 from flows.steps import REGISTRY
 from flows.uitexts import REQUIRED
 from flows.yamlsource import LineDict
@@ -49,6 +50,10 @@ def _check_flow(flow: Flow, content: Content) -> list[Problem]:
                                     f"tipo de paso desconocido '{step.type}' (usa: {known_kinds})"))
             continue
         problems += kind.check(flow, step, content)
+        for key in sorted(set(step.data) - step_keys(step.type)):
+            problems.append(Problem(step.file, step.line_of(key),
+                                    f"el paso '{step.id}' ({step.type}) no usa la clave `{key}`; ¿está bien escrita?",
+                                    "warning"))
         for target, key in kind.targets(flow, step):
             if target not in flow.steps:
                 problems.append(Problem(step.file, step.line_of(key),

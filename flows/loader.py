@@ -7,18 +7,16 @@ both and refuses content with errors.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from flows.checker import check
 from flows.errors import ContentInvalid, Problem
-from flows.model import Content, Flow, Option, Step
+from flows.glossary import load_glossary
+from flows.model import FORMAT, STEP_ID, Content, Flow, Option, Step
 from flows.yamlsource import LineDict, LineList, YamlSyntaxError, duplicate_keys, parse
 
-FORMAT = 1  # the current content format; older formats are upgraded in `_upgrade`
-STEP_ID = re.compile(r"^[a-z0-9_]+$")
 FLOW_DIRS = ("kits", "flows")
 
 
@@ -192,7 +190,9 @@ def load(directory: Path | str | None = None) -> tuple[Content, list[Problem]]:
     else:
         reader.fail(_relative(ui_path, root), 1, "falta ui.yaml (los textos del asistente)")
     version = hashlib.sha256("".join(sorted(f.version for f in flows.values())).encode()).hexdigest()[:12]
-    content = Content(str(root), flows, catalogs, ui, ods, version, _relative(ui_path, root))
+    glossary, glossary_problems = load_glossary(root)
+    reader.problems += glossary_problems
+    content = Content(str(root), flows, catalogs, ui, ods, version, _relative(ui_path, root), glossary)
     return content, reader.problems
 
 

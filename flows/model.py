@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from flows.glossary import Glossary
 from flows.text import normalize
 from flows.yamlsource import LineDict
+
+
+FORMAT = 1  # the current content format; the loader upgrades older ones
+STEP_ID = re.compile(r"^[a-z0-9_]+$")  # stable ids: saved progress points at them
 
 
 @dataclass(frozen=True)
@@ -85,6 +91,7 @@ class Content:
     ods: list[dict[str, Any]] = field(default_factory=list)
     version: str = ""
     ui_file: str = "content/ui.yaml"
+    glossary: Glossary | None = None  # content/glossary.yaml, when the folder has one
 
     @cached_property
     def template_catalogs(self) -> dict[str, list[dict[str, str]]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from flows.errors import Problem
 from flows.inputs import Input
@@ -37,9 +38,17 @@ Outcome = Go | Stay | Stop
 REGISTRY: dict[str, StepKind] = {}
 
 
+STRING: dict[str, Any] = {"type": "string"}
+TEMPLATE: dict[str, Any] = {"type": "string", "description": "Texto (plantilla Jinja2)"}
+
+
 class StepKind:
     name = ""
     waits = False  # True for kinds that stop and wait for the person
+    # The keys this kind reads, as JSON Schema: the content schema and the checker's
+    # unknown-key warnings are both built from them.
+    properties: dict[str, Any] = {}
+    required: tuple[str, ...] = ()
 
     def enter(self, turn: Turn, step: Step) -> Outcome:
         raise NotImplementedError

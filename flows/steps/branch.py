@@ -8,7 +8,7 @@ from flows import templating
 from flows.errors import Problem
 from flows.events import ContentError
 from flows.model import Content, Flow, Step
-from flows.steps import Go, Outcome, StepKind, problem, register
+from flows.steps import STRING, TEMPLATE, Go, Outcome, StepKind, problem, register
 from flows.turn import Turn
 
 
@@ -20,6 +20,13 @@ def _branches(step: Step) -> list[Mapping[str, object]]:
 @register
 class Branch(StepKind):
     name = "branch"
+    properties = {
+        "branches": {"type": "array", "minItems": 1, "items": {
+            "type": "object", "required": ["when", "next"], "additionalProperties": False,
+            "properties": {"when": {"type": "string", "description": "Condición Jinja2"}, "next": STRING}}},
+        "default": STRING,
+    }
+    required = ("branches",)
 
     def enter(self, turn: Turn, step: Step) -> Outcome:
         variables = turn.variables()

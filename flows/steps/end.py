@@ -5,13 +5,14 @@ from __future__ import annotations
 from flows.events import RunFinished
 from flows.model import Step
 from flows.state import DONE
-from flows.steps import STOP, Outcome, StepKind, register
+from flows.steps import STRING, TEMPLATE, STOP, Outcome, StepKind, register
 from flows.turn import Turn
 
 
 @register
 class End(StepKind):
     name = "end"
+    properties = {"text": TEMPLATE, "next_flow": TEMPLATE}  # a hand-over end may say nothing
 
     def enter(self, turn: Turn, step: Step) -> Outcome:
         turn.say(turn.render(step.get("text"), step.id))

@@ -6,13 +6,15 @@ from collections.abc import Iterable
 
 from flows.errors import Problem
 from flows.model import Content, Flow, Step
-from flows.steps import Go, Outcome, StepKind, problem, register
+from flows.steps import STRING, TEMPLATE, Go, Outcome, StepKind, problem, register
 from flows.turn import Turn
 
 
 @register
 class Message(StepKind):
     name = "message"
+    properties = {"text": TEMPLATE}
+    required = ("text",)
 
     def enter(self, turn: Turn, step: Step) -> Outcome:
         turn.say(turn.render(step.get("text"), step.id))

@@ -10,7 +10,7 @@ from flows.errors import Problem, Rejected
 from flows.events import AnswerSaved, Button
 from flows.inputs import Input, Tap, Text, Unsupported
 from flows.model import Content, Flow, Step
-from flows.steps import STAY, Go, Outcome, StepKind, problem, register
+from flows.steps import STRING, TEMPLATE, STAY, Go, Outcome, StepKind, problem, register
 from flows.turn import Turn
 
 KEEP = "~keep"  # the "keep my earlier answer" button
@@ -35,6 +35,19 @@ def shown_answer(turn: Turn, step: Step) -> str | None:
 class Question(StepKind):
     name = "question"
     waits = True
+    properties = {
+        "answer": {"enum": sorted(answers.REGISTRY)},
+        "text": TEMPLATE, "help": TEMPLATE, "example": TEMPLATE,
+        "save_as": STRING, "label": STRING, "optional": {"type": "boolean"},
+        "min_length": {"type": "integer", "minimum": 0}, "max_length": {"type": "integer", "minimum": 1},
+        "min": {"type": ["number", "string"]}, "max": {"type": ["number", "string"]},
+        "min_choices": {"type": "integer", "minimum": 0}, "max_choices": {"type": "integer", "minimum": 1},
+        "options": {"type": "array", "items": {
+            "type": "object", "required": ["value", "label"], "additionalProperties": False,
+            "properties": {"value": {"type": ["string", "number"]}, "label": STRING}}},
+        "options_from": STRING,
+    }
+    required = ("answer", "text")
 
     def enter(self, turn: Turn, step: Step) -> Outcome:
         self.prompt(turn, step)

@@ -8,7 +8,7 @@ from flows.errors import Problem
 from flows.events import RecordWritten
 from flows.model import Content, Flow, Step
 from flows.records import RECORD_FIELDS
-from flows.steps import Go, Outcome, StepKind, problem, register
+from flows.steps import STRING, TEMPLATE, Go, Outcome, StepKind, problem, register
 from flows.turn import Turn
 
 
@@ -20,6 +20,12 @@ def _mapping(step: Step) -> Mapping[str, object]:
 @register
 class Record(StepKind):
     name = "record"
+    properties = {
+        "record": {"enum": sorted(RECORD_FIELDS)},
+        "fields": {"type": "object", "additionalProperties": STRING,
+                   "description": "campo del registro: nombre de la respuesta"},
+    }
+    required = ("record", "fields")
 
     def enter(self, turn: Turn, step: Step) -> Outcome:
         answers = turn.state.answers

@@ -8,7 +8,7 @@ from flows.errors import Problem
 from flows.events import Button
 from flows.inputs import Input, Tap, Text
 from flows.model import Content, Flow, Step
-from flows.steps import STAY, Go, Outcome, StepKind, problem, register
+from flows.steps import STRING, TEMPLATE, STAY, Go, Outcome, StepKind, problem, register
 from flows.text import normalize
 from flows.turn import Turn
 
@@ -23,6 +23,8 @@ def _fields(step: Step) -> list[str]:
 class Summary(StepKind):
     name = "summary"
     waits = True
+    properties = {"text": TEMPLATE, "fields": {"type": "array", "items": STRING}}
+    required = ("text",)
 
     def enter(self, turn: Turn, step: Step) -> Outcome:
         turn.state = turn.state.evolve(mode=None, return_to=None)

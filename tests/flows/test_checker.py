@@ -142,3 +142,9 @@ def test_sandbox_refuses_attribute_tricks(tmp_path: Path) -> None:
 
     with pytest.raises(templating.TemplateProblem):
         templating.render("{{ ''.__class__.__mro__[1].__subclasses__() }}", {})
+
+
+def test_a_misspelled_key_is_a_warning_at_its_line(tmp_path: Path) -> None:
+    text = GOOD.replace('    help: "Para nombrarlo."', '    hepl: "Para nombrarlo."')
+    warnings = problems_of(tmp_path, text, "warning")
+    assert any(":10: aviso: el paso 'titulo' (question) no usa la clave `hepl`" in w for w in warnings), warnings
