@@ -5,7 +5,7 @@ from __future__ import annotations
 from flows.events import RunFinished
 from flows.model import Step
 from flows.state import DONE
-from flows.steps import STRING, TEMPLATE, STOP, Outcome, StepKind, register
+from flows.steps import STOP, TEMPLATE, Outcome, StepKind, register
 from flows.turn import Turn
 
 

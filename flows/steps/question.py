@@ -10,7 +10,7 @@ from flows.errors import Problem, Rejected
 from flows.events import AnswerSaved, Button
 from flows.inputs import Input, Tap, Text, Unsupported
 from flows.model import Content, Flow, Step
-from flows.steps import STRING, TEMPLATE, STAY, Go, Outcome, StepKind, problem, register
+from flows.steps import STAY, STRING, TEMPLATE, Go, Outcome, StepKind, problem, register
 from flows.turn import Turn
 
 KEEP = "~keep"  # the "keep my earlier answer" button
