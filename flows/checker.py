@@ -6,6 +6,7 @@ undefined variables, bad catalog references, template errors and missing UI text
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from flows import templating
@@ -73,15 +74,21 @@ def _check_flow(flow: Flow, content: Content) -> list[Problem]:
 
 
 LONG_MESSAGE = 600  # characters: more than a phone screen, people stop reading
+_LOGIC = re.compile(r"{%.*?%}|{#.*?#}", re.DOTALL)  # statements and comments: nobody reads them
+
+
+def _readable_length(text: str) -> int:
+    """The length of a text without its Jinja statements (`{% set … %}`, `{% if … %}`) and comments."""
+    return len(_LOGIC.sub("", text))
 
 
 def _long_messages(flow: Flow) -> list[Problem]:
     return [
         Problem(step.file, step.line_of("text"),
-                f"el mensaje '{step.id}' tiene {len(str(step.get('text')))} caracteres; "
+                f"el mensaje '{step.id}' tiene {_readable_length(str(step.get('text')))} caracteres; "
                 f"divídelo en mensajes de menos de {LONG_MESSAGE}", "warning")
         for step in flow.steps.values()
-        if step.type in ("message", "question", "end") and len(str(step.get("text") or "")) > LONG_MESSAGE
+        if step.type in ("message", "question", "end") and _readable_length(str(step.get("text") or "")) > LONG_MESSAGE
     ]
 
 

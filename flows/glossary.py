@@ -21,7 +21,8 @@ from flows.yamlsource import LineDict, LineList, YamlSyntaxError, duplicate_keys
 FORMAT = 1
 FILE_NAME = "glossary.yaml"
 MAX_SUGGESTIONS = 3
-CUTOFF = 0.6  # difflib similarity below which a term is not offered as "did you mean"
+CUTOFF = 0.65  # similarity below which a term is not offered as "did you mean"
+WITHIN = 0.9  # a query that resembles part of a name counts a little less than the whole name
 MAX_DEFINITION = 600  # characters; longer ones are hard to read on a phone (a warning)
 ENTRY_KEYS = frozenset({"term", "aliases", "definition", "see_also"})
 
@@ -140,7 +141,7 @@ class Glossary:
         cleaned = clean_query(query)
         if not cleaned:
             return Lookup(cleaned)
-        for candidate in (cleaned, *_singular_forms(cleaned)):
+        for candidate in (cleaned, _key(query), *_singular_forms(cleaned)):  # the raw key: a term may start with «la»
             entry = self._index.get(candidate)
             if entry is not None:
                 return Lookup(cleaned, entry)
@@ -148,17 +149,14 @@ class Glossary:
 
     def _suggest(self, query: str) -> tuple[Entry, ...]:
         scored: dict[str, float] = {}
-        keys = list(self._index)
-        for key in difflib.get_close_matches(query, keys, n=len(keys), cutoff=CUTOFF):
-            scored[key] = difflib.SequenceMatcher(None, query, key).ratio() + 1.0
-        for key in keys:
-            if key in scored:
-                continue
-            inside = len(query) >= 3 and query in key
-            contains = len(key) >= 3 and re.search(rf"\b{re.escape(key)}\b", query) is not None
-            if inside or contains:
-                scored[key] = difflib.SequenceMatcher(None, query, key).ratio()
-        ranked = sorted(scored, key=lambda k: (-scored[k], k))
+        forms = (query, *_singular_forms(query))
+        for key in self._index:
+            score = _similarity(query, key)
+            if len(key) >= 3 and any(re.search(rf"\b{re.escape(key)}\b", form) for form in forms):
+                score = max(score, 0.7 + 0.3 * len(key) / len(query))  # a term inside a longer question
+            if score >= CUTOFF:
+                scored[key] = score
+        ranked = sorted(scored, key=lambda k: (-scored[k], len(k), k))
         chosen: list[Entry] = []
         for key in ranked:
             entry = self._index[key]
@@ -167,6 +165,18 @@ class Glossary:
             if len(chosen) == MAX_SUGGESTIONS:
                 break
         return tuple(chosen)
+
+
+def _similarity(query: str, key: str) -> float:
+    """How alike a query and a name are (0..1): as a whole, or the query against a run of the
+    name's words («indicadr» is close to the «indicador» inside «meta de un indicador»)."""
+    best = difflib.SequenceMatcher(None, query, key).ratio()
+    words, size = key.split(), len(query.split())
+    if size < len(words):
+        for start in range(len(words) - size + 1):
+            window = " ".join(words[start:start + size])
+            best = max(best, WITHIN * difflib.SequenceMatcher(None, query, window).ratio())
+    return best
 
 
 def _relative(path: Path, root: Path) -> str:

@@ -12,7 +12,6 @@ from flows.glossary import Glossary
 from flows.text import normalize
 from flows.yamlsource import LineDict
 
-
 FORMAT = 1  # the current content format; the loader upgrades older ones
 STEP_ID = re.compile(r"^[a-z0-9_]+$")  # stable ids: saved progress points at them
 
