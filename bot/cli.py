@@ -119,6 +119,12 @@ def cmd_chat(args: argparse.Namespace) -> int:
     return run_chat(_settings(), key=args.as_id, name=args.name)
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    from bot.telegram.runner import run_bot
+
+    return run_bot(_settings())
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cocrea", description="Cocrea: gobierno abierto paso a paso.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMANDO")
@@ -128,6 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="identidad de quien escribe (p. ej. cli:ana; tg:123 es alguien de Telegram)")
     chat.add_argument("--name", default=None, help="nombre de la persona")
     chat.set_defaults(func=cmd_chat)
+
+    commands.add_parser("run", help="el bot de Telegram (webhook si COCREA_WEBHOOK_URL está definida)"
+                        ).set_defaults(func=cmd_run)
 
     content = commands.add_parser("content", help="revisar el contenido").add_subparsers(
         dest="content_command", required=True, metavar="SUBCOMANDO")

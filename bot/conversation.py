@@ -8,6 +8,7 @@ is told was saved, was saved.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -15,16 +16,20 @@ from typing import Any
 
 from flows import engine, templating
 from flows.events import ContentError, Event, MessageOut, RunFinished
-from flows.inputs import Begin, Command, Input
+from flows.inputs import Begin, Command, Input, Repeat, Text
 from flows.model import Content
 from flows.state import ACTIVE, DONE, PAUSED, RunState
+from flows.text import normalize
 from storage import UnitOfWork
 from storage.models import FlowRun, Person
 
 log = logging.getLogger(__name__)
 
 START_FLOW, MENU_FLOW = "inicio", "menu"
-HOST_COMMANDS = {"start", "kits", "continuar", "progreso", "ayuda", "help"}
+HOST_COMMANDS = {"start", "kits", "continuar", "progreso", "ayuda", "help", "glosario", "autodiagnostico"}
+SELF_DIAGNOSIS_FLOW = "autodiagnostico"
+# "glosario línea base", "¿qué es un hito?", "qué significa ODS": questions for the glossary.
+GLOSSARY_ASKED = re.compile(r"^(glosario\b|(que|q) (es|son|significa|significan)\b|que quiere decir\b)")
 MAX_HANDOVERS = 3  # a flow that ends may start another: at most this many in one update
 
 
@@ -71,6 +76,10 @@ class Conversation:
         return turn.reply
 
 
+def _capitalized(term: str) -> str:
+    return term[:1].upper() + term[1:]
+
+
 class _HostTurn:
     """One update inside one unit of work."""
 
@@ -85,6 +94,10 @@ class _HostTurn:
             await self.command(inp)
             return
         current = await self.uow.runs.current(self.person)
+        if isinstance(inp, Text) and self.person.consent_at is not None and self.glossary(inp.text):
+            if current is not None:
+                await self.step(current, Repeat())  # then the question they were on, again
+            return
         if current is None:
             if self.person.consent_at is None:
                 await self.start_flow(START_FLOW)
@@ -99,6 +112,9 @@ class _HostTurn:
     async def command(self, inp: Command) -> None:
         if inp.name in ("ayuda", "help"):
             self.say("help")
+            return
+        if inp.name == "glosario":
+            self.glossary("glosario " + inp.args, always=True)
             return
         if self.person.consent_at is None:
             await self.resume_or_start(START_FLOW)
@@ -124,6 +140,8 @@ class _HostTurn:
                 await self.resume(latest)
         elif inp.name == "progreso":
             await self.progress()
+        elif inp.name == "autodiagnostico":
+            await self.resume_or_start(SELF_DIAGNOSIS_FLOW)
 
     # -- runs ----------------------------------------------------------------------------------
     async def start_flow(self, flow_id: str) -> None:
@@ -189,6 +207,32 @@ class _HostTurn:
             await self.step(existing, Begin(), handovers)
             return
         await self.start_flow(flow_id)
+
+    def glossary(self, text: str, always: bool = False) -> bool:
+        """Answer a glossary question; False when the text was not one (so it is an answer)."""
+        glossary = self.content.glossary
+        asked = normalize(text).lstrip("¿¡ \"«")
+        if glossary is None or not GLOSSARY_ASKED.match(asked):
+            return False
+        found = glossary.lookup(text)
+        explicit = always or asked.startswith("glosario")
+        if found.entry is not None:
+            lines = [self.text("glossary_entry", term=_capitalized(found.entry.term),
+                               definition=found.entry.definition)]
+            related = [e.term for e in glossary.related(found.entry)]
+            if related:
+                lines.append(self.text("glossary_see_also", terms=", ".join(related)))
+            self.reply.messages.append(MessageOut("\n".join(lines)))
+        elif not explicit:
+            return False  # "¿qué es …" about something else: it may be an answer to the question
+        elif not found.query:
+            self.say("glossary_intro", terms=", ".join(glossary.terms()[:12]))
+        elif found.suggestions:
+            self.say("glossary_suggestions", query=found.query,
+                     terms=", ".join(f"«{_capitalized(e.term)}»" for e in found.suggestions))
+        else:
+            self.say("glossary_not_found", query=found.query)
+        return True
 
     async def progress(self) -> None:
         runs = [r for r in await self.newest_first()

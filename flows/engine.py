@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from flows.events import AnswerSaved, ContentError, Event, RunFinished, RunPaused
-from flows.inputs import Begin, Command, Input, Tap, Text
+from flows.inputs import Begin, Command, Input, Repeat, Tap, Text
 from flows.model import Content, Step
 from flows.state import ACTIVE, DONE, PAUSED, RunState
 from flows.steps import REGISTRY, STAY, Go, Outcome, Stop
@@ -39,6 +39,10 @@ def step(
     turn = Turn(content, flow, state, now, context or {})
     if isinstance(inp, Begin):
         _begin(turn)
+    elif isinstance(inp, Repeat):
+        if _is_waiting_step(turn, state.step_id) and state.status != DONE:
+            current = flow.steps[str(state.step_id)]
+            REGISTRY[current.type].prompt(turn, current)
     elif state.status == DONE:
         turn.say(turn.ui("run_done", title=flow.title))
     else:

@@ -11,6 +11,11 @@ class Begin:
 
 
 @dataclass(frozen=True)
+class Repeat:
+    """Show the current step again, as it is, after something else was said (a glossary answer)."""
+
+
+@dataclass(frozen=True)
 class Text:
     text: str
 
@@ -36,4 +41,4 @@ class Unsupported:
     kind: str
 
 
-Input = Begin | Text | Tap | Command | Unsupported
+Input = Begin | Repeat | Text | Tap | Command | Unsupported

@@ -24,5 +24,11 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "welcome_back", "no_run", "kit_menu", "resuming_kit", "help", "unknown_command",
         "progress_header", "progress_line", "progress_none", "status_active", "status_paused",
         "status_done", "sorry", "db_unavailable", "consent_needed", "next_kit",
+        # Telegram
+        "button_unknown", "admin_error", "kind_photo", "kind_document", "kind_sticker", "kind_voice",
+        "kind_video", "kind_other", "command_kits", "command_continuar", "command_progreso", "command_ayuda",
+        "command_glosario", "command_autodiagnostico",
+        # Glossary
+        "glossary_entry", "glossary_see_also", "glossary_suggestions", "glossary_not_found", "glossary_intro",
     ),
 }

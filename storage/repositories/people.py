@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.errors import StorageError
+from storage.errors import StorageError, translate_errors
 from storage.models import Person
 from storage.repositories._sql import dialect_name, flush, insert_or_ignore
 
@@ -70,3 +70,14 @@ class People:
             .execution_options(populate_existing=True)
         )
         await self._session.execute(statement)
+
+    async def set_active(self, key: str, active: bool) -> bool:
+        """Mark whether Cocrea can reach this person (False once they block the bot).
+
+        True when a person with this key exists. Works without loading the person, so a channel
+        adapter can call it when a send fails, outside the update that produced the message.
+        """
+        statement = update(Person).where(Person.key == key).values(active=active)
+        with translate_errors():
+            result = await self._session.execute(statement)
+        return bool(getattr(result, "rowcount", 0))

@@ -148,3 +148,35 @@ async def test_kit5_leaves_a_draft_commitment(conversation: Conversation, sessio
     assert commitment.fields["ogp_values"] == ["transparencia", "rendicion_de_cuentas"]
     assert commitment.fields["lead_institution"] == "Comisión Municipal de Agua de Xalapa"
     assert commitment.status == "borrador"
+
+
+async def test_glossary_answers_questions_and_the_kit_goes_on(conversation: Conversation) -> None:
+    member = Member(conversation, "cli:dora")
+    await onboard(member)
+    await member.tap("Kit 5 · Definir compromisos de manera participativa")
+    await member.send("1")
+    said = await member.send("¿Qué es la línea base?")
+    assert "Línea base" in said.split("\n")[0]
+    assert "Paso 2 de" in said  # the question they were on, asked again
+    said = await member.send("glosario indicadr")
+    assert "«Indicador»" in said
+    said = await member.send("/glosario")
+    assert "Hito" in said or "hito" in said
+    said = await member.send("Agua con horarios claros")
+    assert "Paso 3 de" in said
+
+
+async def test_a_question_form_that_is_not_in_the_glossary_is_an_answer(conversation: Conversation) -> None:
+    member = Member(conversation, "cli:eli")
+    await onboard(member)
+    await member.tap("Kit 5 · Definir compromisos de manera participativa")
+    await member.send("1")
+    said = await member.send("Qué es lo que falta en las colonias del oriente")
+    assert "Paso 3 de" in said
+
+
+async def test_self_diagnosis_from_its_command(conversation: Conversation) -> None:
+    member = Member(conversation, "cli:fer")
+    await onboard(member)
+    said = await member.send("/autodiagnostico")
+    assert "Paso 1 de 16" in said

@@ -1,0 +1,71 @@
+"""`cocrea run`: content checked, database migrated, then the bot by long polling or webhook."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from typing import Any
+from urllib.parse import urlsplit
+
+from bot.conversation import Conversation
+from bot.settings import Settings
+from bot.telegram.app import build_application
+from flows.errors import ContentInvalid
+from flows.loader import load_checked
+from storage import DatabaseUnavailable, make_engine, make_session_factory
+from storage.migrate import upgrade
+
+SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram accepts as a webhook secret_token
+
+
+def setting_problem(settings: Settings) -> str | None:
+    """The one setting that stops the bot before it starts, named in Spanish; None if all is well."""
+    if not settings.telegram_token:
+        return "falta COCREA_TELEGRAM_TOKEN (el token que @BotFather te da al crear el bot)"
+    if settings.webhook_url:
+        if not settings.webhook_secret:
+            return "en modo webhook hace falta COCREA_WEBHOOK_SECRET, para rechazar lo que no venga de Telegram"
+        if not SECRET.fullmatch(settings.webhook_secret):
+            return "COCREA_WEBHOOK_SECRET solo admite letras, números, _ y - (hasta 256 caracteres)"
+    return None
+
+
+def run_bot(settings: Settings) -> int:
+    problem = setting_problem(settings)
+    if problem:
+        print(f"Error de configuración: {problem}", file=sys.stderr)
+        return 2
+    os.environ.setdefault("PTB_TIMEDELTA", "1")  # RetryAfter.retry_after as a timedelta, no warning
+    try:
+        content = load_checked(settings.content_dir)
+    except ContentInvalid as exc:
+        print(f"El contenido tiene errores; corrígelos con `cocrea content check`:\n{exc}", file=sys.stderr)
+        return 1
+    try:
+        upgrade(settings.database_url)
+    except DatabaseUnavailable as exc:
+        print(f"No puedo abrir la base de datos: {exc}", file=sys.stderr)
+        return 1
+    engine = make_engine(settings.database_url)
+    sessions = make_session_factory(engine)
+    conversation = Conversation(lambda: content, sessions)
+    app = build_application(settings, conversation, content, sessions=sessions)
+
+    async def dispose(_: Any) -> None:
+        await engine.dispose()
+
+    app.post_shutdown = dispose
+    if settings.webhook_url:
+        print(f"Cocrea en Telegram por webhook: escucho en {settings.listen}:{settings.port}", file=sys.stderr)
+        app.run_webhook(
+            listen=settings.listen,
+            port=settings.port,
+            url_path=urlsplit(settings.webhook_url).path.lstrip("/"),  # a proxy forwards the same path
+            secret_token=settings.webhook_secret,  # a request without it gets 403
+            webhook_url=settings.webhook_url,
+        )
+    else:
+        print("Cocrea en Telegram por sondeo (long polling); Ctrl+C para detenerlo.", file=sys.stderr)
+        app.run_polling()
+    return 0
