@@ -8,28 +8,19 @@ import sys
 
 from bot.conversation import Conversation, Reply
 from bot.settings import Settings
+from bot.startup import prepare
 from bot.terminal import TerminalChat
-from flows.errors import ContentInvalid
 from flows.events import MessageOut
 from flows.inputs import Command, Input
-from flows.loader import load_checked
 from storage import DatabaseUnavailable, make_engine, make_session_factory
-from storage.migrate import upgrade
 
 log = logging.getLogger(__name__)
 LOCAL_SECRETARIAT = "STL de prueba"  # who a terminal user works with until invited elsewhere
 
 
 def run_chat(settings: Settings, *, key: str, name: str | None) -> int:
-    try:
-        content = load_checked(settings.content_dir)
-    except ContentInvalid as exc:
-        print(f"El contenido tiene errores; corrígelos con `cocrea content check`:\n{exc}", file=sys.stderr)
-        return 1
-    try:
-        upgrade(settings.database_url)
-    except DatabaseUnavailable as exc:
-        print(f"No puedo abrir la base de datos: {exc}", file=sys.stderr)
+    content = prepare(settings)
+    if content is None:
         return 1
     return asyncio.run(_chat(settings, content, key, name))
 

@@ -44,29 +44,25 @@ def cmd_content_graph(args: argparse.Namespace) -> int:
     from bot.graph import mermaid
 
     content = _content(args.dir)
-    flow = _find_flow(content, args.kit)
-    if flow is None:
-        print(f"No existe el kit o flujo '{args.kit}'. Hay: {', '.join(content.flows)}", file=sys.stderr)
-        return 1
-    print(mermaid(flow))
+    print(mermaid(_flow(content, args.kit)))
     return 0
 
 
-def _find_flow(content: Content, name: str) -> Flow | None:
-    """A flow by id (kit5, inicio) or a kit by its number (5)."""
-    return content.flows.get(name) or next(
+def _flow(content: Content, name: str) -> Flow:
+    """A flow by id (kit5, inicio) or a kit by its number (5); exits 1 naming the ones there are."""
+    flow = content.flows.get(name) or next(
         (f for f in content.kits() if str(f.number) == name.removeprefix("kit")), None)
+    if flow is None:
+        print(f"No existe el kit o flujo '{name}'. Hay: {', '.join(content.flows)}", file=sys.stderr)
+        raise SystemExit(1)
+    return flow
 
 
 def cmd_content_preview(args: argparse.Namespace) -> int:
     from bot.preview import preview
 
     content = _content(args.dir)
-    flow = _find_flow(content, args.kit)
-    if flow is None:
-        print(f"No existe el kit o flujo '{args.kit}'. Hay: {', '.join(content.flows)}", file=sys.stderr)
-        return 1
-    return asyncio.run(preview(content, flow.id, "mesa" if args.mesa else "stl"))
+    return asyncio.run(preview(content, _flow(content, args.kit).id, "mesa" if args.mesa else "stl"))
 
 
 def cmd_content_schema(args: argparse.Namespace) -> int:

@@ -10,11 +10,9 @@ from urllib.parse import urlsplit
 
 from bot.conversation import Conversation
 from bot.settings import Settings
+from bot.startup import prepare
 from bot.telegram.app import build_application
-from flows.errors import ContentInvalid
-from flows.loader import load_checked
-from storage import DatabaseUnavailable, make_engine, make_session_factory
-from storage.migrate import upgrade
+from storage import make_engine, make_session_factory
 
 SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram accepts as a webhook secret_token
 
@@ -37,15 +35,8 @@ def run_bot(settings: Settings) -> int:
         print(f"Error de configuración: {problem}", file=sys.stderr)
         return 2
     os.environ.setdefault("PTB_TIMEDELTA", "1")  # RetryAfter.retry_after as a timedelta, no warning
-    try:
-        content = load_checked(settings.content_dir)
-    except ContentInvalid as exc:
-        print(f"El contenido tiene errores; corrígelos con `cocrea content check`:\n{exc}", file=sys.stderr)
-        return 1
-    try:
-        upgrade(settings.database_url)
-    except DatabaseUnavailable as exc:
-        print(f"No puedo abrir la base de datos: {exc}", file=sys.stderr)
+    content = prepare(settings)
+    if content is None:
         return 1
     engine = make_engine(settings.database_url)
     sessions = make_session_factory(engine)
