@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
 from sqlalchemy import func, select
 
 from bot.conversation import Conversation, Reply
 from flows.inputs import Command, Input, Tap, Text
 from flows.loader import load_checked
-from storage import UnitOfWork, make_engine, make_session_factory
-from storage.migrate import upgrade
+from storage import UnitOfWork
 from storage.models import Commitment, FlowRun, Person
 
 CONTENT = load_checked()
@@ -49,15 +44,6 @@ class Member:
 
 
 @pytest.fixture
-async def sessions(tmp_path: Path) -> AsyncIterator[object]:
-    url = f"sqlite:///{tmp_path / 'cocrea.db'}"
-    await asyncio.to_thread(upgrade, url)
-    engine = make_engine(url)
-    yield make_session_factory(engine)
-    await engine.dispose()
-
-
-@pytest.fixture
 def conversation(sessions: object) -> Conversation:
     return Conversation(lambda: CONTENT, sessions, default_secretariat="Secretariado de prueba")
 
@@ -72,6 +58,13 @@ async def onboard(member: Member) -> None:
     await member.tap("Sí")
     await member.send("Lupita")
     await member.tap("Sociedad civil")
+
+
+async def into_kit5(member: Member) -> None:
+    """Onboarded, in Kit 5, with its first question answered: on Paso 2."""
+    await onboard(member)
+    await member.tap("Kit 5 · Definir compromisos de manera participativa")
+    await member.send("1")
 
 
 async def test_consent_comes_before_anything_else_is_stored(conversation: Conversation, sessions: object) -> None:
@@ -107,9 +100,7 @@ async def test_onboarding_then_a_kit_then_resume_where_it_was(conversation: Conv
 
 async def test_kits_menu_and_back_to_a_started_kit(conversation: Conversation) -> None:
     member = Member(conversation, "cli:beto")
-    await onboard(member)
-    await member.tap("Kit 5 · Definir compromisos de manera participativa")
-    await member.send("1")
+    await into_kit5(member)
     said = await member.send("/kits")
     assert "¿Cuál quieres trabajar?" in said
     said = await member.tap("Kit 5 · Definir compromisos de manera participativa")
@@ -152,9 +143,7 @@ async def test_kit5_leaves_a_draft_commitment(conversation: Conversation, sessio
 
 async def test_glossary_answers_questions_and_the_kit_goes_on(conversation: Conversation) -> None:
     member = Member(conversation, "cli:dora")
-    await onboard(member)
-    await member.tap("Kit 5 · Definir compromisos de manera participativa")
-    await member.send("1")
+    await into_kit5(member)
     said = await member.send("¿Qué es la línea base?")
     assert "Línea base" in said.split("\n")[0]
     assert "Paso 2 de" in said  # the question they were on, asked again
@@ -168,9 +157,7 @@ async def test_glossary_answers_questions_and_the_kit_goes_on(conversation: Conv
 
 async def test_a_question_form_that_is_not_in_the_glossary_is_an_answer(conversation: Conversation) -> None:
     member = Member(conversation, "cli:eli")
-    await onboard(member)
-    await member.tap("Kit 5 · Definir compromisos de manera participativa")
-    await member.send("1")
+    await into_kit5(member)
     said = await member.send("Qué es lo que falta en las colonias del oriente")
     assert "Paso 3 de" in said
 

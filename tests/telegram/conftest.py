@@ -7,14 +7,12 @@ person's Telegram app: it builds updates as Telegram would and taps the buttons 
 
 from __future__ import annotations
 
-import asyncio
 import html
 import itertools
 import json
 import os
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,8 +24,6 @@ from bot.conversation import Conversation
 from bot.settings import Settings
 from bot.telegram import build_application
 from flows.loader import load_checked
-from storage import make_engine, make_session_factory
-from storage.migrate import upgrade
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")  # as `cocrea run` does: RetryAfter.retry_after is a timedelta
 CONTENT = load_checked()
@@ -195,15 +191,6 @@ class Harness:
 
     def client(self, user_id: int, first_name: str = "Ana") -> Client:
         return Client(self.app, self.api, user_id, first_name)
-
-
-@pytest.fixture
-async def sessions(tmp_path: Path) -> AsyncIterator[Any]:
-    url = f"sqlite:///{tmp_path / 'cocrea.db'}"
-    await asyncio.to_thread(upgrade, url)
-    engine = make_engine(url)
-    yield make_session_factory(engine)
-    await engine.dispose()
 
 
 def settings() -> Settings:
