@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.commands import COMMANDS, COORDINATOR, MEMBER
 from flows import engine, templating
 from flows.events import ContentError, Event, MessageOut, RunFinished
 from flows.inputs import Begin, Command, Input, Repeat, Text
@@ -71,7 +72,7 @@ class Conversation:
                 return Reply(duplicate=True)
             person = await uow.people.get_or_create(key, name=name)
             await uow.people.lock(person)
-            turn = _HostTurn(self, uow, person, content)
+            turn = HostTurn(self, uow, person, content)
             await turn.dispatch(inp)
         return turn.reply
 
@@ -80,7 +81,7 @@ def _capitalized(term: str) -> str:
     return term[:1].upper() + term[1:]
 
 
-class _HostTurn:
+class HostTurn:
     """One update inside one unit of work."""
 
     def __init__(self, host: Conversation, uow: UnitOfWork, person: Person, content: Content) -> None:
@@ -90,7 +91,7 @@ class _HostTurn:
 
     # -- routing -------------------------------------------------------------------------------
     async def dispatch(self, inp: Input) -> None:
-        if isinstance(inp, Command) and inp.name in HOST_COMMANDS:
+        if isinstance(inp, Command) and (inp.name in HOST_COMMANDS or inp.name in COMMANDS):
             await self.command(inp)
             return
         current = await self.uow.runs.current(self.person)
@@ -118,6 +119,11 @@ class _HostTurn:
             return
         if self.person.consent_at is None:
             await self.resume_or_start(START_FLOW)
+            return
+        spec = COMMANDS.get(inp.name)
+        if spec is not None:
+            if await self.allowed(spec.role):
+                await spec.handler(self, inp)
             return
         if inp.name == "start":
             latest = await self.uow.runs.latest_unfinished(self.person)
@@ -254,6 +260,19 @@ class _HostTurn:
             lines.append(self.text("progress_line", title=flow.title, status=self.text(status),
                                    n=n, total=len(questions) if n and state.status != DONE else 0))
         self.reply.messages.append(MessageOut("\n".join(lines)))
+
+    async def allowed(self, role: str) -> bool:
+        """May this person use a command that needs `role`? If not, they are told why, kindly."""
+        if role not in (MEMBER, COORDINATOR):
+            return True
+        secretariat = await self.secretariat()
+        if secretariat is None:
+            self.say("needs_secretariat")
+            return False
+        if role == COORDINATOR and await self.uow.memberships.role_of(self.person, secretariat) != COORDINATOR:
+            self.say("coordinators_only")
+            return False
+        return True
 
     # -- context -------------------------------------------------------------------------------
     async def secretariat(self) -> Any:

@@ -23,7 +23,8 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "bot": (
         "welcome_back", "no_run", "kit_menu", "resuming_kit", "help", "unknown_command",
         "progress_header", "progress_line", "progress_none", "status_active", "status_paused",
-        "status_done", "sorry", "db_unavailable", "consent_needed", "next_kit",
+        "status_done", "sorry", "db_unavailable", "consent_needed", "next_kit", "needs_secretariat",
+        "coordinators_only",
         # Telegram
         "button_unknown", "admin_error", "kind_photo", "kind_document", "kind_sticker", "kind_voice",
         "kind_video", "kind_other", "command_kits", "command_continuar", "command_progreso", "command_ayuda",

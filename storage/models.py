@@ -6,7 +6,7 @@ query what they need explicitly.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -14,11 +14,14 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
     MetaData,
     String,
+    Text,
     UniqueConstraint,
     text,
     true,
@@ -40,6 +43,12 @@ KINDS = ("stl", "mesa")
 ROLES = ("member", "coordinator")
 RUN_STATUSES = ("active", "paused", "done")
 DEFAULT_TIMEZONE = "America/Mexico_City"
+# The lifecycle of a commitment (flows/plan decides which moves are allowed).
+COMMITMENT_STATUSES = ("borrador", "en_revision", "aprobado", "en_implementacion", "concluido", "cancelado")
+IRM_COMPLETION = ("no_iniciado", "limitado", "sustancial", "completo")
+FREQUENCIES = ("unica", "mensual", "bimestral", "trimestral", "semestral", "anual", "fechas")
+DECISIONS = ("aprueba", "disiente")
+DEFAULT_SIGNOFF_SECTORS = "gobierno,sociedad_civil"
 
 
 class Base(DeclarativeBase):
@@ -65,6 +74,13 @@ class Secretariat(Base):
     )
     digest_schedule: Mapped[str | None] = mapped_column(String(100))
     group_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    # Approval needs one sign-off from a member of each of these sectors.
+    # Comma-separated sector ids, e.g. "gobierno,sociedad_civil".
+    signoff_sectors: Mapped[str] = mapped_column(
+        String(200), default=DEFAULT_SIGNOFF_SECTORS, server_default=DEFAULT_SIGNOFF_SECTORS
+    )
+    quiet_hours: Mapped[str] = mapped_column(String(11), default="09:00-19:00", server_default="09:00-19:00")
+    escalate_after_days: Mapped[int] = mapped_column(Integer, default=14, server_default=text("14"))
     created_at: Mapped[datetime] = _created()
 
 
@@ -101,6 +117,24 @@ class Membership(Base):
     joined_at: Mapped[datetime] = _created()
 
 
+class Invite(Base):
+    """An invitation code; only its SHA-256 is stored, so a leaked database leaks no codes."""
+
+    __tablename__ = "invites"
+    __table_args__ = (CheckConstraint("role IN ('member', 'coordinator')", name="role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    secretariat_id: Mapped[int] = mapped_column(
+        ForeignKey("secretariats.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16), default="member", server_default="member")
+    uses_left: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = _created()
+
+
 class Commitment(Base):
     """A compromiso of the plan; the kits fill its `fields` over time (one record, many kits)."""
 
@@ -110,12 +144,128 @@ class Commitment(Base):
     secretariat_id: Mapped[int] = mapped_column(ForeignKey("secretariats.id"), index=True)
     title: Mapped[str | None] = mapped_column(String)
     status: Mapped[str] = mapped_column(String(32), default="borrador", server_default="borrador")
+    irm_completion: Mapped[str] = mapped_column(
+        String(16), default="no_iniciado", server_default="no_iniciado"
+    )
     fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = _created()
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime(), default=utcnow, onupdate=utcnow, server_default=text("CURRENT_TIMESTAMP")
     )
+
+
+class CommitmentChange(Base):
+    """One field of a commitment changed by one person: who wrote what, and when."""
+
+    __tablename__ = "commitment_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commitment_id: Mapped[int] = mapped_column(
+        ForeignKey("commitments.id", ondelete="CASCADE"), index=True
+    )
+    field: Mapped[str] = mapped_column(String(64))
+    value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    changed_at: Mapped[datetime] = _created()
+
+
+class Signoff(Base):
+    """A member's decision on a commitment in review, on behalf of their sector."""
+
+    __tablename__ = "signoffs"
+    __table_args__ = (
+        UniqueConstraint("commitment_id", "person_id"),
+        CheckConstraint("decision IN ('aprueba', 'disiente')", name="decision"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitments.id", ondelete="CASCADE"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    name: Mapped[str | None] = mapped_column(String)  # as it was when they signed
+    sector: Mapped[str | None] = mapped_column(String(100))
+    decision: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text)
+    signed_at: Mapped[datetime] = _created()
+
+
+class Milestone(Base):
+    """A hito: a verifiable output, a due date and who answers for it."""
+
+    __tablename__ = "milestones"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commitment_id: Mapped[int] = mapped_column(
+        ForeignKey("commitments.id", ondelete="CASCADE"), index=True
+    )
+    output: Mapped[str] = mapped_column(Text)
+    due_date: Mapped[date | None] = mapped_column(Date)
+    responsible: Mapped[str | None] = mapped_column(String)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = _created()
+
+
+class Indicator(Base):
+    """How progress is measured: from `baseline` towards `target`, reported at each due date."""
+
+    __tablename__ = "indicators"
+    __table_args__ = (
+        CheckConstraint(
+            "frequency IN ('unica', 'mensual', 'bimestral', 'trimestral', 'semestral', 'anual', 'fechas')",
+            name="frequency",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commitment_id: Mapped[int] = mapped_column(
+        ForeignKey("commitments.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String)
+    unit: Mapped[str | None] = mapped_column(String(100))
+    baseline: Mapped[float | None] = mapped_column(Float)
+    target: Mapped[float | None] = mapped_column(Float)
+    frequency: Mapped[str] = mapped_column(String(16), default="trimestral", server_default="trimestral")
+    first_due: Mapped[date | None] = mapped_column(Date)
+    last_due: Mapped[date | None] = mapped_column(Date)  # default: the commitment's end date
+    dates: Mapped[list[str]] = mapped_column(JSON, default=list)  # ISO dates when frequency is 'fechas'
+    responsible: Mapped[str | None] = mapped_column(String)
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = _created()
+
+
+class IndicatorReport(Base):
+    """A value reported for one due period of an indicator, with its note and evidence."""
+
+    __tablename__ = "indicator_reports"
+    __table_args__ = (Index("ix_indicator_reports_indicator_period", "indicator_id", "period_due"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id", ondelete="CASCADE"))
+    period_due: Mapped[date] = mapped_column(Date)
+    value: Mapped[float] = mapped_column(Float)
+    note: Mapped[str | None] = mapped_column(Text)
+    evidence_kind: Mapped[str | None] = mapped_column(String(16))  # photo | document | link
+    evidence: Mapped[str | None] = mapped_column(Text)  # a Telegram file id or a URL
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    reported_at: Mapped[datetime] = _created()
+
+
+class AuditEntry(Base):
+    """Who did what that matters: invites, reviews, approvals, exports, deletions."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    secretariat_id: Mapped[int | None] = mapped_column(
+        ForeignKey("secretariats.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    at: Mapped[datetime] = _created()
 
 
 class FlowRun(Base):
@@ -163,15 +313,27 @@ class ProcessedUpdate(Base):
 
 
 __all__ = [
+    "COMMITMENT_STATUSES",
+    "DECISIONS",
+    "DEFAULT_SIGNOFF_SECTORS",
     "DEFAULT_TIMEZONE",
+    "FREQUENCIES",
+    "IRM_COMPLETION",
     "KINDS",
     "ROLES",
     "RUN_STATUSES",
+    "AuditEntry",
     "Base",
     "Commitment",
+    "CommitmentChange",
     "FlowRun",
+    "Indicator",
+    "IndicatorReport",
+    "Invite",
     "Membership",
+    "Milestone",
     "Person",
     "ProcessedUpdate",
     "Secretariat",
+    "Signoff",
 ]

@@ -1,0 +1,18 @@
+"""Registered commands (see registry.py). Importing this package registers every command module."""
+
+from bot.commands.registry import ANYONE, COMMANDS, COORDINATOR, MEMBER, CommandSpec, command
+
+__all__ = ["ANYONE", "COMMANDS", "COORDINATOR", "MEMBER", "CommandSpec", "command"]
+
+
+def _register_all() -> None:
+    """Import every module of this package, so adding a command is adding a file."""
+    import importlib
+    import pkgutil
+
+    for module in pkgutil.iter_modules(__path__):
+        if module.name != "registry":
+            importlib.import_module(f"{__name__}.{module.name}")
+
+
+_register_all()
