@@ -19,6 +19,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -312,6 +313,51 @@ class ProcessedUpdate(Base):
     processed_at: Mapped[datetime] = _created()
 
 
+OUTBOX_STATUSES = ("pending", "sending", "sent", "failed", "cancelled", "folded")
+OUTBOX_KINDS = ("reminder", "digest")
+
+
+class OutboxMessage(Base):
+    """A scheduled message (a reminder or a digest), sent exactly once by whichever worker claims it.
+
+    `key` is unique per recipient, item, period and rule, so planning twice inserts nothing new.
+    `status`: pending → sending (claimed) → sent; or failed (no retry left), cancelled (the plan
+    no longer wants it: reported, done, moved), folded (too late to send: shown in the next digest).
+    A row left in `sending` by a worker that died is claimed again after the lease runs out.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_status_next_attempt", "status", "next_attempt_at"),
+        CheckConstraint(
+            "status IN ('pending', 'sending', 'sent', 'failed', 'cancelled', 'folded')", name="status"
+        ),
+        CheckConstraint("kind IN ('reminder', 'digest')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    secretariat_id: Mapped[int] = mapped_column(ForeignKey("secretariats.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    item_kind: Mapped[str] = mapped_column(String(16))  # indicator | milestone | digest
+    item_id: Mapped[int] = mapped_column(Integer)
+    period: Mapped[date | None] = mapped_column(Date)  # the due date (reminders) or the week (digests)
+    rule: Mapped[str] = mapped_column(String(32))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    body: Mapped[str] = mapped_column(Text)  # the message, rendered when planned
+    attachment: Mapped[bytes | None] = mapped_column(LargeBinary)  # a PNG chart (digests)
+    status: Mapped[str] = mapped_column(String(16), default="pending", server_default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = _created()
+
+
 __all__ = [
     "COMMITMENT_STATUSES",
     "DECISIONS",
@@ -320,6 +366,8 @@ __all__ = [
     "FREQUENCIES",
     "IRM_COMPLETION",
     "KINDS",
+    "OUTBOX_KINDS",
+    "OUTBOX_STATUSES",
     "ROLES",
     "RUN_STATUSES",
     "AuditEntry",
@@ -332,6 +380,7 @@ __all__ = [
     "Invite",
     "Membership",
     "Milestone",
+    "OutboxMessage",
     "Person",
     "ProcessedUpdate",
     "Secretariat",
