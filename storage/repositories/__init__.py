@@ -1,10 +1,11 @@
 """One repository per aggregate; each wraps the unit of work's session and never commits."""
 
 from storage.repositories.commitments import Commitments
+from storage.repositories.invites import Invites
 from storage.repositories.memberships import Memberships
 from storage.repositories.people import People
 from storage.repositories.runs import Runs
 from storage.repositories.secretariats import Secretariats
 from storage.repositories.updates import Updates
 
-__all__ = ["Commitments", "Memberships", "People", "Runs", "Secretariats", "Updates"]
+__all__ = ["Commitments", "Invites", "Memberships", "People", "Runs", "Secretariats", "Updates"]
