@@ -109,6 +109,48 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_db_copy(args: argparse.Namespace) -> int:
+    from storage.copy import CopyRefused, copy_database
+
+    settings = _settings()
+    try:
+        copied = copy_database(settings.database_url, args.to)
+    except (CopyRefused, ValueError) as exc:
+        print(f"No copié nada: {exc}", file=sys.stderr)
+        return 1
+    for table, rows in copied.items():
+        print(f"{table}: {rows}")
+    print(f"copia terminada: {sum(copied.values())} filas")
+    return 0
+
+
+def cmd_secretariat_add(args: argparse.Namespace) -> int:
+    from bot.invites import add_secretariat
+
+    settings = _settings()
+    try:
+        secretariat_id = asyncio.run(add_secretariat(settings, args.name, args.kind, args.timezone))
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(secretariat_id)
+    return 0
+
+
+def cmd_invite(args: argparse.Namespace) -> int:
+    from bot.invites import Request, invite_from_cli
+
+    settings = _settings()
+    try:
+        lines = asyncio.run(invite_from_cli(settings, args.secretariat, Request(args.role, args.uses, args.days)))
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    for line in lines:
+        print(line)
+    return 0
+
+
 def cmd_chat(args: argparse.Namespace) -> int:
     from bot.chat import run_chat
 
@@ -155,9 +197,26 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument("--dir", default=None)
     schema.set_defaults(func=cmd_content_schema)
 
+    secretariat = commands.add_parser("secretariat", help="secretariados").add_subparsers(
+        dest="secretariat_command", required=True, metavar="SUBCOMANDO")
+    add = secretariat.add_parser("add", help="crea un secretariado e imprime su id")
+    add.add_argument("name", metavar="NOMBRE")
+    add.add_argument("--kind", choices=("stl", "mesa"), default="stl", help="stl (predeterminado) o mesa")
+    add.add_argument("--timezone", default=None, metavar="ZONA", help="p. ej. America/Mexico_City")
+    add.set_defaults(func=cmd_secretariat_add)
+    invite = commands.add_parser("invite", help="crea una invitación e imprime el código y el enlace")
+    invite.add_argument("secretariat", metavar="SECRETARIADO", help="id o nombre exacto del secretariado")
+    invite.add_argument("--role", choices=("member", "coordinator"), required=True)
+    invite.add_argument("--uses", type=int, default=1, metavar="N", help="cuántas personas pueden usarla (1)")
+    invite.add_argument("--days", type=int, default=7, metavar="N", help="días de vigencia (7)")
+    invite.set_defaults(func=cmd_invite)
+
     db = commands.add_parser("db", help="base de datos").add_subparsers(
         dest="db_command", required=True, metavar="SUBCOMANDO")
     db.add_parser("upgrade", help="aplica las migraciones").set_defaults(func=cmd_db_upgrade)
+    copy = db.add_parser("copy", help="copia todo a otra base vacía (p. ej. de SQLite a PostgreSQL)")
+    copy.add_argument("--to", required=True, metavar="URL", help="postgresql://USUARIO@SERVIDOR:PUERTO/BASE")
+    copy.set_defaults(func=cmd_db_copy)
     return parser
 
 
