@@ -8,7 +8,11 @@ Exceptions::
     StorageError             base of every error raised here
     ├── DatabaseUnavailable  cannot connect, open the file, lost the connection, busy too long
     ├── ConcurrentUpdate     a row changed since it was loaded (optimistic lock): retry the step
-    └── NoSecretariat        a commitment written by someone in no secretariat (Spanish text)
+    ├── NoSecretariat        a commitment written by someone in no secretariat (Spanish text)
+    └── PlanError            a plan change that cannot be made as asked (Spanish text)
+        ├── NothingDue       an indicator report when every period is already reported
+        ├── SignoffRefused   a sign-off outside review, without a sector, or a dissent without reason
+        └── QuorumNotMet     approval before every required sector signed
 
 Bad arguments (an unsupported URL, an unknown kind, role or time zone) raise ValueError.
 """

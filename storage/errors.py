@@ -33,6 +33,26 @@ class NoSecretariat(StorageError):
     """A commitment was written for a person who belongs to no secretariat."""
 
 
+class PlanError(StorageError):
+    """A change to the plan that cannot be made as asked; the message is Spanish, for the person."""
+
+
+class NothingDue(PlanError):
+    """An indicator report when every period of the indicator is already reported."""
+
+
+class SignoffRefused(PlanError):
+    """A sign-off that cannot be recorded: not in review, no sector, a dissent without reason."""
+
+
+class QuorumNotMet(PlanError):
+    """Approval asked before every required sector signed; `missing` holds those sectors."""
+
+    def __init__(self, message: str, missing: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.missing = missing
+
+
 # What a failed connection attempt looks like from asyncpg, aiosqlite and SQLAlchemy.
 _CONNECT_ERRORS = (OSError, sa_exc.DBAPIError)
 

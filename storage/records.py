@@ -52,7 +52,7 @@ async def write_commitment(
         commitment = await commitments.create(secretariat_id, created_by=person.id)
         run.secretariat_id = secretariat_id
         run.commitment_id = commitment.id
-    await commitments.update_fields(commitment, fields)
+    await commitments.update_fields(commitment, fields, person)
 
 
 def _text(value: Any) -> str | None:

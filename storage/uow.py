@@ -25,7 +25,7 @@ from flows.state import RunState
 from storage.errors import translate_errors, translated, unavailable_on_connect
 from storage.models import FlowRun, Person
 from storage.records import write_commitment, write_person
-from storage.repositories import Commitments, Invites, Memberships, People, Runs, Secretariats, Updates
+from storage.repositories import Commitments, Invites, Memberships, People, Plan, Runs, Secretariats, Updates
 
 
 class UnitOfWork:
@@ -37,6 +37,7 @@ class UnitOfWork:
     runs: Runs
     updates: Updates
     commitments: Commitments
+    plan: Plan
     invites: Invites
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
@@ -67,6 +68,7 @@ class UnitOfWork:
         self.runs = Runs(session)
         self.updates = Updates(session)
         self.commitments = Commitments(session)
+        self.plan = Plan(session)
         self.invites = Invites(session)
         return self
 

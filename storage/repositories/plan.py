@@ -1,0 +1,399 @@
+"""The plan of a secretariat: commitments, their history, milestones, indicators, reports, sign-offs.
+
+Every lookup by id takes the secretariat too, so nobody reaches another secretariat's rows: a
+commitment of another secretariat is simply not found (None). Methods that take a row (a
+Commitment, an Indicator) trust that it was found through such a lookup; methods that take a
+commitment or indicator id (`milestones`, `reports`, …) expect an id that came from one.
+
+The rules themselves (due dates, lifecycle moves, quorum) live in flows/plan; this module applies
+them to the rows and keeps the history and the audit log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from flows.plan import lifecycle, schedule
+from flows.plan.readiness import parse_date
+from flows.plan.views import CommitmentView, IndicatorView, MilestoneView, ReportView, SignoffView
+from storage.columns import utcnow
+from storage.errors import NothingDue, QuorumNotMet, SignoffRefused
+from storage.models import (
+    AuditEntry,
+    Commitment,
+    CommitmentChange,
+    Indicator,
+    IndicatorReport,
+    Milestone,
+    Person,
+    Secretariat,
+    Signoff,
+)
+from storage.repositories._sql import flush
+from storage.repositories.commitments import Commitments
+
+EVIDENCE_KINDS = ("photo", "document", "link")
+
+
+def _person_id(person: Person | None) -> int | None:
+    return person.id if person is not None else None
+
+
+def sector_names(sectors: Iterable[str]) -> str:
+    """"gobierno, sociedad civil": sector ids as words, for a message."""
+    return ", ".join(s.replace("_", " ") for s in sectors)
+
+
+class Plan:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    # -- commitments ---------------------------------------------------------------------------
+    async def commitments_of(self, secretariat_id: int) -> list[Commitment]:
+        statement = select(Commitment).where(Commitment.secretariat_id == secretariat_id).order_by(Commitment.id)
+        return list(await self._session.scalars(statement))
+
+    async def commitment(self, secretariat_id: int, commitment_id: int) -> Commitment | None:
+        """The commitment, or None when it does not exist or belongs to another secretariat."""
+        statement = select(Commitment).where(
+            Commitment.id == commitment_id, Commitment.secretariat_id == secretariat_id
+        )
+        return await self._session.scalar(statement)
+
+    async def set_fields(self, commitment: Commitment, fields: dict[str, Any], person: Person | None) -> list[str]:
+        """Merge `fields`; one history row per field that changed. Returns the changed names."""
+        return await Commitments(self._session).update_fields(commitment, fields, person)
+
+    async def history(self, commitment_id: int) -> list[CommitmentChange]:
+        """Every recorded change of the commitment, oldest first."""
+        statement = (
+            select(CommitmentChange)
+            .where(CommitmentChange.commitment_id == commitment_id)
+            .order_by(CommitmentChange.changed_at, CommitmentChange.id)
+        )
+        return list(await self._session.scalars(statement))
+
+    # -- milestones ----------------------------------------------------------------------------
+    async def add_milestone(
+        self,
+        commitment: Commitment,
+        *,
+        output: str,
+        due_date: date | None,
+        responsible: str | None,
+        person: Person | None,
+    ) -> Milestone:
+        milestone = Milestone(
+            commitment_id=commitment.id,
+            output=output,
+            due_date=due_date,
+            responsible=responsible,
+            created_by=_person_id(person),
+        )
+        self._session.add(milestone)
+        await flush(self._session)
+        return milestone
+
+    async def milestones(self, commitment_id: int) -> list[Milestone]:
+        statement = (
+            select(Milestone)
+            .where(Milestone.commitment_id == commitment_id)
+            .order_by(Milestone.due_date.is_(None), Milestone.due_date, Milestone.id)
+        )
+        return list(await self._session.scalars(statement))
+
+    async def milestone(self, secretariat_id: int, milestone_id: int) -> Milestone | None:
+        statement = (
+            select(Milestone)
+            .join(Commitment, Commitment.id == Milestone.commitment_id)
+            .where(Milestone.id == milestone_id, Commitment.secretariat_id == secretariat_id)
+        )
+        return await self._session.scalar(statement)
+
+    async def mark_done(self, milestone: Milestone, person: Person | None, done: bool = True) -> None:
+        """Mark a milestone done (or not done again)."""
+        self._session.add(milestone)
+        if done and milestone.done_at is None:
+            milestone.done_at = utcnow()
+        elif not done:
+            milestone.done_at = None
+        await flush(self._session)
+
+    # -- indicators ----------------------------------------------------------------------------
+    async def add_indicator(
+        self,
+        commitment: Commitment,
+        *,
+        name: str,
+        unit: str | None,
+        baseline: float | None,
+        target: float | None,
+        frequency: str,
+        first_due: date | None,
+        last_due: date | None = None,
+        dates: Sequence[date] = (),
+        responsible: str | None = None,
+        person: Person | None,
+    ) -> Indicator:
+        if frequency not in schedule.FREQUENCIES:
+            raise ValueError(f"unknown frequency {frequency!r}; use one of {schedule.FREQUENCIES}")
+        indicator = Indicator(
+            commitment_id=commitment.id,
+            name=name,
+            unit=unit,
+            baseline=baseline,
+            target=target,
+            frequency=frequency,
+            first_due=first_due,
+            last_due=last_due,
+            dates=[d.isoformat() for d in sorted(set(dates))],
+            responsible=responsible,
+            created_by=_person_id(person),
+        )
+        self._session.add(indicator)
+        await flush(self._session)
+        return indicator
+
+    async def indicators(self, commitment_id: int) -> list[Indicator]:
+        statement = select(Indicator).where(Indicator.commitment_id == commitment_id).order_by(Indicator.id)
+        return list(await self._session.scalars(statement))
+
+    async def indicator(self, secretariat_id: int, indicator_id: int) -> Indicator | None:
+        """The indicator, or None when it does not exist or belongs to another secretariat."""
+        statement = (
+            select(Indicator)
+            .join(Commitment, Commitment.id == Indicator.commitment_id)
+            .where(Indicator.id == indicator_id, Commitment.secretariat_id == secretariat_id)
+        )
+        return await self._session.scalar(statement)
+
+    async def indicators_of(self, secretariat_id: int) -> list[Indicator]:
+        statement = (
+            select(Indicator)
+            .join(Commitment, Commitment.id == Indicator.commitment_id)
+            .where(Commitment.secretariat_id == secretariat_id)
+            .order_by(Indicator.commitment_id, Indicator.id)
+        )
+        return list(await self._session.scalars(statement))
+
+    async def due_dates(self, indicator: Indicator) -> list[date]:
+        """The indicator's due dates; without its own last date, up to its commitment's end date."""
+        last_due = indicator.last_due
+        if last_due is None and indicator.frequency not in ("unica", "fechas"):
+            commitment = await self._session.get(Commitment, indicator.commitment_id)
+            if commitment is not None:
+                last_due = parse_date((commitment.fields or {}).get("end_date"))
+        dates = [d for d in (parse_date(x) for x in indicator.dates or []) if d is not None]
+        return schedule.due_dates(indicator.frequency, indicator.first_due, last_due, dates)
+
+    async def reports(self, indicator_id: int) -> list[IndicatorReport]:
+        statement = (
+            select(IndicatorReport)
+            .where(IndicatorReport.indicator_id == indicator_id)
+            .order_by(IndicatorReport.period_due, IndicatorReport.reported_at, IndicatorReport.id)
+        )
+        return list(await self._session.scalars(statement))
+
+    async def report(
+        self,
+        indicator: Indicator,
+        *,
+        value: float,
+        note: str | None,
+        evidence_kind: str | None,
+        evidence: str | None,
+        person: Person | None,
+        today: date,
+    ) -> IndicatorReport:
+        """Record a value for the period due (schedule.period_for); NothingDue when all are reported."""
+        if evidence_kind is not None and evidence_kind not in EVIDENCE_KINDS:
+            raise ValueError(f"unknown evidence kind {evidence_kind!r}; use one of {EVIDENCE_KINDS}")
+        due = await self.due_dates(indicator)
+        reported = [r.period_due for r in await self.reports(indicator.id)]
+        period = schedule.period_for(due, reported, today)
+        if period is None:
+            if not due:
+                raise NothingDue(
+                    f"El indicador «{indicator.name}» todavía no tiene fechas de reporte. "
+                    "Pide a tu coordinación que le ponga una primera fecha."
+                )
+            raise NothingDue(
+                f"El indicador «{indicator.name}» ya tiene reportados todos sus periodos "
+                f"(el último vencía el {due[-1].strftime('%d/%m/%Y')}). No hace falta reportar más."
+            )
+        row = IndicatorReport(
+            indicator_id=indicator.id,
+            period_due=period,
+            value=value,
+            note=note,
+            evidence_kind=evidence_kind,
+            evidence=evidence,
+            person_id=_person_id(person),
+        )
+        self._session.add(row)
+        await flush(self._session)
+        return row
+
+    # -- sign-offs -----------------------------------------------------------------------------
+    async def signoffs(self, commitment_id: int) -> list[Signoff]:
+        statement = (
+            select(Signoff).where(Signoff.commitment_id == commitment_id).order_by(Signoff.signed_at, Signoff.id)
+        )
+        return list(await self._session.scalars(statement))
+
+    async def sign(self, commitment: Commitment, person: Person, decision: str, reason: str | None) -> Signoff:
+        """Record the person's decision for their sector; a second decision replaces the first."""
+        if decision not in lifecycle.DECISIONS:
+            raise ValueError(f"unknown decision {decision!r}; use one of {lifecycle.DECISIONS}")
+        if commitment.status != "en_revision":
+            raise SignoffRefused(
+                f"Solo se firma un compromiso que está en revisión, y este está "
+                f"{lifecycle.label(commitment.status)}. Tu coordinación lo envía a revisión con /revision."
+            )
+        if not person.sector:
+            raise SignoffRefused(
+                "Para firmar necesito saber a qué sector perteneces (gobierno, sociedad civil, …). "
+                "Pide a tu coordinación que lo registre y vuelve a intentarlo."
+            )
+        reason = (reason or "").strip() or None
+        if decision == "disiente" and reason is None:
+            raise SignoffRefused(
+                "Para registrar tu desacuerdo escribe también el motivo: así el secretariado puede atenderlo."
+            )
+        statement = select(Signoff).where(Signoff.commitment_id == commitment.id, Signoff.person_id == person.id)
+        signoff = await self._session.scalar(statement)
+        if signoff is None:
+            signoff = Signoff(commitment_id=commitment.id, person_id=person.id)
+            self._session.add(signoff)
+        signoff.name = person.name
+        signoff.sector = person.sector
+        signoff.decision = decision
+        signoff.reason = reason
+        signoff.signed_at = utcnow()
+        await flush(self._session)
+        await self.audit(
+            commitment.secretariat_id, person, "commitment_signed",
+            {"commitment_id": commitment.id, "decision": decision, "sector": person.sector},
+        )
+        return signoff
+
+    async def quorum(self, commitment: Commitment) -> lifecycle.Quorum:
+        """The sign-off quorum of the commitment under its secretariat's rule."""
+        secretariat = await self._session.get(Secretariat, commitment.secretariat_id)
+        required = lifecycle.required_sectors(secretariat.signoff_sectors if secretariat else None)
+        views = [_signoff_view(s) for s in await self.signoffs(commitment.id)]
+        return lifecycle.quorum(required, views)
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    async def move(self, commitment: Commitment, to: str, person: Person | None) -> None:
+        """Change the status as the lifecycle allows (LifecycleError otherwise), and audit it.
+
+        Approval also needs the sign-off quorum (QuorumNotMet) and stamps `approved_at`. Sending to
+        review opens a new round of sign-offs: decisions on an earlier version are cleared.
+        """
+        before = commitment.status
+        lifecycle.move(before, to)
+        if to == "aprobado":
+            quorum = await self.quorum(commitment)
+            if not quorum.met:
+                raise QuorumNotMet(
+                    "Todavía no se puede aprobar: falta la firma de "
+                    f"{sector_names(quorum.missing_sectors) or 'al menos una persona'}.",
+                    quorum.missing_sectors,
+                )
+            commitment.approved_at = utcnow()
+        if to == "en_revision":
+            await self._session.execute(delete(Signoff).where(Signoff.commitment_id == commitment.id))
+        self._session.add(commitment)
+        commitment.status = to
+        commitment.updated_at = utcnow()
+        await flush(self._session)
+        await self.audit(
+            commitment.secretariat_id, person, "commitment_status",
+            {"commitment_id": commitment.id, "from": before, "to": to},
+        )
+
+    async def set_completion(self, commitment: Commitment, level: str, person: Person | None) -> None:
+        """Set the IRM completion level (no_iniciado, limitado, sustancial, completo), audited."""
+        if level not in lifecycle.IRM_COMPLETION:
+            raise ValueError(f"unknown IRM completion {level!r}")
+        before = commitment.irm_completion
+        self._session.add(commitment)
+        commitment.irm_completion = level
+        commitment.updated_at = utcnow()
+        await flush(self._session)
+        await self.audit(
+            commitment.secretariat_id, person, "commitment_completion",
+            {"commitment_id": commitment.id, "from": before, "to": level},
+        )
+
+    async def audit(
+        self, secretariat_id: int | None, person: Person | None, action: str, detail: dict[str, Any]
+    ) -> AuditEntry:
+        entry = AuditEntry(secretariat_id=secretariat_id, person_id=_person_id(person), action=action, detail=detail)
+        self._session.add(entry)
+        await flush(self._session)
+        return entry
+
+    async def audit_log(self, secretariat_id: int) -> list[AuditEntry]:
+        statement = (
+            select(AuditEntry).where(AuditEntry.secretariat_id == secretariat_id).order_by(AuditEntry.at, AuditEntry.id)
+        )
+        return list(await self._session.scalars(statement))
+
+    # -- views ---------------------------------------------------------------------------------
+    async def view(
+        self, commitment: Commitment
+    ) -> tuple[CommitmentView, list[MilestoneView], list[IndicatorView], list[SignoffView]]:
+        """The commitment and everything under it, as the pure views flows/plan works on."""
+        fields = dict(commitment.fields or {})
+        commitment_view = CommitmentView(
+            id=commitment.id,
+            title=commitment.title or (str(fields["title"]) if fields.get("title") else None),
+            status=commitment.status,
+            irm_completion=commitment.irm_completion,
+            fields=fields,
+            start_date=parse_date(fields.get("start_date")),
+            end_date=parse_date(fields.get("end_date")),
+        )
+        milestones = [
+            MilestoneView(m.id, m.output, m.due_date, m.responsible, m.done_at is not None)
+            for m in await self.milestones(commitment.id)
+        ]
+        indicators = [await self.indicator_view(i) for i in await self.indicators(commitment.id)]
+        signoffs = [_signoff_view(s) for s in await self.signoffs(commitment.id)]
+        return commitment_view, milestones, indicators, signoffs
+
+    async def indicator_view(self, indicator: Indicator) -> IndicatorView:
+        reports = tuple(
+            ReportView(r.period_due, r.value, r.note, r.reported_at) for r in await self.reports(indicator.id)
+        )
+        due = await self.due_dates(indicator)
+        return IndicatorView(
+            id=indicator.id,
+            name=indicator.name,
+            unit=indicator.unit,
+            baseline=indicator.baseline,
+            target=indicator.target,
+            frequency=indicator.frequency,
+            first_due=indicator.first_due,
+            last_due=due[-1] if due and indicator.frequency not in ("unica", "fechas") else indicator.last_due,
+            dates=tuple(d for d in (parse_date(x) for x in indicator.dates or []) if d is not None),
+            reports=reports,
+        )
+
+
+def _signoff_view(signoff: Signoff) -> SignoffView:
+    return SignoffView(
+        name=signoff.name,
+        sector=signoff.sector,
+        decision=signoff.decision,
+        reason=signoff.reason,
+        signed_at=signoff.signed_at,
+        person_id=signoff.person_id,
+    )
