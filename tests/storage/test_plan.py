@@ -54,7 +54,9 @@ class TestStorageContract:
             people = {p.id: p.name for p in [await _person(uow, "tg:1", "Ana", "gobierno"),
                                              await _person(uow, "tg:2", "Beto", "sociedad_civil")]}
             assert [(h.field, h.value, people[h.person_id or 0]) for h in history] == [
-                ("title", "Agua", "Ana"), ("problem", "Tandeo irregular", "Ana"), ("problem", "Sin agua 3 días", "Beto"),
+                ("title", "Agua", "Ana"),
+                ("problem", "Tandeo irregular", "Ana"),
+                ("problem", "Sin agua 3 días", "Beto"),
             ]
             assert all(h.changed_at is not None for h in history)
 
