@@ -14,8 +14,9 @@ from jinja2.exceptions import SecurityError, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 # The names every text and condition may use; the checker rejects any other. `shown` holds each
-# answer as the person read it (option labels, «Sí», «15 de marzo de 2026»); `answers` the raw value.
-CONTENT_NAMES = frozenset({"answers", "shown", "person", "secretariat", "catalogs", "kits"})
+# answer as the person read it (option labels, «Sí», «15 de marzo de 2026»); `answers` the raw value;
+# `chosen` the whole item of an answer picked from a host list (its title, objective, …).
+CONTENT_NAMES = frozenset({"answers", "shown", "person", "secretariat", "catalogs", "kits", "chosen"})
 
 
 class Blank(ChainableUndefined):
@@ -85,6 +86,8 @@ def _compile_expression(source: str) -> Any:
 
 
 def render(source: str, variables: Mapping[str, Any]) -> str:
+    if "{" not in source:  # most texts are plain: Jinja would give them back unchanged
+        return source.strip()
     try:
         return str(_compile(source).render(**variables)).strip()
     except SecurityError as exc:
@@ -92,6 +95,31 @@ def render(source: str, variables: Mapping[str, Any]) -> str:
     except TemplateError as exc:
         raise TemplateProblem(f"error en la plantilla: {exc}", getattr(exc, "lineno", 1) or 1) from exc
     except Exception as exc:  # admin templates may divide by zero or call the wrong thing
+        raise TemplateProblem(f"error en la plantilla: {type(exc).__name__}: {exc}") from exc
+
+
+# Whole documents (content/templates/*.j2: the plan, the OGP template): block tags take their own
+# line away, so a template can be laid out readably; the text keeps its final newline.
+_DOC_ENV = ImmutableSandboxedEnvironment(
+    undefined=Blank, autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True
+)
+_DOC_ENV.filters["lista"] = _join
+
+
+@lru_cache(maxsize=64)
+def _compile_document(source: str) -> Any:
+    return _DOC_ENV.from_string(source)
+
+
+def render_document(source: str, variables: Mapping[str, Any]) -> str:
+    """A file template rendered in the sandbox; TemplateProblem as `render` raises it."""
+    try:
+        return str(_compile_document(source).render(**variables))
+    except SecurityError as exc:
+        raise TemplateProblem(f"operación no permitida en la plantilla: {exc}") from exc
+    except TemplateError as exc:
+        raise TemplateProblem(f"error en la plantilla: {exc}", getattr(exc, "lineno", 1) or 1) from exc
+    except Exception as exc:
         raise TemplateProblem(f"error en la plantilla: {type(exc).__name__}: {exc}") from exc
 
 

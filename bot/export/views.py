@@ -1,0 +1,122 @@
+"""The snapshot as the document templates read it: every value already in words, "—" when missing.
+
+Templates (content/templates/*.md.j2) only lay text out; what a value means is decided here.
+Cells of Markdown tables are escaped here too (a `|` or a line break would break the table).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from bot.export import labels as L
+from bot.export.progress import bar, percent
+from bot.export.snapshot import CommitmentSnap, IndicatorSnap, PlanSnapshot
+
+# Fields the templates place themselves; any other field of the record is listed under «Otros datos».
+PLACED = frozenset({
+    "title", "problem", "baseline", "causes", "affected_population", "objective", "description", "proposal",
+    "how_it_solves", "effects", "ods_contribution", "ogp_values", "ogp_values_explanation", "ods_goals",
+    "ods_targets", "lead_institution", "supporting_actors", "responsible", "start_date", "end_date",
+})
+
+
+def cell(value: Any) -> str:
+    shown = L.text(value) if not isinstance(value, str) else (value.strip() or L.DASH)
+    return " ".join(shown.split()).replace("|", "\\|")
+
+
+def _supporting(value: Any, labels: L.Labels) -> list[dict[str, str]]:
+    """Supporting actors by sector when the record keeps them so; otherwise one line."""
+    if isinstance(value, Mapping):
+        return [{"sector": labels.sector(str(k)), "actors": L.text(v)} for k, v in value.items() if v]
+    if not L.as_list(value):
+        return []
+    return [{"sector": "", "actors": L.text(value)}]
+
+
+def _ogp(fields: Mapping[str, Any], labels: L.Labels) -> list[dict[str, Any]]:
+    chosen = {str(v) for v in L.as_list(fields.get("ogp_values"))}
+    explained = fields.get("ogp_values_explanation")
+    per_value = explained if isinstance(explained, Mapping) else {}
+    return [
+        {"id": option.value, "label": option.label, "selected": option.value in chosen,
+         "answer": "Sí" if option.value in chosen else "No",
+         "explanation": L.text(per_value.get(option.value)) if per_value else ""}
+        for option in labels.ogp_values
+    ] or [{"id": v, "label": labels.of("ogp_values", v), "selected": True, "answer": "Sí", "explanation": ""}
+          for v in sorted(chosen)]
+
+
+def indicator_view(indicator: IndicatorSnap, labels: L.Labels) -> dict[str, Any]:
+    last = indicator.last_report
+    unit = indicator.unit or ""
+    return {
+        "id": indicator.id,
+        "name": cell(indicator.name),
+        "unit": cell(unit),
+        "baseline": L.number(indicator.baseline),
+        "target": L.number(indicator.target),
+        "frequency": labels.frequency(indicator.frequency),
+        "first_due": L.day(indicator.first_due),
+        "responsible": cell(indicator.responsible),
+        "last_value": L.number(last.value) if last else L.DASH,
+        "last_period": L.day(last.period_due) if last else L.DASH,
+        "reports": len(indicator.reports),
+        "progress": percent(indicator.progress),
+        "bar": bar(indicator.progress),
+    }
+
+
+def commitment_view(c: CommitmentSnap, labels: L.Labels) -> dict[str, Any]:
+    f = c.fields
+    others = [
+        {"label": L.FIELD_LABELS.get(k, L.capital(k.replace("_", " "))), "value": L.text(v)}
+        for k, v in sorted(f.items()) if k not in PLACED and v not in (None, "", [], {})
+    ]
+    return {
+        "id": c.id,
+        "title": L.text(c.title),
+        "status": labels.status(c.status),
+        "irm": labels.irm(c.irm_completion),
+        "progress": percent(c.progress),
+        "bar": bar(c.progress),
+        "created_by": L.text(c.created_by),
+        "created_at": L.moment(c.created_at),
+        "updated_at": L.moment(c.updated_at),
+        "approved_at": L.moment(c.approved_at),
+        "field": {key: L.text(f.get(key)) for key in PLACED},
+        "others": others,
+        "ogp_values": _ogp(f, labels),
+        "ods_goals": [labels.ods_goal(g) for g in L.as_list(f.get("ods_goals"))],
+        "ods_targets": [labels.ods_target(t) for t in L.as_list(f.get("ods_targets"))],
+        "supporting": _supporting(f.get("supporting_actors"), labels),
+        "start_date": L.day(f.get("start_date")),
+        "end_date": L.day(f.get("end_date")),
+        "milestones": [
+            {"id": m.id, "output": cell(m.output), "due": L.day(m.due_date), "responsible": cell(m.responsible),
+             "status": f"Cumplido ({L.day(m.done_at)})" if m.done_at else "Pendiente"}
+            for m in c.milestones
+        ],
+        "indicators": [indicator_view(i, labels) for i in c.indicators],
+        "signoffs": [
+            {"name": cell(s.name), "sector": cell(labels.sector(s.sector)),
+             "decision": L.DECISION_LABELS.get(s.decision, s.decision), "reason": cell(s.reason),
+             "when": L.moment(s.signed_at)}
+            for s in c.signoffs
+        ],
+    }
+
+
+def plan_view(snapshot: PlanSnapshot, labels: L.Labels) -> dict[str, Any]:
+    return {
+        "secretariat": {
+            "id": snapshot.secretariat_id,
+            "name": snapshot.secretariat_name,
+            "kind": "Secretariado Técnico Local" if snapshot.kind == "stl" else "Mesa técnica",
+            "territory": L.text(snapshot.territory),
+            "timezone": snapshot.timezone,
+        },
+        "exported_at": L.moment(snapshot.exported_at),
+        "commitments": [commitment_view(c, labels) for c in snapshot.commitments],
+    }

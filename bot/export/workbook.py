@@ -1,0 +1,119 @@
+"""XLSX (openpyxl): sheets compromisos, hitos, indicadores and reportes; dates are real dates."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from bot.export import labels as L
+from bot.export.snapshot import CommitmentSnap, PlanSnapshot
+
+SHEETS = ("compromisos", "hitos", "indicadores", "reportes")
+PERCENT = "0%"
+DATE = "dd/mm/yyyy"
+DATETIME = "dd/mm/yyyy hh:mm"
+MAX_WIDTH, MIN_WIDTH = 60, 8
+
+COMMITMENT_FIELDS = ("problem", "baseline", "causes", "affected_population", "objective", "description",
+                     "proposal", "how_it_solves")
+
+
+def _excel(value: Any) -> Any:
+    """Excel keeps no time zones: a time is written as the secretariat's wall-clock time."""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)
+    return value
+
+
+def _iso_date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _sheet(book: Workbook, title: str, header: Sequence[str], rows: list[list[Any]], *,
+           percent: Sequence[int] = ()) -> None:
+    sheet: Worksheet = book.create_sheet(title)
+    sheet.append(list(header))
+    for c in sheet[1]:
+        c.font = Font(bold=True)
+    for row in rows:
+        sheet.append([_excel(v) for v in row])
+    widths = [len(h) for h in header]
+    for row in sheet.iter_rows(min_row=2):
+        for index, c in enumerate(row):
+            if isinstance(c.value, datetime):
+                c.number_format = DATETIME
+                widths[index] = max(widths[index], 16)
+            elif isinstance(c.value, date):
+                c.number_format = DATE
+                widths[index] = max(widths[index], 10)
+            elif index in percent and isinstance(c.value, int | float):
+                c.number_format = PERCENT
+            elif isinstance(c.value, str):
+                widths[index] = max(widths[index], min(len(c.value), MAX_WIDTH))
+                if len(c.value) > MAX_WIDTH:
+                    c.alignment = Alignment(wrap_text=True, vertical="top")
+            elif c.value is not None:
+                widths[index] = max(widths[index], len(str(c.value)))
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(MIN_WIDTH, min(width, MAX_WIDTH)) + 2
+    sheet.freeze_panes = "A2"
+
+
+def _commitment_row(c: CommitmentSnap, labels: L.Labels) -> list[Any]:
+    f = c.fields
+    signoffs = "; ".join(
+        f"{s.name or L.DASH} ({labels.sector(s.sector)}): {L.DECISION_LABELS.get(s.decision, s.decision)}"
+        for s in c.signoffs)
+    return [
+        c.id, c.title, labels.status(c.status), labels.irm(c.irm_completion), c.progress,
+        *(None if f.get(k) in (None, "") else L.text(f.get(k)) for k in COMMITMENT_FIELDS),
+        ", ".join(labels.of("ogp_values", v) for v in L.as_list(f.get("ogp_values"))) or None,
+        None if not f.get("ogp_values_explanation") else L.text(f.get("ogp_values_explanation")),
+        "; ".join(labels.ods_goal(g) for g in L.as_list(f.get("ods_goals"))) or None,
+        ", ".join(str(t) for t in L.as_list(f.get("ods_targets"))) or None,
+        None if not f.get("lead_institution") else L.text(f.get("lead_institution")),
+        None if not f.get("supporting_actors") else L.text(f.get("supporting_actors")),
+        _iso_date(f.get("start_date")), _iso_date(f.get("end_date")), c.approved_at, signoffs or None,
+    ]
+
+
+def plan_xlsx(snapshot: PlanSnapshot, labels: L.Labels) -> bytes:
+    book = Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    _sheet(book, "compromisos", (
+        "id", "título", "estado", "cumplimiento IRM", "avance", "problema", "línea base", "causas",
+        "población afectada", "objetivo", "descripción", "propuesta", "cómo resuelve el problema", "valores OGP",
+        "cómo atiende los valores", "ODS", "metas ODS", "institución responsable", "actores de apoyo",
+        "fecha de inicio", "fecha de término", "aprobado el", "firmas",
+    ), [_commitment_row(c, labels) for c in snapshot.commitments], percent=(4,))
+    _sheet(book, "hitos", (
+        "compromiso id", "compromiso", "id", "producto", "fecha", "responsable", "cumplido", "cumplido el",
+    ), [[c.id, c.title, m.id, m.output, m.due_date, m.responsible, "Sí" if m.done else "No", m.done_at]
+        for c in snapshot.commitments for m in c.milestones])
+    _sheet(book, "indicadores", (
+        "compromiso id", "compromiso", "id", "indicador", "unidad", "línea base", "meta", "frecuencia",
+        "primera fecha", "última fecha", "responsable", "reportes", "último valor", "avance",
+    ), [[c.id, c.title, i.id, i.name, i.unit, i.baseline, i.target, labels.frequency(i.frequency), i.first_due,
+         i.last_due, i.responsible, len(i.reports), i.last_report.value if i.last_report else None, i.progress]
+        for c, i in snapshot.indicators], percent=(13,))
+    _sheet(book, "reportes", (
+        "compromiso id", "compromiso", "indicador id", "indicador", "unidad", "línea base", "meta", "periodo",
+        "valor", "avance", "nota", "tipo de evidencia", "evidencia", "reportado por", "reportado el",
+    ), [[c.id, c.title, i.id, i.name, i.unit, i.baseline, i.target, r.period_due, r.value, r.progress, r.note,
+         L.EVIDENCE_LABELS.get(r.evidence_kind or "", r.evidence_kind), r.evidence, r.reported_by, r.reported_at]
+        for c, i in snapshot.indicators for r in i.reports], percent=(9,))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
