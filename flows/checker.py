@@ -37,12 +37,15 @@ def successors(flow: Flow, step: Step) -> list[str]:
             explicit.append(following)
         return explicit
     nxt = flow.next_of(step)
-    return [nxt] if nxt else []
+    # Other ways on (a question's `if_empty`) come after the usual one.
+    others = [target for target, key in kind.targets(flow, step) if key != "next"]
+    return list(dict.fromkeys([nxt, *others] if nxt else others))
 
 
 def _check_flow(flow: Flow, content: Content) -> list[Problem]:
     problems: list[Problem] = []
     saved = {flow.steps[s].save_as for s in flow.question_ids}
+    saved |= {str(s.get("collect_as")) for s in flow.steps.values() if s.type == "record" and s.get("collect_as")}
     known_kinds = ", ".join(sorted(REGISTRY))
     for step in flow.steps.values():
         kind = REGISTRY.get(step.type)

@@ -38,10 +38,17 @@ class AnswerSaved:
 
 @dataclass(frozen=True)
 class RecordWritten:
-    """Answers copied into a shared record: `person` or `commitment`."""
+    """Answers copied into a shared record (flows/records.py RECORD_FIELDS).
+
+    `commitment`: the commitment id an answer chose (`commitment_from`); None means the run's own.
+    `chosen_at`: the question whose answer chose the target (a commitment, an indicator), where the
+    host takes the person back when storage refuses the record.
+    """
 
     record: str
     fields: dict[str, JSONValue] = field(default_factory=dict)
+    commitment: JSONValue = None
+    chosen_at: str | None = None
 
 
 @dataclass(frozen=True)

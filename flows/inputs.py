@@ -41,4 +41,14 @@ class Unsupported:
     kind: str
 
 
-Input = Begin | Repeat | Text | Tap | Command | Unsupported
+@dataclass(frozen=True)
+class File:
+    """A photo or a document sent as an answer (evidence): the channel's file id, its name and type."""
+
+    kind: str  # "photo" | "document"
+    file_id: str
+    name: str | None = None
+    mime: str | None = None
+
+
+Input = Begin | Repeat | Text | Tap | Command | Unsupported | File

@@ -9,6 +9,7 @@ from functools import cached_property
 from typing import Any
 
 from flows.glossary import Glossary
+from flows.records import DYNAMIC_LISTS, list_items
 from flows.text import normalize
 from flows.yamlsource import LineDict
 
@@ -76,6 +77,11 @@ class Flow:
         target = step.get("next")
         return str(target) if target else self.following(step.id)
 
+    def dynamic_lists(self) -> set[str]:
+        """The host-provided lists this flow's questions use (the host fills only these)."""
+        return {str(s.get("options_from")) for s in self.steps.values()
+                if s.type == "question" and str(s.get("options_from")) in DYNAMIC_LISTS}
+
     @property
     def question_ids(self) -> list[str]:
         return [sid for sid in self.order if self.steps[sid].type == "question"]
@@ -111,8 +117,13 @@ class Content:
         kits = [f for f in self.flows.values() if f.kind == "kit"]
         return sorted(kits, key=lambda f: (f.number or 0, f.id))
 
-    def options_for(self, step: Step) -> tuple[Option, ...]:
+    def options_for(self, step: Step, lists: Mapping[str, Any] | None = None) -> tuple[Option, ...]:
+        """The step's options: written in the step, from a catalog, or from a list the host provides
+        at run time (`lists`, see flows/records.py DYNAMIC_LISTS; empty when no host gave it)."""
         source = step.get("options_from")
+        if source and str(source) in DYNAMIC_LISTS:
+            return tuple(Option(str(i["value"]), str(i.get("label", i["value"])))
+                         for i in list_items(lists, str(source)))
         if source:
             return self.catalogs.get(str(source), ())
         return tuple(

@@ -11,6 +11,7 @@ from flows import templating
 from flows.answers import Spec, get
 from flows.events import Button, ContentError, Event, MessageOut
 from flows.model import Content, Flow, Step
+from flows.records import DYNAMIC_LISTS, list_items
 from flows.state import RunState
 from flows.text import normalize
 
@@ -41,7 +42,27 @@ class Turn:
             "secretariat": dict(self.context.get("secretariat") or {}),
             "catalogs": self.content.template_catalogs,
             "kits": self.content.template_kits,
+            "chosen": self.chosen_items(),
         }
+
+    @property
+    def lists(self) -> Mapping[str, Any]:
+        """The lists the host filled for this turn (context["lists"]), by name."""
+        lists = self.context.get("lists")
+        return lists if isinstance(lists, Mapping) else {}
+
+    def chosen_items(self) -> dict[str, dict[str, Any]]:
+        """For each answer chosen from a host list, the whole item (its title, objective, …)."""
+        chosen: dict[str, dict[str, Any]] = {}
+        for step_id in self.flow.question_ids:
+            step = self.flow.steps[step_id]
+            source = str(step.get("options_from"))
+            value = self.state.answers.get(step.save_as)
+            if source in DYNAMIC_LISTS and value is not None:
+                item = next((i for i in list_items(self.lists, source) if str(i["value"]) == str(value)), None)
+                if item is not None:
+                    chosen[step.save_as] = dict(item)
+        return chosen
 
     def shown_answers(self) -> dict[str, str]:
         """Each answer as the person would read it: labels instead of option values."""
@@ -89,7 +110,7 @@ class Turn:
             self.events.append(MessageOut(text, buttons, placeholder, step_id))
 
     def spec(self, step: Step) -> Spec:
-        return Spec(step.data, self.content.options_for(step))
+        return Spec(step.data, self.content.options_for(step, self.lists))
 
     def progress(self, step: Step) -> str:
         questions = self.flow.question_ids

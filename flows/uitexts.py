@@ -4,7 +4,7 @@ from __future__ import annotations
 
 REQUIRED: dict[str, tuple[str, ...]] = {
     "navigation": ("back", "skip", "help", "pause", "keep", "confirm", "fix"),
-    "buttons": ("keep", "confirm", "fix"),
+    "buttons": ("keep", "confirm", "fix", "go_on"),
     "texts": (
         "progress", "optional_hint", "previous_answer", "multi_choice_hint", "help",
         "example_line", "try_again", "cannot_skip", "first_step", "going_back", "paused",
@@ -12,12 +12,16 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "step_moved", "placeholder_text", "placeholder_long_text", "placeholder_number",
         "placeholder_integer", "placeholder_percentage", "placeholder_date", "placeholder_choice",
         "placeholder_multi_choice", "placeholder_email", "placeholder_url",
+        # Host lists, evidence files, refused records
+        "placeholder_file", "list_empty_commitments", "list_empty_commitments_in_review",
+        "list_empty_indicators_due", "list_empty_milestones_open", "file_kind_photo", "file_kind_document",
+        "record_refused",
     ),
     "rejected": (
         "empty_text", "too_short", "too_long", "not_a_number", "not_an_integer", "below_min",
         "above_max", "not_a_date", "bad_month", "no_such_day", "date_before", "date_after",
         "not_yes_no", "not_an_option", "not_options", "too_few_choices", "too_many_choices",
-        "not_an_email", "not_a_url", "stale_button", "unsupported_input",
+        "not_an_email", "not_a_url", "stale_button", "unsupported_input", "not_a_file",
     ),
     # Words of the channels (terminal, Telegram, Rasa) around the flows.
     "bot": (

@@ -13,6 +13,7 @@ from flows import engine
 from flows.events import Event, MessageOut
 from flows.inputs import Begin, Input, Tap, Text
 from flows.model import Content
+from flows.records import SAMPLE_LISTS
 from flows.state import DONE, RunState
 from flows.steps.summary import CONFIRM
 
@@ -47,14 +48,15 @@ def next_input(content: Content, state: RunState, last: list[Event]) -> Input:
 
 def walk(content: Content, flow_id: str, now: datetime | None = None) -> Walk:
     moment = now or datetime.now(UTC)
-    state, events = engine.step(content, engine.start(flow_id), Begin(), moment, {})
+    context = {"lists": SAMPLE_LISTS}  # one made-up commitment, indicator, … for questions on host lists
+    state, events = engine.step(content, engine.start(flow_id), Begin(), moment, context)
     result = Walk(state, 0, list(events))
     while state.status != DONE:
         if result.steps >= MAX_STEPS:
             raise StuckWalk(f"{flow_id}: más de {MAX_STEPS} pasos")
         before = state.step_id
         inp = next_input(content, state, events)
-        state, events = engine.step(content, state, inp, moment, {})
+        state, events = engine.step(content, state, inp, moment, context)
         result.events += events
         result.steps += 1
         if state.step_id == before and state.status != DONE:

@@ -10,7 +10,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from flows.errors import Rejected
 from flows.events import Button
+from flows.inputs import File
 from flows.model import Option
 
 REGISTRY: dict[str, AnswerType] = {}
@@ -34,6 +36,10 @@ class AnswerType:
     def tap(self, value: str, spec: Spec) -> Any:
         return self.parse(value, spec)
 
+    def receive_file(self, received: File, spec: Spec) -> Any:
+        """A photo or document sent as the answer; only `file` questions take one."""
+        raise Rejected("unsupported_input", kind=received.kind)
+
     def buttons(self, spec: Spec) -> tuple[Button, ...]:
         return ()
 
@@ -55,7 +61,7 @@ def get(name: str) -> AnswerType | None:
 
 
 # Importing the modules registers their types.
-from flows.answers import choices, contacts, dates, numbers, texts  # noqa: E402
+from flows.answers import choices, contacts, dates, files, numbers, texts  # noqa: E402
 
-__all__ = ["REGISTRY", "AnswerType", "Spec", "choices", "contacts", "dates", "get", "numbers",
+__all__ = ["REGISTRY", "AnswerType", "Spec", "choices", "contacts", "dates", "files", "get", "numbers",
            "register", "texts"]

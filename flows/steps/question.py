@@ -7,13 +7,22 @@ from typing import Any
 
 from flows import answers
 from flows.errors import Problem, Rejected
-from flows.events import AnswerSaved, Button
-from flows.inputs import Input, Tap, Text, Unsupported
+from flows.events import AnswerSaved, Button, RunFinished
+from flows.inputs import File, Input, Tap, Text, Unsupported
 from flows.model import Content, Flow, Step
-from flows.steps import STAY, STRING, TEMPLATE, Go, Outcome, StepKind, problem, register
+from flows.records import DYNAMIC_LISTS, SAMPLE_LISTS
+from flows.state import DONE
+from flows.steps import STAY, STOP, STRING, TEMPLATE, Go, Outcome, StepKind, problem, register
 from flows.turn import Turn
 
 KEEP = "~keep"  # the "keep my earlier answer" button
+GO_ON = "~go_on"  # "Continuar", under a question whose host list became empty
+
+
+def _empty_list(turn: Turn, step: Step) -> bool:
+    """Does the question take its options from a host list that has nothing in it right now?"""
+    source = step.get("options_from")
+    return source is not None and str(source) in DYNAMIC_LISTS and not turn.spec(step).options
 
 
 def answer_type(step: Step) -> answers.AnswerType:
@@ -46,14 +55,32 @@ class Question(StepKind):
             "type": "object", "required": ["value", "label"], "additionalProperties": False,
             "properties": {"value": {"type": ["string", "number"]}, "label": STRING}}},
         "options_from": STRING,
+        "if_empty": {"type": "string",
+                     "description": "paso al que se sigue si la lista del anfitrión (options_from) está vacía"},
     }
     required = ("answer", "text")
 
     def enter(self, turn: Turn, step: Step) -> Outcome:
+        if _empty_list(turn, step):
+            return self.nothing_to_choose(turn, step)
         self.prompt(turn, step)
         return STAY
 
+    def nothing_to_choose(self, turn: Turn, step: Step) -> Outcome:
+        """A host list with nothing in it: say what is missing kindly, and go on (or end)."""
+        turn.say(turn.ui(DYNAMIC_LISTS[str(step.get("options_from"))]))
+        target = step.get("if_empty")
+        if target:
+            return Go(str(target))
+        turn.state = turn.state.evolve(step_id=step.id, status=DONE, mode=None, return_to=None)
+        turn.events.append(RunFinished(None))
+        return STOP
+
     def prompt(self, turn: Turn, step: Step) -> None:
+        if _empty_list(turn, step):  # emptied since it was asked: one tap goes on
+            turn.say(turn.ui(DYNAMIC_LISTS[str(step.get("options_from"))]),
+                     (Button(turn.button_label("go_on"), GO_ON),), None, step.id)
+            return
         kind, spec = answer_type(step), turn.spec(step)
         lines = [turn.progress(step), turn.render(step.get("text"), step.id)]
         if kind.name == "multi_choice":
@@ -69,6 +96,8 @@ class Question(StepKind):
         turn.say("\n\n".join(line for line in lines if line), buttons, placeholder, step.id)
 
     def receive(self, turn: Turn, step: Step, inp: Input) -> Outcome:
+        if _empty_list(turn, step):
+            return self.nothing_to_choose(turn, step)
         kind, spec = answer_type(step), turn.spec(step)
         keeping = turn.state.mode in ("review", "edit") and step.save_as in turn.state.answers
         try:
@@ -81,6 +110,12 @@ class Question(StepKind):
                 value = kind.tap(inp.value, spec)
             elif isinstance(inp, Text):
                 value = kind.parse(inp.text, spec)
+            elif isinstance(inp, File) and kind.name == "file":
+                value = kind.receive_file(inp, spec)
+            elif isinstance(inp, File):
+                raise Rejected("unsupported_input", kind=turn.ui(f"file_kind_{inp.kind}"))
+            elif isinstance(inp, Unsupported) and kind.name == "file":
+                raise Rejected("not_a_file")
             elif isinstance(inp, Unsupported):
                 raise Rejected("unsupported_input", kind=inp.kind)
             else:
@@ -117,6 +152,12 @@ class Question(StepKind):
     def texts(self, step: Step) -> list[tuple[str, str]]:
         return [(k, str(step.get(k))) for k in ("text", "help", "example") if step.get(k) is not None]
 
+    def targets(self, flow: Flow, step: Step) -> list[tuple[str, str]]:
+        found = super().targets(flow, step)
+        if step.get("if_empty"):
+            found.append((str(step.get("if_empty")), "if_empty"))
+        return found
+
     def check(self, flow: Flow, step: Step, content: Content) -> Iterable[Problem]:
         if not step.get("text"):
             yield problem(step, "text", f"la pregunta '{step.id}' necesita `text`")
@@ -131,9 +172,16 @@ class Question(StepKind):
             yield problem(step, "answer", f"tipo de respuesta desconocido '{name}' (usa: {known})")
             return
         source = step.get("options_from")
-        if source and str(source) not in content.catalogs:
+        dynamic = source is not None and str(source) in DYNAMIC_LISTS
+        if source and not dynamic and str(source) not in content.catalogs:
             known = ", ".join(sorted(content.catalogs))
-            yield problem(step, "options_from", f"catálogo desconocido '{source}' (hay: {known})")
+            lists = ", ".join(sorted(DYNAMIC_LISTS))
+            yield problem(step, "options_from",
+                          f"catálogo desconocido '{source}' (hay: {known}; listas del secretariado: {lists})")
             return
-        for key, message in kind.config_problems(answers.Spec(step.data, content.options_for(step))):
+        if step.get("if_empty") and not dynamic:
+            lists = ", ".join(sorted(DYNAMIC_LISTS))
+            yield problem(step, "if_empty", f"`if_empty` solo sirve con una lista del anfitrión ({lists})")
+        options = content.options_for(step, SAMPLE_LISTS) if dynamic else content.options_for(step)
+        for key, message in kind.config_problems(answers.Spec(step.data, options)):
             yield problem(step, key, message)

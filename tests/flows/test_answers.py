@@ -87,6 +87,13 @@ CASES: dict[str, list[tuple[dict[str, Any], tuple[Option, ...], str, Any]]] = {
         ({}, (), "no tengo liga", Rejected("not_a_url")),
         ({}, (), "ftp://archivo.mx", Rejected("not_a_url")),
     ],
+    "file": [
+        ({}, (), "https://drive.google.com/evidencia", {"kind": "link", "ref": "https://drive.google.com/evidencia",
+                                                         "name": None}),
+        ({}, (), "transparencia.zapopan.gob.mx/agua", {"kind": "link", "ref": "https://transparencia.zapopan.gob.mx/agua",
+                                                      "name": None}),
+        ({}, (), "te la mando luego", Rejected("not_a_file")),
+    ],
 }
 
 
