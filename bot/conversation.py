@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.commands import COMMANDS, COORDINATOR, MEMBER
+from bot.invites import join_pending, open_invite
 from flows import engine, templating
 from flows.events import ContentError, Event, MessageOut, RunFinished
 from flows.inputs import Begin, Command, Input, Repeat, Text
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 START_FLOW, MENU_FLOW = "inicio", "menu"
 HOST_COMMANDS = {"start", "kits", "continuar", "progreso", "ayuda", "help", "glosario", "autodiagnostico"}
 SELF_DIAGNOSIS_FLOW = "autodiagnostico"
+GROUP_COMMANDS = {"grupo"}  # the only commands that act in a group chat
 # "glosario línea base", "¿qué es un hito?", "qué significa ODS": questions for the glossary.
 GLOSSARY_ASKED = re.compile(r"^(glosario\b|(que|q) (es|son|significa|significan)\b|que quiere decir\b)")
 MAX_HANDOVERS = 3  # a flow that ends may start another: at most this many in one update
@@ -41,6 +43,7 @@ class Reply:
     messages: list[MessageOut] = field(default_factory=list)
     content_errors: list[str] = field(default_factory=list)
     duplicate: bool = False
+    commands_changed: bool = False  # the person became a coordinator: the adapter updates their menu
 
 
 class Conversation:
@@ -56,6 +59,7 @@ class Conversation:
         self._sessions = session_factory
         self._clock = clock
         self._default_secretariat = default_secretariat
+        self.bot_username: str | None = None  # for invite links; the Telegram channel sets it (getMe)
 
     async def handle(
         self,
@@ -64,15 +68,23 @@ class Conversation:
         *,
         name: str | None = None,
         update: tuple[str, int] | None = None,
+        group: int | None = None,
     ) -> Reply:
-        """Handle one input from the person known as `key` (e.g. 'tg:123', 'cli:ana')."""
+        """Handle one input from the person known as `key` (e.g. 'tg:123', 'cli:ana').
+
+        `group` is the group chat it was written in (None: a private chat); in a group only the
+        commands meant for groups act, so a group never becomes anyone's kit.
+        """
         content = self._content()
         async with UnitOfWork(self._sessions) as uow:
             if update is not None and await uow.updates.seen(*update):
                 return Reply(duplicate=True)
             person = await uow.people.get_or_create(key, name=name)
             await uow.people.lock(person)
+            if not person.active:  # they blocked the bot once and now write again: reachable
+                person.active = True
             turn = HostTurn(self, uow, person, content)
+            turn.group_chat = group
             await turn.dispatch(inp)
         return turn.reply
 
@@ -88,9 +100,17 @@ class HostTurn:
         self.host, self.uow, self.person, self.content = host, uow, person, content
         self.reply = Reply()
         self.now = host._clock()
+        self.group_chat: int | None = None  # the group chat this came from (None: a private chat)
 
     # -- routing -------------------------------------------------------------------------------
     async def dispatch(self, inp: Input) -> None:
+        if self.group_chat is not None:  # a group: only its own commands, never a kit
+            if isinstance(inp, Command) and inp.name in GROUP_COMMANDS:
+                if self.person.consent_at is None:
+                    self.say("group_needs_private")
+                else:
+                    await self.command(inp)
+            return
         if isinstance(inp, Command) and (inp.name in HOST_COMMANDS or inp.name in COMMANDS):
             await self.command(inp)
             return
@@ -111,6 +131,9 @@ class HostTurn:
         await self.step(current, inp)
 
     async def command(self, inp: Command) -> None:
+        if inp.name == "start" and inp.args.strip():  # an invite link: t.me/<bot>?start=<code>
+            await open_invite(self, inp.args.strip())
+            return
         if inp.name in ("ayuda", "help"):
             self.say("help")
             return
@@ -196,7 +219,10 @@ class HostTurn:
         if flow is not None:
             run.content_version = flow.version  # the text this run is on from now on
         await self.uow.apply(self.person, run, new_state, events)
+        before = len(self.reply.messages)
         self.collect(events)
+        if run.flow_id == START_FLOW:  # consent given with an invite waiting: join now
+            await join_pending(self, run, before)
         finished = next((e for e in events if isinstance(e, RunFinished)), None)
         if finished and finished.next_flow and handovers < MAX_HANDOVERS:
             await self.hand_over(finished.next_flow, handovers + 1)
@@ -286,6 +312,8 @@ class HostTurn:
 
     async def context(self, run: FlowRun) -> dict[str, Any]:
         secretariat = await self.secretariat()
+        if secretariat is None and run.secretariat_id is not None:  # invited, not joined yet
+            secretariat = await self.uow.secretariats.get(run.secretariat_id)
         return {
             "person": {"name": self.person.name, "sector": self.person.sector},
             "secretariat": {"name": secretariat.name, "kind": secretariat.kind} if secretariat else {},

@@ -33,6 +33,12 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "button_unknown", "admin_error", "kind_photo", "kind_document", "kind_sticker", "kind_voice",
         "kind_video", "kind_other", "command_kits", "command_continuar", "command_progreso", "command_ayuda",
         "command_glosario", "command_autodiagnostico",
+        # Invites, groups, personal data (bot/invites.py, bot/commands/)
+        "command_mis_datos", "command_borrar_mis_datos", "command_invitar", "command_grupo",
+        "invite_unknown", "invite_expired", "invite_used_up", "invite_joined", "invite_promoted",
+        "invite_already_member", "invite_next", "invite_bad_word", "invite_bad_numbers", "invite_created",
+        "invite_created_code", "group_needs_private", "group_private_howto", "group_linked", "group_moved",
+        "group_already", "my_data", "delete_confirm", "delete_done",
         # Glossary
         "glossary_entry", "glossary_see_also", "glossary_suggestions", "glossary_not_found", "glossary_intro",
     ),
