@@ -14,6 +14,7 @@ from typing import Any
 from flows.checker import check
 from flows.errors import ContentInvalid, Problem
 from flows.glossary import load_glossary
+from flows.reminders.config import load_reminders
 from flows.model import FORMAT, STEP_ID, Content, Flow, Option, Step
 from flows.yamlsource import LineDict, LineList, YamlSyntaxError, duplicate_keys, parse
 
@@ -192,6 +193,7 @@ def load(directory: Path | str | None = None) -> tuple[Content, list[Problem]]:
     version = hashlib.sha256("".join(sorted(f.version for f in flows.values())).encode()).hexdigest()[:12]
     glossary, glossary_problems = load_glossary(root)
     reader.problems += glossary_problems
+    reader.problems += load_reminders(root)[1]  # the scheduler reads its own copy
     content = Content(str(root), flows, catalogs, ui, ods, version, _relative(ui_path, root), glossary)
     return content, reader.problems
 

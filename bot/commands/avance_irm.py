@@ -1,0 +1,39 @@
+"""/avance_irm N <nivel>: the coordinator records the IRM completion level of an approved commitment."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.commands._plan import example_number, find_commitment, parse_number, split_args, title_of
+from bot.commands.registry import COORDINATOR, command
+from flows.plan import lifecycle
+
+if TYPE_CHECKING:
+    from bot.conversation import HostTurn
+    from flows.inputs import Command
+
+# Completion is about carrying out what was approved: drafts and commitments in review have none.
+MEASURED = ("aprobado", "en_implementacion", "concluido")
+
+
+@command("avance_irm", role=COORDINATOR)
+async def avance_irm(turn: HostTurn, inp: Command) -> None:
+    word, rest = split_args(inp.args)
+    if parse_number(word) is None or not rest.strip():
+        if parse_number(word) is not None and await find_commitment(turn, word, "avance_irm") is None:
+            return  # a number that is not theirs: say so before explaining the command
+        turn.say("completion_usage", example=await example_number(turn))
+        return
+    commitment = await find_commitment(turn, word, "avance_irm")
+    if commitment is None:
+        return
+    level = lifecycle.parse_completion(rest)
+    if level is None:
+        turn.say("completion_unknown", word=rest.strip())
+        return
+    if commitment.status not in MEASURED:
+        turn.say("completion_not_yet", title=title_of(turn, commitment),
+                 status=lifecycle.label(commitment.status))
+        return
+    await turn.uow.plan.set_completion(commitment, level, turn.person)
+    turn.say("completion_changed", title=title_of(turn, commitment), level=lifecycle.IRM_LABELS[level])

@@ -1,0 +1,111 @@
+"""/compromisos: the secretariat's commitments with status and progress; /compromiso N: one card."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.commands._plan import (
+    catalog_labels,
+    day,
+    find_commitment,
+    last_value,
+    moment,
+    sector_label,
+    split_args,
+    title_of,
+)
+from bot.commands.registry import MEMBER, command
+from flows.events import MessageOut
+from flows.plan import lifecycle, readiness
+from flows.plan.progress import commitment_progress, latest_progress, progress_bar
+from storage.models import Commitment
+
+if TYPE_CHECKING:
+    from bot.conversation import HostTurn
+    from flows.inputs import Command
+
+
+@command("compromisos", role=MEMBER)
+async def compromisos(turn: HostTurn, inp: Command) -> None:
+    word, _ = split_args(inp.args)
+    if word:  # /compromisos 3 is the card too
+        await show_card(turn, word)
+        return
+    secretariat = await turn.secretariat()
+    commitments = await turn.uow.plan.commitments_of(secretariat.id)
+    if not commitments:
+        turn.say("plan_none")
+        return
+    lines = [turn.text("plan_list_header", secretariat=secretariat.name)]
+    for commitment in commitments:
+        _, milestones, indicators, _ = await turn.uow.plan.view(commitment)
+        lines.append(turn.text(
+            "plan_list_line", number=commitment.id, title=title_of(turn, commitment),
+            status=lifecycle.label(commitment.status),
+            bar=progress_bar(commitment_progress(milestones, indicators)),
+        ))
+    lines.append(turn.text("plan_list_footer", example=commitments[0].id))
+    turn.reply.messages.append(MessageOut("\n".join(lines)))
+
+
+@command("compromiso", role=MEMBER)
+async def compromiso(turn: HostTurn, inp: Command) -> None:
+    word, _ = split_args(inp.args)
+    await show_card(turn, word)
+
+
+async def show_card(turn: HostTurn, word: str) -> None:
+    commitment = await find_commitment(turn, word, "compromiso")
+    if commitment is not None:
+        turn.reply.messages.append(MessageOut(await card(turn, commitment)))
+
+
+async def card(turn: HostTurn, commitment: Commitment) -> str:
+    """Everything about one commitment, as a person reads it."""
+    view, milestones, indicators, signoffs = await turn.uow.plan.view(commitment)
+    fields = view.fields
+    t = turn.text
+    lines = [
+        t("card_title", number=commitment.id, title=title_of(turn, commitment)),
+        t("card_status", status=lifecycle.label(view.status),
+          completion=lifecycle.IRM_LABELS.get(view.irm_completion, view.irm_completion)),
+        t("card_progress", bar=progress_bar(commitment_progress(milestones, indicators))),
+        t("card_problem", value=fields.get("problem") or "—"),
+        t("card_objective", value=fields.get("objective") or fields.get("description")
+          or fields.get("proposal") or "—"),
+        t("card_ogp", value=catalog_labels(turn, "ogp_values", fields.get("ogp_values")) or "—"),
+        t("card_ods", value=catalog_labels(turn, "ods_targets", fields.get("ods_targets")) or "—"),
+    ]
+    if view.start_date or view.end_date:
+        lines.append(t("card_dates", start=day(view.start_date), end=day(view.end_date)))
+    lines.append("")
+    if milestones:
+        lines.append(t("card_milestones"))
+        for m in milestones:
+            lines.append(t("card_milestone", mark="✔" if m.done else "○", output=m.output,
+                           due=day(m.due_date), responsible=m.responsible or "—"))
+    else:
+        lines.append(t("card_no_milestones"))
+    if indicators:
+        lines.append(t("card_indicators"))
+        for i in indicators:
+            lines.append(t("card_indicator", name=i.name, last=last_value(turn, i),
+                           bar=progress_bar(latest_progress(i))))
+    else:
+        lines.append(t("card_no_indicators"))
+    if signoffs:
+        lines.append(t("card_signoffs"))
+        for s in lifecycle.latest_decisions(signoffs):
+            key = "card_signoff" if s.decision == "aprueba" else "card_dissent"
+            lines.append(t(key, name=s.name or "—", sector=sector_label(turn, s.sector),
+                           when=await moment(turn, s.signed_at), reason=s.reason or "—"))
+    if view.status == "borrador":
+        result = readiness.check(view, milestones, indicators)
+        lines.append("")
+        if result.missing:
+            lines.append(t("card_missing_header"))
+            lines.extend(t("card_missing_line", item=item) for item in result.missing)
+        else:
+            lines.append(t("card_ready", number=commitment.id))
+        lines.append(t("card_potential", potential=readiness.POTENTIAL_LABELS[result.potential]))
+    return "\n".join(lines)
