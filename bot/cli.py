@@ -157,6 +157,12 @@ def cmd_chat(args: argparse.Namespace) -> int:
     return run_chat(_settings(), key=args.as_id, name=args.name)
 
 
+def cmd_actions(args: argparse.Namespace) -> int:
+    from bot.rasa.server import run_actions
+
+    return run_actions(_settings(), port=args.port)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from bot.telegram.runner import run_bot
 
@@ -175,6 +181,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("run", help="el bot de Telegram (webhook si COCREA_WEBHOOK_URL está definida)"
                         ).set_defaults(func=cmd_run)
+
+    actions = commands.add_parser("actions", help="el servidor de acciones para un asistente Rasa")
+    actions.add_argument("--port", type=int, default=5055, help="puerto (5055 por omisión)")
+    actions.set_defaults(func=cmd_actions)
 
     content = commands.add_parser("content", help="revisar el contenido").add_subparsers(
         dest="content_command", required=True, metavar="SUBCOMANDO")

@@ -161,6 +161,8 @@ class HostTurn:
             else:  # reuse the open menu rather than pile up menus
                 await self.uow.runs.pause_others(self.person, menu)
                 await self.step(menu, Begin(), fresh=True)
+        elif inp.name == "continuar" and self.kit_named(inp.args) is not None:
+            await self.resume_or_start(self.kit_named(inp.args) or "")  # "/continuar 5": that kit
         elif inp.name == "continuar":
             latest = await self.latest_kit_run() or await self.uow.runs.latest_unfinished(self.person)
             if latest is None:
@@ -200,6 +202,11 @@ class HostTurn:
     async def resume(self, run: FlowRun) -> None:
         await self.uow.runs.pause_others(self.person, run)
         await self.step(run, Begin())
+
+    def kit_named(self, name: str) -> str | None:
+        """The id of the kit called `name` ("5", "kit 5", "kit5"), or None."""
+        number = normalize(name).replace("kit", "").strip()
+        return next((f.id for f in self.content.kits() if number and str(f.number) == number), None)
 
     async def latest_kit_run(self) -> FlowRun | None:
         for run in await self.newest_first():

@@ -55,5 +55,8 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "completion_changed",
         # Glossary
         "glossary_entry", "glossary_see_also", "glossary_suggestions", "glossary_not_found", "glossary_intro",
+        # Rasa
+        "rasa_report_no_indicators", "rasa_report_unknown_indicator", "rasa_report_ambiguous",
+        "rasa_report_not_yours", "rasa_report_done",
     ),
 }

@@ -1,0 +1,184 @@
+"""The form that reports an indicator value: which indicator, the value, an optional note.
+
+`validate_reporte_indicador_form` checks each slot with the kits' own rules (numbers are read by
+flows/answers/numbers.py, so "35", "35.5", "35,5" and "35 %" all work) and, when an answer does not
+fit, explains why in Spanish and empties the slot so Rasa asks again. `action_cocrea_reportar`
+(the form's submit) records the report in one unit of work and confirms the value and the period.
+The submit checks again: slots can be set by anyone who can talk to Rasa, so an indicator of
+another secretariat, or one with nothing left to report, writes nothing and says so kindly.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot.rasa.actions import Cocrea
+from bot.rasa.payloads import person_key
+from flows.answers import Spec
+from flows.answers import get as answer_type
+from flows.answers.dates import spoken
+from flows.errors import Rejected
+from flows.text import normalize
+from storage import UnitOfWork
+from storage.errors import NothingDue
+from storage.models import Indicator, Person
+
+log = logging.getLogger(__name__)
+
+FORM = "reporte_indicador_form"
+INDICATOR, VALUE, NOTE = "indicador", "valor", "nota"
+NO_NOTE = frozenset({"no", "ninguna", "ninguno", "nada", "sin nota", "no gracias", "n/a", "-"})
+PERCENT_UNITS = frozenset({"%", "porcentaje", "por ciento"})
+NOTE_MAX = 2000
+_ID = re.compile(r"^(?:indicador\s*)?(?:#|no\.?\s*|numero\s*)?(\d+)$")
+_STOPWORDS = frozenset({"indicador", "indicadores", "quiero", "reportar", "para", "sobre", "del", "las", "los"})
+
+
+def _show(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value).replace(".", ",")
+
+
+def _listing(indicators: Sequence[Indicator]) -> str:
+    return "; ".join(f"#{i.id} {i.name}" for i in indicators)
+
+
+def match_indicators(text: str, indicators: Sequence[Indicator]) -> list[Indicator]:
+    """Indicators that `text` names: by id ("3", "#3"), by a fragment of the name, or by its words."""
+    wanted = normalize(str(text)).strip(" .¿?¡!«»\"")
+    by_id = _ID.match(wanted)
+    if by_id:
+        return [i for i in indicators if i.id == int(by_id.group(1))]
+    if not wanted:
+        return []
+    found = [i for i in indicators if wanted in normalize(i.name)]
+    if found:
+        return found
+    words = [w for w in re.findall(r"\w+", wanted) if len(w) >= 3 and w not in _STOPWORDS]
+    scored = [(sum(w in normalize(i.name) for w in words), i) for i in indicators]
+    best = max((score for score, _ in scored), default=0)
+    return [i for score, i in scored if best and score == best]
+
+
+class _Person:
+    """The person and secretariat a Rasa sender stands for, inside one unit of work."""
+
+    @staticmethod
+    async def load(uow: UnitOfWork, sender_id: str) -> tuple[Person | None, Any]:
+        person = await uow.people.get(person_key(sender_id))
+        if person is None:
+            return None, None
+        return person, await uow.secretariats.first_of(person)
+
+
+async def indicators_of(uow: UnitOfWork, secretariat_id: int) -> list[Indicator]:
+    return list(await uow.plan.indicators_of(secretariat_id))
+
+
+class ReportValidation(FormValidationAction):
+    """validate_reporte_indicador_form: one method per slot, each with the kits' rules."""
+
+    def __init__(self, cocrea: Cocrea) -> None:
+        self.cocrea = cocrea
+
+    def name(self) -> str:
+        return f"validate_{FORM}"
+
+    async def validate_indicador(self, slot_value: Any, dispatcher: CollectingDispatcher,
+                                 tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        text = str(slot_value or "").strip()
+        async with UnitOfWork(self.cocrea.sessions) as uow:
+            person, secretariat = await _Person.load(uow, tracker.sender_id)
+            if secretariat is None:
+                dispatcher.utter_message(text=self.cocrea.text("needs_secretariat"))
+                return {INDICATOR: None, "requested_slot": None}
+            indicators = await indicators_of(uow, secretariat.id)
+        if not indicators:
+            dispatcher.utter_message(text=self.cocrea.text("rasa_report_no_indicators"))
+            return {INDICATOR: None, "requested_slot": None}
+        found = match_indicators(text, indicators)
+        if len(found) == 1:
+            return {INDICATOR: str(found[0].id)}
+        key = "rasa_report_ambiguous" if found else "rasa_report_unknown_indicator"
+        dispatcher.utter_message(text=self.cocrea.text(key, text=text, names=_listing(found or indicators)))
+        return {INDICATOR: None}
+
+    async def validate_valor(self, slot_value: Any, dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        kind = "number"
+        chosen = str(tracker.get_slot(INDICATOR) or "")
+        if chosen.isdigit():
+            async with UnitOfWork(self.cocrea.sessions) as uow:
+                indicator = await uow.session.get(Indicator, int(chosen))
+                if indicator is not None and normalize(indicator.unit or "") in PERCENT_UNITS:
+                    kind = "percentage"
+        parser = answer_type(kind)
+        assert parser is not None
+        try:
+            value = parser.parse(str(slot_value or ""), Spec({}))
+        except Rejected as rejected:
+            dispatcher.utter_message(text=self.cocrea.rejected(rejected.key, **rejected.params))
+            return {VALUE: None}
+        return {VALUE: float(value)}
+
+    async def validate_nota(self, slot_value: Any, dispatcher: CollectingDispatcher,
+                            tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        text = str(slot_value or "").strip()
+        if normalize(text).strip(".!") in NO_NOTE:
+            return {NOTE: ""}
+        parser = answer_type("long_text")
+        assert parser is not None
+        try:
+            return {NOTE: parser.parse(text, Spec({"max_length": NOTE_MAX}))}
+        except Rejected as rejected:
+            dispatcher.utter_message(text=self.cocrea.rejected(rejected.key, **rejected.params))
+            return {NOTE: None}
+
+
+class ReportSubmit(Action):
+    """action_cocrea_reportar: records the form's report in one unit of work, then confirms it."""
+
+    def __init__(self, cocrea: Cocrea, today: Any = None) -> None:
+        self.cocrea = cocrea
+        self.today = today or (lambda: datetime.now().date())
+
+    def name(self) -> str:
+        return "action_cocrea_reportar"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+                  ) -> list[EventType]:
+        text = await self.record(tracker)
+        if text:  # empty when the form stopped early: its validation already said why
+            dispatcher.utter_message(text=text)
+        return [SlotSet(INDICATOR, None), SlotSet(VALUE, None), SlotSet(NOTE, None)]
+
+    async def record(self, tracker: Tracker) -> str:
+        chosen, value = str(tracker.get_slot(INDICATOR) or ""), tracker.get_slot(VALUE)
+        note = str(tracker.get_slot(NOTE) or "").strip() or None
+        if not chosen.isdigit() or not isinstance(value, int | float):
+            return ""
+        async with UnitOfWork(self.cocrea.sessions) as uow:
+            person, secretariat = await _Person.load(uow, tracker.sender_id)
+            if person is None or secretariat is None:
+                return self.cocrea.text("needs_secretariat")
+            await uow.people.lock(person)
+            indicator = await uow.plan.indicator(secretariat.id, int(chosen))
+            if indicator is None:
+                return self.cocrea.text("rasa_report_not_yours")
+            try:
+                report = await uow.plan.report(indicator, value=float(value), note=note, evidence_kind=None,
+                                               evidence=None, person=person, today=self.today())
+            except NothingDue as nothing:
+                return str(nothing)  # already a kind Spanish sentence; nothing was written
+            period: date = report.period_due
+            reply = self.cocrea.text("rasa_report_done", value=_show(float(value)), unit=indicator.unit or "",
+                                     name=indicator.name, period=spoken(period))
+        return reply
