@@ -100,6 +100,23 @@ def _content(directory: str | None) -> Content:
         raise SystemExit(1) from None
 
 
+def cmd_content_versions(args: argparse.Namespace) -> int:
+    from bot.reload import loaded_versions
+    from storage.migrate import upgrade
+
+    settings = _settings()
+    upgrade(settings.database_url)
+    rows = asyncio.run(loaded_versions(settings.database_url, load(settings.content_dir)[0]))
+    if not rows:
+        print("Todavía no se ha cargado ninguna versión (se registran al iniciar `cocrea run` y al recargar).")
+        return 0
+    print(f"{'flujo':<16}{'versión':<14}{'cargada (UTC)':<18}  resumen")
+    for flow_id, version, loaded_at, summary, current in rows:
+        mark = "  ← en uso" if current else ""
+        print(f"{flow_id:<16}{version:<14}{loaded_at:<18}  {summary}{mark}")
+    return 0
+
+
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from storage.migrate import upgrade
 
@@ -200,6 +217,8 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("--dir", default=None)
     preview.add_argument("--mesa", action="store_true", help="con el lenguaje de una mesa técnica")
     preview.set_defaults(func=cmd_content_preview)
+    versions = content.add_parser("versions", help="las versiones de cada kit que el bot ha cargado")
+    versions.set_defaults(func=cmd_content_versions)
     stats = content.add_parser("stats", help="pasos, preguntas, ramas y minutos por kit")
     stats.add_argument("--dir", default=None)
     stats.set_defaults(func=cmd_content_stats)

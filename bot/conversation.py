@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.commands import COMMANDS, COORDINATOR, MEMBER
+from bot.commands import ADMIN, COMMANDS, COORDINATOR, MEMBER
 from bot.invites import join_pending, open_invite
 from flows import engine, templating
 from flows.events import ContentError, Event, MessageOut, RunFinished
@@ -36,13 +36,28 @@ GLOSSARY_ASKED = re.compile(r"^(glosario\b|(que|q) (es|son|significa|significan)
 MAX_HANDOVERS = 3  # a flow that ends may start another: at most this many in one update
 
 
+@dataclass(frozen=True)
+class Delivery:
+    """A message for another person's chat (a broadcast), sent by the adapter after the commit."""
+
+    chat_id: int  # a Telegram private chat id (= the person's Telegram user id)
+    name: str  # who it is for, as the terminal shows it
+    message: MessageOut
+
+
 @dataclass
 class Reply:
-    """What one update produced: messages to send after commit, and content problems to log."""
+    """What one update produced: messages to send after commit, and content problems to log.
+
+    `deliveries` go to other chats, rate limited; then `delivered(sent, total)` is said to the
+    sender, so they learn how many actually received it.
+    """
 
     messages: list[MessageOut] = field(default_factory=list)
     content_errors: list[str] = field(default_factory=list)
     duplicate: bool = False
+    deliveries: list[Delivery] = field(default_factory=list)
+    delivered: Callable[[int, int], MessageOut] | None = None
     commands_changed: bool = False  # the person became a coordinator: the adapter updates their menu
 
 
@@ -54,8 +69,11 @@ class Conversation:
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         default_secretariat: str | None = None,
+        admins: frozenset[int] = frozenset(),
     ) -> None:
         self._content = content
+        self.content_source = content  # a ContentHolder in `cocrea run`: /recargar reloads it
+        self.admins = admins  # Telegram user ids (COCREA_ADMINS)
         self._sessions = session_factory
         self._clock = clock
         self._default_secretariat = default_secretariat
@@ -296,6 +314,10 @@ class HostTurn:
 
     async def allowed(self, role: str) -> bool:
         """May this person use a command that needs `role`? If not, they are told why, kindly."""
+        if role == ADMIN:
+            if not self.is_admin:
+                self.say("admins_only")
+            return self.is_admin
         if role not in (MEMBER, COORDINATOR):
             return True
         secretariat = await self.secretariat()
@@ -306,6 +328,12 @@ class HostTurn:
             self.say("coordinators_only")
             return False
         return True
+
+    @property
+    def is_admin(self) -> bool:
+        """Only Telegram people ('tg:<id>') listed in COCREA_ADMINS; never the terminal's."""
+        key = self.person.key
+        return key.startswith("tg:") and key[3:].isdigit() and int(key[3:]) in self.host.admins
 
     # -- context -------------------------------------------------------------------------------
     async def secretariat(self) -> Any:

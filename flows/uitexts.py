@@ -58,5 +58,11 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         # Rasa
         "rasa_report_no_indicators", "rasa_report_unknown_indicator", "rasa_report_ambiguous",
         "rasa_report_not_yours", "rasa_report_done",
+        # Administration: /recargar, /estadisticas, /difundir
+        "admins_only", "reload_ok", "reload_unchanged", "reload_changed_flow", "reload_new_flow",
+        "reload_gone_flow", "reload_failed", "reload_unavailable", "stats_header", "stats_line", "stats_total",
+        "stats_none", "stats_empty", "broadcast_usage", "broadcast_usage_admin", "broadcast_no_secretariat",
+        "broadcast_nobody", "broadcast_preview", "broadcast_confirm", "broadcast_nothing_pending",
+        "broadcast_message", "broadcast_sending", "broadcast_done",
     ),
 }

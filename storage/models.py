@@ -303,6 +303,19 @@ class FlowRun(Base):
     __mapper_args__ = {"version_id_col": lock_version}
 
 
+class ContentVersion(Base):
+    """A version of a flow file that the bot loaded once (at start-up or by a reload)."""
+
+    __tablename__ = "content_versions"
+    __table_args__ = (UniqueConstraint("flow_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    flow_id: Mapped[str] = mapped_column(String(100))
+    version: Mapped[str] = mapped_column(String(64))
+    summary: Mapped[str] = mapped_column(String(200), default="")
+    loaded_at: Mapped[datetime] = _created()
+
+
 class ProcessedUpdate(Base):
     """An update id already handled, so a redelivered webhook or poll is answered only once."""
 
@@ -374,6 +387,7 @@ __all__ = [
     "Base",
     "Commitment",
     "CommitmentChange",
+    "ContentVersion",
     "FlowRun",
     "Indicator",
     "IndicatorReport",

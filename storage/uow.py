@@ -26,6 +26,8 @@ from storage.errors import translate_errors, translated, unavailable_on_connect
 from storage.models import FlowRun, Person
 from storage.records import write_commitment, write_person
 from storage.repositories import Commitments, Invites, Memberships, People, Plan, Runs, Secretariats, Updates
+from storage.repositories.content_versions import ContentVersions
+from storage.repositories.stats import Broadcasts, Stats
 
 
 class UnitOfWork:
@@ -39,6 +41,9 @@ class UnitOfWork:
     commitments: Commitments
     plan: Plan
     invites: Invites
+    content_versions: ContentVersions
+    stats: Stats
+    broadcasts: Broadcasts
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._factory = session_factory
@@ -70,6 +75,9 @@ class UnitOfWork:
         self.commitments = Commitments(session)
         self.plan = Plan(session)
         self.invites = Invites(session)
+        self.content_versions = ContentVersions(session)
+        self.stats = Stats(session)
+        self.broadcasts = Broadcasts(session)
         return self
 
     async def __aexit__(

@@ -1,8 +1,8 @@
 """Registered commands (see registry.py). Importing this package registers every command module."""
 
-from bot.commands.registry import ANYONE, COMMANDS, COORDINATOR, MEMBER, CommandSpec, command
+from bot.commands.registry import ADMIN, ANYONE, COMMANDS, COORDINATOR, MEMBER, CommandSpec, command
 
-__all__ = ["ANYONE", "COMMANDS", "COORDINATOR", "MEMBER", "CommandSpec", "command"]
+__all__ = ["ADMIN", "ANYONE", "COMMANDS", "COORDINATOR", "MEMBER", "CommandSpec", "command"]
 
 
 def _register_all() -> None:

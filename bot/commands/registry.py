@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from bot.conversation import HostTurn
     from flows.inputs import Command
 
-ANYONE, MEMBER, COORDINATOR = "anyone", "member", "coordinator"
+ANYONE, MEMBER, COORDINATOR, ADMIN = "anyone", "member", "coordinator", "admin"
 Handler = Callable[["HostTurn", "Command"], Awaitable[None]]
 
 
@@ -23,7 +23,8 @@ class CommandSpec:
     name: str
     handler: Handler
     # ANYONE: any person who accepted the privacy notice; MEMBER: belongs to a secretariat;
-    # COORDINATOR: coordinates the secretariat they are working in.
+    # COORDINATOR: coordinates the secretariat they are working in; ADMIN: their Telegram id is
+    # in COCREA_ADMINS (people of other channels never are).
     role: str
 
 
@@ -32,7 +33,7 @@ COMMANDS: dict[str, CommandSpec] = {}
 
 def command(name: str, *, role: str = MEMBER) -> Callable[[Handler], Handler]:
     """Register `handler` as /name; its menu description is the UI text `command_<name>`."""
-    if role not in (ANYONE, MEMBER, COORDINATOR):
+    if role not in (ANYONE, MEMBER, COORDINATOR, ADMIN):
         raise ValueError(f"unknown role {role!r}")
 
     def register(handler: Handler) -> Handler:

@@ -14,6 +14,7 @@ from telegram.constants import ChatAction, ParseMode
 from telegram.ext import ContextTypes
 
 from bot.conversation import Conversation, Reply
+from bot.telegram.broadcast import Throttle, deliver
 from bot.telegram.buttons import ButtonCodes
 from bot.telegram.locks import ChatLocks
 from bot.telegram.reading import kind_of, read_command
@@ -34,6 +35,7 @@ class TelegramChannel:
                  locks: ChatLocks) -> None:
         self.conversation, self.texts, self.codes = conversation, texts, codes
         self.sender, self.locks = sender, locks
+        self.throttle = Throttle(sender.pause)  # broadcasts from every chat share its limits
 
     # -- the handlers (registered in app.py) --------------------------------------------------
     async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -82,6 +84,11 @@ class TelegramChannel:
                 return
             outgoing = [part for message in reply.messages for part in render(message, self.codes)]
             await self.sender.send(chat.id, outgoing)
+            if reply.deliveries:  # a broadcast to other chats, then how many got it
+                sent = await deliver(self.sender, self.codes, self.throttle, reply.deliveries)
+                if reply.delivered is not None:
+                    done = reply.delivered(sent, len(reply.deliveries))
+                    await self.sender.send(chat.id, render(done, self.codes))
 
     async def converse(self, key: str, inp: Input, update_id: int) -> tuple[Reply, bool]:
         """The loop's reply, and whether the loop handled the input (False: a notice instead)."""

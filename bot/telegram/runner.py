@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bot.conversation import Conversation
+from bot.reload import ContentHolder, attach_watcher
 from bot.settings import Settings
 from bot.startup import prepare
 from bot.telegram.app import build_application
@@ -40,8 +41,10 @@ def run_bot(settings: Settings) -> int:
         return 1
     engine = make_engine(settings.database_url)
     sessions = make_session_factory(engine)
-    conversation = Conversation(lambda: content, sessions)
-    app = build_application(settings, conversation, content, sessions=sessions)
+    holder = ContentHolder(settings.content_dir, content)  # swapped by /recargar and the watcher
+    conversation = Conversation(holder, sessions, admins=settings.admins)
+    app = build_application(settings, conversation, holder, sessions=sessions)
+    attach_watcher(app, holder, sessions, settings.admins)  # started and stopped with the bot
 
     async def dispose(_: Any) -> None:
         await engine.dispose()

@@ -1,5 +1,5 @@
 """The plan: invites, commitment history and sign-offs, milestones, indicators and their reports,
-the audit log; secretariat settings for sign-off, quiet hours and escalation.
+the audit log, the loaded content versions; secretariat settings for sign-off, quiet hours and escalation.
 
 Revision ID: 0002
 Revises: 0001
@@ -175,8 +175,20 @@ def upgrade() -> None:
     )
     op.create_index("ix_audit_log_secretariat_id", "audit_log", ["secretariat_id"])
 
+    op.create_table(
+        "content_versions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("flow_id", sa.String(length=100), nullable=False),
+        sa.Column("version", sa.String(length=64), nullable=False),
+        sa.Column("summary", sa.String(length=200), nullable=False),
+        _stamp("loaded_at"),
+        sa.PrimaryKeyConstraint("id", name="pk_content_versions"),
+        sa.UniqueConstraint("flow_id", "version", name="uq_content_versions_flow_id_version"),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("content_versions")
     op.drop_index("ix_audit_log_secretariat_id", table_name="audit_log")
     op.drop_table("audit_log")
     op.drop_index("ix_indicator_reports_indicator_period", table_name="indicator_reports")

@@ -1,0 +1,110 @@
+"""/difundir: a message to the active members of one secretariat, after a preview and a confirmation.
+
+Coordinators write to their own secretariat (`/difundir <texto>`); admins may name any one
+(`/difundir <número> <texto>`). The first step only shows the message as it will arrive and how
+many people get it; `/difundir confirmar` sends it. The sending itself is the channel's: the
+reply carries one delivery per person, which the adapter sends after the commit, rate limited.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from bot.commands.registry import ANYONE, command
+from flows.events import MessageOut
+from flows.text import normalize
+from storage.models import Person
+
+if TYPE_CHECKING:
+    from bot.conversation import HostTurn
+    from flows.inputs import Command
+
+ACTIVE_DAYS = 30  # who counts as active (the same as /estadisticas)
+CONFIRM_MINUTES = 30  # a draft older than this needs writing again
+CONFIRM_WORDS = ("confirmar", "confirmo")
+
+
+@command("difundir", role=ANYONE)  # coordinators or admins: checked below, per secretariat
+async def difundir(turn: HostTurn, inp: Command) -> None:
+    args = inp.args.strip()
+    if normalize(args) in CONFIRM_WORDS:
+        await confirm(turn)
+        return
+    found = await target(turn, args)
+    if found is None:
+        return
+    secretariat, text = found
+    audience = await audience_of(turn, secretariat.id)
+    if not audience:
+        turn.say("broadcast_nobody", secretariat=secretariat.name, days=ACTIVE_DAYS)
+        return
+    await turn.uow.broadcasts.draft(turn.person, secretariat.id, text, turn.now)
+    turn.say("broadcast_preview", count=len(audience), secretariat=secretariat.name)
+    turn.reply.messages.append(message(turn, secretariat.name, text))
+    turn.say("broadcast_confirm", minutes=CONFIRM_MINUTES)
+
+
+async def target(turn: HostTurn, args: str) -> tuple[Any, str] | None:
+    """The secretariat and the text; None after telling the person what is missing."""
+    first, _, rest = args.partition(" ")
+    if turn.is_admin and first.isdigit():
+        secretariat = await turn.uow.secretariats.get(int(first))
+        if secretariat is None:
+            turn.say("broadcast_no_secretariat", id=first)
+            return None
+        args = rest.strip()
+    else:
+        secretariat = await turn.secretariat()
+        if secretariat is None or not await may_send(turn, secretariat.id):
+            if turn.is_admin:
+                turn.say("broadcast_usage_admin")
+            else:
+                turn.say("needs_secretariat" if secretariat is None else "coordinators_only")
+            return None
+    if not args:
+        turn.say("broadcast_usage_admin" if turn.is_admin else "broadcast_usage")
+        return None
+    return secretariat, args
+
+
+async def may_send(turn: HostTurn, secretariat_id: int) -> bool:
+    if turn.is_admin:
+        return True
+    secretariat = await turn.uow.secretariats.get(secretariat_id)
+    return secretariat is not None and await turn.uow.memberships.role_of(turn.person, secretariat) == "coordinator"
+
+
+async def audience_of(turn: HostTurn, secretariat_id: int) -> list[Person]:
+    """Active members reachable on Telegram, the sender aside (they saw the preview)."""
+    people = await turn.uow.stats.active_members(secretariat_id, turn.now - timedelta(days=ACTIVE_DAYS))
+    return [p for p in people if p.id != turn.person.id]
+
+
+def message(turn: HostTurn, secretariat: str, text: str) -> MessageOut:
+    return MessageOut(turn.text("broadcast_message", sender=turn.person.name or secretariat,
+                                secretariat=secretariat, text=text))
+
+
+async def confirm(turn: HostTurn) -> None:
+    from bot.conversation import Delivery  # at call time: the conversation imports the commands
+
+    draft = await turn.uow.broadcasts.pending(turn.person, turn.now - timedelta(minutes=CONFIRM_MINUTES))
+    secretariat = await turn.uow.secretariats.get(draft.secretariat_id) if draft and draft.secretariat_id else None
+    if draft is None or secretariat is None or not await may_send(turn, secretariat.id):
+        turn.say("broadcast_nothing_pending")
+        return
+    audience = await audience_of(turn, secretariat.id)
+    if not audience:
+        turn.say("broadcast_nobody", secretariat=secretariat.name, days=ACTIVE_DAYS)
+        return
+    out = message(turn, secretariat.name, str(draft.detail.get("text", "")))
+    turn.reply.deliveries.extend(
+        Delivery(p.telegram_id, p.name or p.key, out) for p in audience if p.telegram_id is not None)
+    await turn.uow.broadcasts.sent(turn.person, draft, len(audience), turn.now)
+    turn.say("broadcast_sending", count=len(audience), secretariat=secretariat.name)
+
+    def delivered(sent: int, total: int) -> MessageOut:
+        return MessageOut(turn.text("broadcast_done", sent=sent, total=total))
+
+    turn.reply.delivered = delivered
