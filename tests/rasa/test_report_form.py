@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -19,6 +19,7 @@ async def seed(sessions: Any, key: str, secretariat: str = "STL Oaxaca", *, freq
     """A member of `secretariat`, one commitment and two indicators; ids by name."""
     async with UnitOfWork(sessions) as uow:
         person = await uow.people.get_or_create(key, name="Lupita")
+        person.consent_at = datetime(2026, 1, 5, tzinfo=UTC)
         stl = await uow.secretariats.add(secretariat)
         await uow.memberships.add(person, stl, "member")
         commitment = Commitment(secretariat_id=stl.id, title="Agua para todas las colonias")
@@ -123,3 +124,12 @@ async def test_someone_without_a_secretariat_is_told_how_to_join(rasa: RasaClien
     said = await answer(rasa, "web-5", "indicador", "agua")
     assert "necesitas pertenecer a un secretariado" in texts(said)
     assert rasa.slots["web-5"]["indicador"] is None and rasa.slots["web-5"]["requested_slot"] is None
+
+
+async def test_commitments_and_indicators_show_what_telegram_shows(rasa: RasaClient, sessions: Any) -> None:
+    await seed(sessions, "tg:778")
+    rasa.says("778", "qué indicadores tenemos", "ver_indicadores")
+    indicators = texts(await rasa.run("action_cocrea_indicadores", "778"))
+    assert "Hogares con agua diaria" in indicators and "Presupuesto ejercido" in indicators
+    rasa.says("778", "ver compromisos", "ver_compromisos")
+    assert "Agua para todas las colonias" in texts(await rasa.run("action_cocrea_compromisos", "778"))
