@@ -168,6 +168,13 @@ def cmd_invite(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from bot.export.cli import run_export
+
+    settings = _settings()
+    return run_export(settings, _content(None), args.secretariat, args.format, args.output)
+
+
 def cmd_chat(args: argparse.Namespace) -> int:
     from bot.chat import run_chat
 
@@ -239,6 +246,14 @@ def build_parser() -> argparse.ArgumentParser:
     invite.add_argument("--uses", type=int, default=1, metavar="N", help="cuántas personas pueden usarla (1)")
     invite.add_argument("--days", type=int, default=7, metavar="N", help="días de vigencia (7)")
     invite.set_defaults(func=cmd_invite)
+
+    export = commands.add_parser("export", help="exporta el plan de un secretariado (md, csv, xlsx, json, ogp)")
+    export.add_argument("secretariat", metavar="SECRETARIADO", help="id o nombre exacto del secretariado")
+    export.add_argument("--format", "-f", choices=("md", "csv", "xlsx", "json", "ogp"), required=True)
+    export.add_argument("-o", "--output", default=None, metavar="ARCHIVO",
+                        help="dónde escribirlo (sin -o: a la pantalla; xlsx: plan-<id>.xlsx; ogp: una carpeta "
+                             "da un archivo por compromiso)")
+    export.set_defaults(func=cmd_export)
 
     db = commands.add_parser("db", help="base de datos").add_subparsers(
         dest="db_command", required=True, metavar="SUBCOMANDO")

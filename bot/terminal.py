@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from typing import TextIO
 
 from bot.conversation import Reply
-from flows.events import Button, MessageOut
+from flows.events import Attachment, Button, MessageOut
 from flows.inputs import Command, Input, Tap, Text
 from flows.text import normalize
 
@@ -34,7 +34,17 @@ def read_input(line: str, buttons: tuple[Button, ...], step_id: str | None) -> I
 def render(message: MessageOut) -> str:
     lines = [message.text] if message.text else []
     lines += [f"[{i}] {b.label}" for i, b in enumerate(message.buttons, start=1)]
+    if message.attachment is not None:  # a terminal cannot show a file: one line says what it was
+        lines.append(attachment_line(message.attachment))
     return "\n".join(lines)
+
+
+def attachment_line(attachment: Attachment) -> str:
+    """`[archivo: plan-1.xlsx, 12 KB]`, or `[imagen: …]` for a photo."""
+    kind = "imagen" if attachment.kind == "photo" else "archivo"
+    size = max(1, round(len(attachment.data) / 1024))
+    caption = f" — {attachment.caption}" if attachment.caption else ""
+    return f"[{kind}: {attachment.filename}, {size} KB]{caption}"
 
 
 class TerminalChat:

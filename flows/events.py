@@ -6,7 +6,7 @@ The engine never performs I/O: every effect of a step is one of these events, in
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 JSONValue = Any  # str | int | float | bool | None | list | dict, as stored in a run's answers
 
@@ -20,13 +20,27 @@ class Button:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file that goes with a message: a document (an export) or a photo (a chart)."""
+
+    filename: str
+    data: bytes = field(repr=False)
+    kind: Literal["document", "photo"] = "document"
+    caption: str | None = None
+
+
+@dataclass(frozen=True)
 class MessageOut:
-    """A message for the person. `placeholder` hints the expected form of a typed answer."""
+    """A message for the person. `placeholder` hints the expected form of a typed answer.
+
+    With an `attachment`, channels send the text (if any) and then the file.
+    """
 
     text: str
     buttons: tuple[Button, ...] = ()
     placeholder: str | None = None
     step_id: str | None = None  # the step this message asks for, so adapters can tie buttons to it
+    attachment: Attachment | None = None
 
 
 @dataclass(frozen=True)

@@ -82,14 +82,12 @@ def day(value: date | str | None) -> str:
     """«15 de marzo de 2026», or a dash."""
     if value is None or value == "":
         return DASH
-    if isinstance(value, datetime):
-        value = value.date()
     if isinstance(value, str):
         try:
-            value = date.fromisoformat(value)
+            return spoken(date.fromisoformat(value))
         except ValueError:
             return value
-    return spoken(value)
+    return spoken(value.date() if isinstance(value, datetime) else value)
 
 
 def moment(value: datetime | None) -> str:

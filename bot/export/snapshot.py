@@ -166,10 +166,10 @@ def build_snapshot(rows: PlanRows, now: datetime) -> PlanSnapshot:
             done_at=None if m.done_at is None else _local(m.done_at, tz),
         ))
     signoffs_of: dict[int, list[SignoffSnap]] = {}
-    for s in rows.signoffs:
-        signoffs_of.setdefault(s.commitment_id, []).append(SignoffSnap(
-            name=s.name or name_of(s.person_id), sector=s.sector, decision=s.decision, reason=s.reason,
-            signed_at=_local(s.signed_at, tz),
+    for signoff in rows.signoffs:
+        signoffs_of.setdefault(signoff.commitment_id, []).append(SignoffSnap(
+            name=signoff.name or name_of(signoff.person_id), sector=signoff.sector, decision=signoff.decision,
+            reason=signoff.reason, signed_at=_local(signoff.signed_at, tz),
         ))
     commitments = []
     for c in rows.commitments:
@@ -183,9 +183,10 @@ def build_snapshot(rows: PlanRows, now: datetime) -> PlanSnapshot:
             milestones=milestones, indicators=indicators, signoffs=tuple(signoffs_of.get(c.id, ())),
             progress=progress.commitment(milestones, indicators),
         ))
-    s = rows.secretariat
+    secretariat = rows.secretariat
     return PlanSnapshot(
-        secretariat_id=s.id, secretariat_name=s.name, kind=s.kind, territory=s.territory, timezone=tz.key,
+        secretariat_id=secretariat.id, secretariat_name=secretariat.name, kind=secretariat.kind,
+        territory=secretariat.territory, timezone=tz.key,
         exported_at=_local(now, tz), commitments=tuple(commitments),
     )
 

@@ -91,7 +91,8 @@ def _commitment_row(c: CommitmentSnap, labels: L.Labels) -> list[Any]:
 
 def plan_xlsx(snapshot: PlanSnapshot, labels: L.Labels) -> bytes:
     book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    for blank in list(book.worksheets):  # a new workbook comes with an empty sheet
+        book.remove(blank)
     _sheet(book, "compromisos", (
         "id", "título", "estado", "cumplimiento IRM", "avance", "problema", "línea base", "causas",
         "población afectada", "objetivo", "descripción", "propuesta", "cómo resuelve el problema", "valores OGP",

@@ -7,12 +7,12 @@ HTML, so nothing a person or an admin wrote can inject formatting or break a mes
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.telegram.buttons import ButtonCodes
-from flows.events import MessageOut
+from flows.events import Attachment, MessageOut
 
 LIMIT = 4096  # characters of a message after entity parsing, counted in UTF-16 code units
 PLACEHOLDER_LIMIT = 64
@@ -23,10 +23,11 @@ Markup = InlineKeyboardMarkup | ForceReply
 
 @dataclass(frozen=True)
 class Outgoing:
-    """One sendMessage: text already escaped for parse mode HTML."""
+    """One sendMessage (or, with an attachment, one sendDocument / sendPhoto): text escaped for HTML."""
 
     html: str
     markup: Markup | None = None
+    attachment: Attachment | None = None
 
 
 def escape(text: str) -> str:
@@ -34,7 +35,13 @@ def escape(text: str) -> str:
 
 
 def render(message: MessageOut, codes: ButtonCodes) -> list[Outgoing]:
-    """One message, split if it is too long; buttons or ForceReply ride on the last part."""
+    """One message, split if it is too long; buttons or ForceReply ride on the last part.
+
+    A message with an attachment is its text (when it has one), then the file.
+    """
+    if message.attachment is not None:
+        words = replace(message, attachment=None)
+        return [*(render(words, codes) if message.text.strip() else []), Outgoing("", None, message.attachment)]
     text = message.text.strip() or message.placeholder or "…"  # Telegram refuses empty texts
     markup: Markup | None = None
     if message.buttons:

@@ -16,11 +16,11 @@ import warnings
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
-from telegram import Bot
+from telegram import Bot, InputFile
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.telegram.render import Outgoing
+from bot.telegram.render import Outgoing, escape
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +66,8 @@ class Sender:
         """Send in order, stopping at the first message that cannot go. True when all went."""
         for out in outgoing:
             def call(out: Outgoing = out) -> Awaitable[Any]:
+                if out.attachment is not None:
+                    return self.send_file(chat_id, out)
                 return self.bot.send_message(chat_id, out.html, parse_mode=ParseMode.HTML, reply_markup=out.markup)
 
             try:
@@ -81,6 +83,18 @@ class Sender:
                             exc_info=True)
                 return False
         return True
+
+    def send_file(self, chat_id: int, out: Outgoing) -> Awaitable[Any]:
+        """sendDocument or sendPhoto; the file is read from memory again on each retry."""
+        attachment = out.attachment
+        assert attachment is not None
+        caption = escape(attachment.caption) if attachment.caption else None
+        upload = InputFile(attachment.data, filename=attachment.filename)
+        if attachment.kind == "photo":
+            return self.bot.send_photo(chat_id, upload, caption=caption, parse_mode=ParseMode.HTML,
+                                       reply_markup=out.markup)
+        return self.bot.send_document(chat_id, upload, caption=caption, parse_mode=ParseMode.HTML,
+                                      reply_markup=out.markup)
 
     async def quietly(self, chat_id: int, call: Callable[[], Awaitable[T]], what: str, *,
                       retry: bool = True) -> T | None:

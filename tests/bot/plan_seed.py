@@ -92,3 +92,15 @@ async def seed_plan(sessions: Any, name: str = "STL Xalapa", *, prefix: str = "c
         ])
         seeded.reports = 4
     return seeded
+
+
+async def person_in(sessions: Any, key: str, secretariat_id: int | None, role: str = "member",
+                    name: str = "Carla") -> None:
+    """Someone who already accepted the privacy notice, in `secretariat_id` with `role` (or in none)."""
+    async with UnitOfWork(sessions) as uow:
+        person = await uow.people.create(key, name=name)
+        person.consent_at = datetime(2026, 1, 1, tzinfo=UTC)
+        if secretariat_id is not None:
+            secretariat = await uow.secretariats.get(secretariat_id)
+            assert secretariat is not None
+            await uow.memberships.add(person, secretariat, role)

@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import csv
 import io
 import json
+import re
+from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from bot import cli
+from bot.commands.exportar import ALIASES, read_format
+from bot.conversation import Conversation, Reply
 from bot.export import FORMATS, load_snapshot, render
 from bot.export.snapshot import PlanSnapshot
+from bot.terminal import TerminalChat
+from flows.inputs import Command
 from flows.loader import load_checked
-from storage import UnitOfWork
-from storage.models import Indicator, IndicatorReport, Milestone
-from tests.bot.plan_seed import FIRST, SECOND, Seeded, seed_plan
+from storage import UnitOfWork, make_engine, make_session_factory
+from storage.migrate import upgrade
+from storage.models import AuditEntry, Indicator, IndicatorReport, Milestone
+from tests.bot.plan_seed import FIRST, SECOND, Seeded, person_in, seed_plan
 
 CONTENT = load_checked()
 NOW = datetime(2026, 11, 2, 18, 0, tzinfo=UTC)
@@ -183,3 +194,135 @@ async def test_an_indicator_without_baseline_has_no_progress(sessions: Any, plan
     rows = list(csv.DictReader(io.StringIO(one(await snapshot(sessions, mine.secretariat_id), "csv")
                                            .decode("utf-8-sig"))))
     assert [r["avance_pct"] for r in rows if r["indicador"] == "Sesiones abiertas"] == [""]
+
+
+# -- /exportar -------------------------------------------------------------------------------------
+
+@pytest.fixture
+def conversation(sessions: Any) -> Conversation:
+    return Conversation(lambda: CONTENT, sessions)
+
+
+async def exportar(conversation: Conversation, key: str, args: str = "") -> Reply:
+    return await conversation.handle(key, Command("exportar", args))
+
+
+async def test_exportar_sends_the_coordinators_own_plan(sessions: Any, plans: tuple[Seeded, Seeded],
+                                                        conversation: Conversation) -> None:
+    mine, other = plans
+    await person_in(sessions, "cli:coordinadora", mine.secretariat_id, "coordinator")
+    reply = await exportar(conversation, "cli:coordinadora", "Excel")
+    files = [m.attachment for m in reply.messages if m.attachment is not None]
+    assert len(files) == 1 and files[0].kind == "document" and files[0].filename.endswith(".xlsx")
+    assert "STL Xalapa" in reply.messages[0].text
+    book = load_workbook(io.BytesIO(files[0].data))
+    titles = [row[1] for row in book["compromisos"].iter_rows(min_row=2, values_only=True)]
+    assert titles == ["Agua con horarios públicos (STL Xalapa)", "Presupuesto participativo abierto"]
+    async with UnitOfWork(sessions) as uow:
+        entries = list(await uow.session.scalars(select(AuditEntry).where(AuditEntry.action == "export")))
+    assert [(e.secretariat_id, e.detail["format"]) for e in entries] == [(mine.secretariat_id, "xlsx")]
+    assert entries[0].person_id is not None
+
+
+async def test_exportar_ogp_sends_one_document_per_commitment(sessions: Any, plans: tuple[Seeded, Seeded],
+                                                              conversation: Conversation) -> None:
+    mine, _ = plans
+    await person_in(sessions, "cli:coordinadora", mine.secretariat_id, "coordinator")
+    reply = await exportar(conversation, "cli:coordinadora", "ogp")
+    names = [m.attachment.filename for m in reply.messages if m.attachment is not None]
+    assert names == [f"compromiso-{i}.md" for i in mine.commitment_ids]
+
+
+async def test_exportar_without_a_format_explains_them(sessions: Any, plans: tuple[Seeded, Seeded],
+                                                       conversation: Conversation) -> None:
+    mine, _ = plans
+    await person_in(sessions, "cli:coordinadora", mine.secretariat_id, "coordinator")
+    said = "\n".join(m.text for m in (await exportar(conversation, "cli:coordinadora")).messages)
+    for fmt in FORMATS:
+        assert f"/exportar {fmt}" in said
+    wrong = await exportar(conversation, "cli:coordinadora", "pdf")
+    assert "No conozco el formato «pdf»" in wrong.messages[0].text
+    assert all(m.attachment is None for m in wrong.messages)
+    async with UnitOfWork(sessions) as uow:
+        assert list(await uow.session.scalars(select(AuditEntry).where(AuditEntry.action == "export"))) == []
+
+
+def test_every_format_word_leads_to_a_format() -> None:
+    assert set(ALIASES.values()) == set(FORMATS)
+    assert read_format(" Hoja de cálculo ") == "xlsx"
+
+
+@pytest.mark.parametrize("membership", ["member", None])
+async def test_exportar_is_refused_kindly_to_members_and_outsiders(
+        sessions: Any, plans: tuple[Seeded, Seeded], conversation: Conversation, membership: str | None) -> None:
+    mine, _ = plans
+    await person_in(sessions, "cli:alguien", mine.secretariat_id if membership else None, membership or "member")
+    reply = await exportar(conversation, "cli:alguien", "xlsx")
+    assert all(m.attachment is None for m in reply.messages)
+    expected = "solo para la coordinación" if membership else "necesitas pertenecer a un secretariado"
+    assert expected in reply.messages[0].text
+    async with UnitOfWork(sessions) as uow:
+        assert list(await uow.session.scalars(select(AuditEntry).where(AuditEntry.action == "export"))) == []
+
+
+async def test_the_terminal_shows_a_file_as_one_line(sessions: Any, plans: tuple[Seeded, Seeded],
+                                                     conversation: Conversation) -> None:
+    mine, _ = plans
+    await person_in(sessions, "cli:coordinadora", mine.secretariat_id, "coordinator")
+    out = io.StringIO()
+    chat = TerminalChat(lambda inp: conversation.handle("cli:coordinadora", inp), io.StringIO(), out, echo=True)
+    await chat.send(Command("exportar", "xlsx"))
+    assert re.search(r"^\[archivo: plan-\d+\.xlsx, \d+ KB\]$", out.getvalue(), re.MULTILINE)
+
+
+# -- cocrea export -----------------------------------------------------------------------------------
+
+@pytest.fixture
+async def cli_sessions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Any]:
+    """The database `cocrea` finds through COCREA_DATABASE_URL, run from the test's own folder."""
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("COCREA_DATABASE_URL", url)
+    monkeypatch.chdir(tmp_path)
+    await asyncio.to_thread(upgrade, url)
+    engine = make_engine(url)
+    yield make_session_factory(engine)
+    await engine.dispose()
+
+
+def cocrea(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = cli.main(list(args))
+    return code, out.getvalue(), err.getvalue()
+
+
+async def test_cocrea_export_prints_text_and_writes_files(cli_sessions: Any, tmp_path: Path) -> None:
+    mine = await seed_plan(cli_sessions, "STL Xalapa")
+    await seed_plan(cli_sessions, "STL Otro Municipio")
+
+    code, out, _ = await asyncio.to_thread(cocrea, "export", "STL Xalapa", "--format", "csv")
+    assert code == 0
+    assert len(list(csv.DictReader(io.StringIO(out)))) == mine.reports
+    assert "Otro Municipio" not in out
+
+    code, out, _ = await asyncio.to_thread(cocrea, "export", str(mine.secretariat_id), "--format", "json")
+    assert json.loads(out)["secretariat"]["name"] == "STL Xalapa"
+
+    code, out, _ = await asyncio.to_thread(cocrea, "export", "STL Xalapa", "--format", "xlsx")
+    written = tmp_path / f"plan-{mine.secretariat_id}.xlsx"
+    assert code == 0 and str(written.name) in out
+    assert load_workbook(written).sheetnames == ["compromisos", "hitos", "indicadores", "reportes"]
+
+    code, _, _ = await asyncio.to_thread(cocrea, "export", "STL Xalapa", "--format", "md", "-o", "plan.md")
+    assert code == 0 and FIRST["problem"] in (tmp_path / "plan.md").read_text(encoding="utf-8")
+
+    code, _, _ = await asyncio.to_thread(cocrea, "export", "STL Xalapa", "--format", "ogp", "-o", "ogp/")
+    assert sorted(p.name for p in (tmp_path / "ogp").iterdir()) == [f"compromiso-{i}.md" for i in mine.commitment_ids]
+    code, out, _ = await asyncio.to_thread(cocrea, "export", "STL Xalapa", "--format", "ogp")
+    assert out.count("# Plantilla de compromiso") == 2 and "\n---\n" in out
+
+
+async def test_cocrea_export_names_an_unknown_secretariat(cli_sessions: Any) -> None:
+    code, out, err = await asyncio.to_thread(cocrea, "export", "Nadie", "--format", "md")
+    assert code == 1 and out == ""
+    assert "No existe el secretariado 'Nadie'" in err

@@ -38,7 +38,7 @@ Call = tuple[str, dict[str, Any]]
 class RecordingRequest(BaseRequest):
     """A Bot API that lives in memory. Queue an error with `fail(method, status, ...)`."""
 
-    METHODS = ("getMe", "sendMessage", "editMessageText", "editMessageReplyMarkup",
+    METHODS = ("getMe", "sendMessage", "sendDocument", "sendPhoto", "editMessageText", "editMessageReplyMarkup",
                "answerCallbackQuery", "setMyCommands", "sendChatAction")
 
     def __init__(self) -> None:
@@ -68,6 +68,8 @@ class RecordingRequest(BaseRequest):
                          *args: Any, **kwargs: Any) -> tuple[int, bytes]:
         name = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
+        if request_data is not None and request_data.contains_files:  # uploads: {field: (name, bytes, type)}
+            params["files"] = request_data.multipart_data
         self.calls.append((name, params))
         if name not in self.METHODS:
             self.unexpected.append(name)
@@ -80,7 +82,7 @@ class RecordingRequest(BaseRequest):
     def result(self, name: str, params: dict[str, Any]) -> Any:
         if name == "getMe":
             return BOT
-        if name == "sendMessage":
+        if name in ("sendMessage", "sendDocument", "sendPhoto"):
             message_id = next(self._ids)
             message = {"message_id": message_id, "date": DATE, "from": BOT,
                        "chat": {"id": int(params["chat_id"]), "type": "private"}}
