@@ -27,6 +27,7 @@ from storage.models import FlowRun, Person
 from storage.records import write_commitment, write_person
 from storage.repositories import Commitments, Invites, Memberships, People, Plan, Runs, Secretariats, Updates
 from storage.repositories.content_versions import ContentVersions
+from storage.repositories.personal_data import PersonalData
 from storage.repositories.stats import Broadcasts, Stats
 
 
@@ -39,6 +40,7 @@ class UnitOfWork:
     runs: Runs
     updates: Updates
     commitments: Commitments
+    personal: PersonalData
     plan: Plan
     invites: Invites
     content_versions: ContentVersions
@@ -73,6 +75,7 @@ class UnitOfWork:
         self.runs = Runs(session)
         self.updates = Updates(session)
         self.commitments = Commitments(session)
+        self.personal = PersonalData(session)
         self.plan = Plan(session)
         self.invites = Invites(session)
         self.content_versions = ContentVersions(session)

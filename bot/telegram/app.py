@@ -12,8 +12,6 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram import BotCommand
-from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, MessageHandler, filters
 from telegram.request import BaseRequest
 
@@ -23,15 +21,13 @@ from bot.telegram.buttons import ButtonCodes
 from bot.telegram.errors import make_error_handler
 from bot.telegram.handlers import TelegramChannel
 from bot.telegram.locks import ChatLocks
-from bot.telegram.sending import Pause, Sender, with_retries
+from bot.telegram.menus import set_coordinator_menu, set_member_menu
+from bot.telegram.sending import Pause, Sender
 from bot.telegram.texts import Texts
 from flows.model import Content
 from storage import StorageError, UnitOfWork
 
 log = logging.getLogger(__name__)
-
-# The commands the shared loop handles today, shown in Telegram's menu (texts in ui.yaml).
-COMMANDS = ("kits", "continuar", "progreso", "autodiagnostico", "glosario", "ayuda")
 
 # Only new messages in private chats: an edited answer must not count twice, and groups come later.
 PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
@@ -59,11 +55,21 @@ def build_application(
     texts = Texts(current)
 
     async def register_commands(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        commands = [BotCommand(name, texts(f"command_{name}")) for name in COMMANDS]
+        if isinstance(conversation, Conversation) and not conversation.bot_username:
+            conversation.bot_username = settings.bot_username or application.bot.username  # for /invitar
+        await set_member_menu(application.bot, texts, pause)
+        for chat_id in await coordinators():
+            await set_coordinator_menu(application.bot, texts, chat_id, pause)
+
+    async def coordinators() -> list[int]:
+        if sessions is None:
+            return []
         try:
-            await with_retries(lambda: application.bot.set_my_commands(commands), pause)
-        except TelegramError:  # the menu is a convenience: the bot works without it
-            log.warning("could not register the commands with setMyCommands", exc_info=True)
+            async with UnitOfWork(sessions) as uow:
+                return await uow.memberships.coordinator_telegram_ids()
+        except StorageError:
+            log.warning("could not list the coordinators for their menus", exc_info=True)
+            return []
 
     builder = (
         ApplicationBuilder()
@@ -88,11 +94,16 @@ def build_application(
 
     sender = Sender(app.bot, pause, mark_inactive)
     channel = TelegramChannel(conversation, texts, ButtonCodes(), sender, ChatLocks())
+    channel.on_promoted = lambda chat_id: set_coordinator_menu(app.bot, texts, chat_id, pause)
 
     # Taps first: they are not messages, so no other handler would take them anyway.
     app.add_handler(CallbackQueryHandler(channel.on_tap))
     # Commands before text: a command is a text message too, and would otherwise be an answer.
     app.add_handler(MessageHandler(PRIVATE & filters.COMMAND, channel.on_command))
+    # In a group only commands reach the loop (which acts on /grupo alone): a group's chatter never
+    # starts or answers anyone's kit.
+    app.add_handler(MessageHandler(filters.ChatType.GROUPS & filters.UpdateType.MESSAGE & filters.COMMAND,
+                                   channel.on_command))
     app.add_handler(MessageHandler(PRIVATE & filters.TEXT, channel.on_text))
     # Photos, stickers, voice notes…, then anything else a person sends (a location, a contact);
     # service messages (a pin) are not a person talking and get no answer.

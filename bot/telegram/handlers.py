@@ -8,6 +8,7 @@ chat never sees the answer to its second message before the answer to its first.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatAction, ParseMode
@@ -35,6 +36,8 @@ class TelegramChannel:
                  locks: ChatLocks) -> None:
         self.conversation, self.texts, self.codes = conversation, texts, codes
         self.sender, self.locks = sender, locks
+        # Set by app.py: shows a new coordinator their menu (setMyCommands for their chat).
+        self.on_promoted: Callable[[int], Awaitable[None]] | None = None
         self.throttle = Throttle(sender.pause)  # broadcasts from every chat share its limits
 
     # -- the handlers (registered in app.py) --------------------------------------------------
@@ -74,7 +77,8 @@ class TelegramChannel:
                 chat.id, lambda: self.sender.bot.send_chat_action(chat.id, ChatAction.TYPING), "typing",
                 retry=False,  # worth nothing once the reply is there: never wait for it
             )
-            reply, handled = await self.converse(f"tg:{user.id}", inp, update.update_id)
+            group = chat.id if chat.type in (chat.GROUP, chat.SUPERGROUP) else None
+            reply, handled = await self.converse(f"tg:{user.id}", inp, update.update_id, group)
             if query is not None:
                 if not handled:  # nothing was saved: keep the buttons, so the tap can be tried again
                     await self.answer(query)
@@ -84,15 +88,19 @@ class TelegramChannel:
                 return
             outgoing = [part for message in reply.messages for part in render(message, self.codes)]
             await self.sender.send(chat.id, outgoing)
+            if reply.commands_changed and self.on_promoted is not None:
+                await self.on_promoted(user.id)  # their private chat's menu
             if reply.deliveries:  # a broadcast to other chats, then how many got it
                 sent = await deliver(self.sender, self.codes, self.throttle, reply.deliveries)
                 if reply.delivered is not None:
                     done = reply.delivered(sent, len(reply.deliveries))
                     await self.sender.send(chat.id, render(done, self.codes))
 
-    async def converse(self, key: str, inp: Input, update_id: int) -> tuple[Reply, bool]:
+    async def converse(self, key: str, inp: Input, update_id: int, group: int | None = None) -> tuple[Reply, bool]:
         """The loop's reply, and whether the loop handled the input (False: a notice instead)."""
         try:
+            if group is not None:  # said in a group chat: the loop acts on group commands only
+                return await self.conversation.handle(key, inp, update=(CHANNEL, update_id), group=group), True
             return await self.conversation.handle(key, inp, update=(CHANNEL, update_id)), True
         except DatabaseUnavailable:
             log.warning("database unavailable while handling update %s", update_id, exc_info=True)

@@ -35,3 +35,13 @@ class Memberships:
             Membership.person_id == person_id, Membership.secretariat_id == secretariat_id
         )
         return await self._session.scalar(statement)
+
+    async def coordinator_telegram_ids(self) -> list[int]:
+        """The Telegram ids of everyone who coordinates some secretariat (their menus differ)."""
+        statement = (
+            select(Person.telegram_id)
+            .join(Membership, Membership.person_id == Person.id)
+            .where(Membership.role == "coordinator", Person.telegram_id.is_not(None))
+            .distinct()
+        )
+        return sorted(int(t) for t in await self._session.scalars(statement) if t is not None)

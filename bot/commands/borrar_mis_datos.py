@@ -1,0 +1,36 @@
+"""/borrar_mis_datos: erase what Cocrea keeps about the person (derechos ARCO: cancelación).
+
+First it says exactly what would go and asks for `/borrar_mis_datos confirmar`; then it deletes
+(see storage/repositories/personal_data.py: the person's row, runs and memberships; the plan's
+records stay without their name) and writes an audit entry with counts only, no personal data.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.commands.registry import ANYONE, command
+from flows.text import normalize
+from storage.models import AuditEntry
+
+if TYPE_CHECKING:
+    from bot.conversation import HostTurn
+    from flows.inputs import Command
+
+CONFIRM = "confirmar"
+
+
+@command("borrar_mis_datos", role=ANYONE)
+async def borrar_mis_datos(turn: HostTurn, inp: Command) -> None:
+    summary = await turn.uow.personal.summary(turn.person)
+    if normalize(inp.args) != CONFIRM:
+        turn.say("delete_confirm", runs=summary.runs,
+                 memberships=", ".join(f"«{name}»" for name, _ in summary.memberships))
+        return
+    secretariats = [s.id for s in [await turn.uow.secretariats.first_of(turn.person)] if s is not None]
+    erased = await turn.uow.personal.erase(turn.person)
+    turn.uow.session.add(AuditEntry(
+        secretariat_id=secretariats[0] if secretariats else None, person_id=None, action="personal_data_erased",
+        detail={"runs": erased.runs, "memberships": erased.memberships},
+    ))
+    turn.say("delete_done", runs=erased.runs, memberships=erased.memberships)

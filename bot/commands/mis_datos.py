@@ -1,0 +1,39 @@
+"""/mis_datos: what Cocrea keeps about the person who asks (derechos ARCO: acceso)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from bot.commands.registry import ANYONE, command
+from bot.invites import ROLE_NAMES
+from storage.models import DEFAULT_TIMEZONE
+
+if TYPE_CHECKING:
+    from bot.conversation import HostTurn
+    from flows.inputs import Command
+
+
+def sector_label(turn: HostTurn, sector: str | None) -> str | None:
+    for option in turn.content.catalogs.get("sectors", ()):
+        if getattr(option, "value", None) == sector:
+            return str(option.label)
+    return sector
+
+
+@command("mis_datos", role=ANYONE)
+async def mis_datos(turn: HostTurn, inp: Command) -> None:
+    person = turn.person
+    summary = await turn.uow.personal.summary(person)
+    secretariat = await turn.uow.secretariats.first_of(person)
+    zone = ZoneInfo(secretariat.timezone if secretariat else DEFAULT_TIMEZONE)
+    consent = person.consent_at.astimezone(zone).strftime("%d/%m/%Y") if person.consent_at else "—"
+    turn.say(
+        "my_data",
+        name=person.name,
+        sector=sector_label(turn, person.sector),
+        memberships=", ".join(f"{name} ({ROLE_NAMES.get(role, role)})" for name, role in summary.memberships),
+        consent=consent,
+        runs=summary.runs,
+        changes=summary.changes,
+    )
