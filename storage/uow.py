@@ -27,6 +27,7 @@ from storage.models import FlowRun, Person
 from storage.records import write_commitment, write_person
 from storage.repositories import Commitments, Invites, Memberships, People, Plan, Runs, Secretariats, Updates
 from storage.repositories.content_versions import ContentVersions
+from storage.repositories.outbox import Outbox
 from storage.repositories.personal_data import PersonalData
 from storage.repositories.stats import Broadcasts, Stats
 
@@ -46,6 +47,7 @@ class UnitOfWork:
     content_versions: ContentVersions
     stats: Stats
     broadcasts: Broadcasts
+    outbox: Outbox
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._factory = session_factory
@@ -81,6 +83,7 @@ class UnitOfWork:
         self.content_versions = ContentVersions(session)
         self.stats = Stats(session)
         self.broadcasts = Broadcasts(session)
+        self.outbox = Outbox(session)
         return self
 
     async def __aexit__(

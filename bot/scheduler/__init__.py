@@ -1,0 +1,18 @@
+"""Reminders and digests: plan the outbox rows, then send the due ones, exactly once.
+
+    planner.plan_all     sync every secretariat's reminder rows with its plan; add due digests
+    dispatcher.Dispatcher  claim due rows atomically, send them (rate-limited), mark the outcome
+    tick.tick            one pass of both: what `cocrea reminders tick` and the job in `cocrea run` do
+    jobs.start_scheduler   APScheduler: one tick a minute inside `cocrea run`
+
+Delivery is at least once per claim and exactly once in the table: a row is marked `sending` and
+committed before the message goes out, and `sent` right after. If the worker dies between the
+send and that mark, the row is claimed again once its lease runs out (LEASE) and the person may
+get that one message twice; a row is never lost and never sent by two live workers.
+"""
+
+from bot.scheduler.dispatcher import Dispatcher, DispatchStats, Send
+from bot.scheduler.limiter import RateLimiter
+from bot.scheduler.tick import TickStats, tick
+
+__all__ = ["DispatchStats", "Dispatcher", "RateLimiter", "Send", "TickStats", "tick"]

@@ -1,0 +1,52 @@
+"""One pass of the scheduler: plan (reminders and due digests), then send what is due."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.scheduler.dispatcher import Clock, Dispatcher, DispatchStats, Send
+from bot.scheduler.limiter import RateLimiter
+from bot.scheduler.planner import PlanStats, plan_all
+from flows.model import Content
+from flows.reminders.config import RemindersConfig
+
+
+@dataclass
+class TickStats:
+    plan: PlanStats
+    sent: DispatchStats
+
+    def summary(self) -> str:
+        p, d = self.plan, self.sent
+        return (f"recordatorios: {p.inserted} nuevos, {p.moved} movidos, {p.cancelled} cancelados; "
+                f"{p.digests} resúmenes; enviados {d.sent}, reintentos {d.retried}, fallidos {d.failed + d.blocked}, "
+                f"sin enviar por atraso {d.folded}")
+
+
+def sector_labels(content: Content | None) -> dict[str, str]:
+    if content is None:
+        return {}
+    return {str(o.value): str(o.label) for o in content.catalogs.get("sectors", ())}
+
+
+async def tick(
+    sessions: async_sessionmaker[AsyncSession],
+    config: RemindersConfig,
+    send: Send,
+    *,
+    now: datetime,
+    clock: Clock | None = None,
+    limiter: RateLimiter | None = None,
+    admins: frozenset[int] = frozenset(),
+    labels: Mapping[str, str] | None = None,
+    worker: str | None = None,
+) -> TickStats:
+    """Plan as of `now`, then send what is due (by `clock`, `now` when not given)."""
+    plan = await plan_all(sessions, config, now=now, sector_labels=labels)
+    dispatcher = Dispatcher(sessions, send, clock=clock or (lambda: now), limiter=limiter, worker=worker,
+                            catch_up=config.catch_up, admins=admins)
+    return TickStats(plan, await dispatcher.run())

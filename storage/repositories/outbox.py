@@ -1,0 +1,274 @@
+"""The outbox: reminder and digest rows, planned idempotently and claimed atomically.
+
+Claiming: PostgreSQL locks the due rows with SELECT … FOR UPDATE SKIP LOCKED, so two workers
+take disjoint batches without waiting on each other; SQLite has one writer at a time (every unit
+of work begins IMMEDIATE), so the select and the update that claims are already atomic.
+
+Every state change is a conditional UPDATE on the status it expects, so a planner cancelling a
+row and a dispatcher claiming it never both win.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from flows.reminders.planning import Planned
+from storage.errors import translate_errors
+from storage.models import (
+    Commitment,
+    Indicator,
+    IndicatorReport,
+    Membership,
+    Milestone,
+    OutboxMessage,
+    Person,
+    Secretariat,
+)
+from storage.repositories._sql import dialect_name, insert_or_ignore
+
+CHUNK = 500  # keys per IN (…): well under every backend's limit on parameters
+
+
+@dataclass
+class SyncResult:
+    inserted: int = 0
+    moved: int = 0
+    cancelled: int = 0
+    revived: int = 0
+
+
+@dataclass
+class PlanRows:
+    """What a secretariat's follow-up needs, read in one unit of work."""
+
+    secretariat: Secretariat
+    commitments: list[Commitment] = field(default_factory=list)
+    milestones: list[Milestone] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    reports: list[IndicatorReport] = field(default_factory=list)
+    people: dict[int, Person] = field(default_factory=dict)  # every member, by id
+    memberships: list[Membership] = field(default_factory=list)
+
+
+def _chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+class Outbox:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def _execute(self, statement: Any) -> Any:
+        with translate_errors():
+            return await self._session.execute(statement)
+
+    # -- what planning reads ---------------------------------------------------------------------
+    async def secretariats(self) -> list[Secretariat]:
+        return list(await self._session.scalars(select(Secretariat).order_by(Secretariat.id)))
+
+    async def plan_rows(self, secretariat: Secretariat) -> PlanRows:
+        rows = PlanRows(secretariat)
+        s = self._session
+        rows.commitments = list(await s.scalars(
+            select(Commitment).where(Commitment.secretariat_id == secretariat.id).order_by(Commitment.id)))
+        ids = [c.id for c in rows.commitments]
+        if ids:
+            rows.milestones = list(await s.scalars(
+                select(Milestone).where(Milestone.commitment_id.in_(ids)).order_by(Milestone.id)))
+            rows.indicators = list(await s.scalars(
+                select(Indicator).where(Indicator.commitment_id.in_(ids)).order_by(Indicator.id)))
+        indicator_ids = [i.id for i in rows.indicators]
+        if indicator_ids:
+            rows.reports = list(await s.scalars(
+                select(IndicatorReport).where(IndicatorReport.indicator_id.in_(indicator_ids))
+                .order_by(IndicatorReport.reported_at, IndicatorReport.id)))
+        rows.memberships = list(await s.scalars(
+            select(Membership).where(Membership.secretariat_id == secretariat.id).order_by(Membership.id)))
+        wanted = {m.person_id for m in rows.memberships}
+        wanted |= {i.reporter_id for i in rows.indicators if i.reporter_id}
+        wanted |= {i.created_by for i in rows.indicators if i.created_by}
+        wanted |= {c.created_by for c in rows.commitments if c.created_by}
+        wanted |= {m.created_by for m in rows.milestones if m.created_by}
+        wanted |= {r.person_id for r in rows.reports if r.person_id}
+        if wanted:
+            people = await s.scalars(select(Person).where(Person.id.in_(sorted(wanted))))
+            rows.people = {p.id: p for p in people}
+        return rows
+
+    # -- planning --------------------------------------------------------------------------------
+    async def sync_reminders(self, secretariat_id: int, planned: Sequence[Planned], *, now: datetime,
+                             scope_from: datetime) -> SyncResult:
+        """Make the pending reminders of a secretariat from `scope_from` on exactly `planned`.
+
+        New keys are inserted (a key seen before is never inserted twice); pending rows whose
+        time or text changed are updated; pending rows no longer planned are cancelled; cancelled
+        rows planned again (a date moved back) are pending again. Sent, failed and folded rows
+        are history and stay as they are.
+        """
+        result = SyncResult()
+        wanted = {p.key: p for p in planned}
+        existing: dict[str, OutboxMessage] = {}
+        for keys in _chunks(sorted(wanted)):
+            for found in await self._session.scalars(select(OutboxMessage).where(OutboxMessage.key.in_(keys))):
+                existing[found.key] = found
+        in_scope = await self._session.scalars(select(OutboxMessage).where(
+            OutboxMessage.secretariat_id == secretariat_id, OutboxMessage.kind == "reminder",
+            OutboxMessage.status == "pending", OutboxMessage.due_at >= scope_from))
+        stale = [r.id for r in in_scope if r.key not in wanted]
+        for ids in _chunks(stale):
+            done = await self._execute(update(OutboxMessage).where(
+                OutboxMessage.id.in_(ids), OutboxMessage.status == "pending",
+            ).values(status="cancelled", last_error=None).execution_options(synchronize_session=False))
+            result.cancelled += done.rowcount or 0
+        new = [
+            dict(key=key, kind="reminder", secretariat_id=secretariat_id, person_id=p.person_id, chat_id=p.chat_id,
+                 item_kind=p.item_kind, item_id=p.item_id, period=p.period, rule=p.rule, due_at=p.due_at,
+                 body=p.text, status="pending", attempts=0, next_attempt_at=p.due_at, created_at=now)
+            for key, p in wanted.items() if key not in existing
+        ]
+        result.inserted = await self._insert_new(new)
+        for key, p in wanted.items():
+            row = existing.get(key)
+            if row is None:
+                continue
+            if row.status == "pending" and (row.due_at != p.due_at or row.body != p.text):
+                done = await self._execute(update(OutboxMessage).where(
+                    OutboxMessage.id == row.id, OutboxMessage.status == "pending",
+                ).values(due_at=p.due_at, next_attempt_at=p.due_at, body=p.text)
+                    .execution_options(synchronize_session=False))
+                result.moved += done.rowcount or 0
+            elif row.status == "cancelled":
+                done = await self._execute(update(OutboxMessage).where(
+                    OutboxMessage.id == row.id, OutboxMessage.status == "cancelled",
+                ).values(status="pending", due_at=p.due_at, next_attempt_at=p.due_at, body=p.text, attempts=0)
+                    .execution_options(synchronize_session=False))
+                result.revived += done.rowcount or 0
+        return result
+
+    async def _insert_new(self, rows: list[dict[str, Any]]) -> int:
+        """INSERT … ON CONFLICT DO NOTHING, a few hundred rows per statement; how many went in."""
+        insert = postgresql.insert if await dialect_name(self._session) == "postgresql" else sqlite.insert
+        inserted = 0
+        for chunk in _chunks(rows, 100):
+            statement = insert(OutboxMessage).values(list(chunk)).on_conflict_do_nothing()
+            result = await self._execute(statement.returning(OutboxMessage.id))
+            inserted += len(result.all())
+        return inserted
+
+    async def add_digest(self, *, key: str, secretariat_id: int, person_id: int | None, chat_id: int,
+                         week: date, due_at: datetime, text: str, attachment: bytes | None,
+                         now: datetime) -> bool:
+        """One digest row; False when this key (chat and week) was already planned."""
+        values = dict(key=key, kind="digest", secretariat_id=secretariat_id, person_id=person_id, chat_id=chat_id,
+                      item_kind="digest", item_id=secretariat_id, period=week, rule="digest", due_at=due_at,
+                      body=text, attachment=attachment, status="pending", attempts=0, next_attempt_at=due_at,
+                      created_at=now)
+        return await insert_or_ignore(self._session, OutboxMessage, values)
+
+    async def digest_planned(self, secretariat_id: int, week: date) -> bool:
+        found = await self._session.scalar(select(OutboxMessage.id).where(
+            OutboxMessage.secretariat_id == secretariat_id, OutboxMessage.kind == "digest",
+            OutboxMessage.period == week).limit(1))
+        return found is not None
+
+    async def last_digest_at(self, secretariat_id: int, before: date) -> datetime | None:
+        """When the previous digest (of a week before `before`) was due."""
+        return await self._session.scalar(select(func.max(OutboxMessage.due_at)).where(
+            OutboxMessage.secretariat_id == secretariat_id, OutboxMessage.kind == "digest",
+            OutboxMessage.period < before))
+
+    async def folded_since(self, secretariat_id: int, since: datetime | None) -> int:
+        statement = select(func.count()).select_from(OutboxMessage).where(
+            OutboxMessage.secretariat_id == secretariat_id, OutboxMessage.kind == "reminder",
+            OutboxMessage.status == "folded")
+        if since is not None:
+            statement = statement.where(OutboxMessage.due_at >= since)
+        return int(await self._session.scalar(statement) or 0)
+
+    # -- dispatching -----------------------------------------------------------------------------
+    async def fold_stale(self, *, now: datetime, catch_up: timedelta, lease: timedelta,
+                         digest_catch_up: timedelta = timedelta(days=6)) -> int:
+        """Rows too late to send (the bot was down): folded, to be counted in the next digest."""
+        total = 0
+        for kind, late in (("reminder", catch_up), ("digest", digest_catch_up)):
+            claimable = or_(OutboxMessage.status == "pending",
+                            and_(OutboxMessage.status == "sending", OutboxMessage.claimed_at < now - lease))
+            done = await self._execute(update(OutboxMessage).where(
+                OutboxMessage.kind == kind, claimable, OutboxMessage.due_at < now - late,
+            ).values(status="folded", claimed_by=None).execution_options(synchronize_session=False))
+            total += done.rowcount or 0
+        return total
+
+    async def claim(self, worker: str, *, now: datetime, lease: timedelta, limit: int) -> list[OutboxMessage]:
+        """Take up to `limit` due rows for `worker`: marked sending, attempts counted."""
+        due = or_(
+            and_(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now),
+            and_(OutboxMessage.status == "sending", OutboxMessage.claimed_at < now - lease),
+        )
+        statement = select(OutboxMessage).where(due).order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        statement = statement.limit(limit)
+        if await dialect_name(self._session) == "postgresql":
+            statement = statement.with_for_update(skip_locked=True)
+        rows = list(await self._session.scalars(statement.execution_options(populate_existing=True)))
+        if not rows:
+            return []
+        for ids in _chunks([r.id for r in rows]):
+            await self._execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(
+                status="sending", claimed_by=worker, claimed_at=now, attempts=OutboxMessage.attempts + 1,
+            ).execution_options(synchronize_session=False))
+        for row in rows:
+            row.status, row.claimed_by, row.claimed_at, row.attempts = "sending", worker, now, row.attempts + 1
+        return rows
+
+    def _mine(self, row_id: int, worker: str) -> Any:
+        return and_(OutboxMessage.id == row_id, OutboxMessage.status == "sending",
+                    OutboxMessage.claimed_by == worker)
+
+    async def mark_sent(self, row_id: int, worker: str, *, now: datetime) -> bool:
+        """False when the row was no longer ours (our lease ran out and another worker took it)."""
+        done = await self._execute(update(OutboxMessage).where(self._mine(row_id, worker)).values(
+            status="sent", sent_at=now, last_error=None).execution_options(synchronize_session=False))
+        return bool(done.rowcount)
+
+    async def mark_all_sent(self, row_ids: Sequence[int], worker: str, *, now: datetime) -> int:
+        """`mark_sent` for several rows in one statement; how many were still ours."""
+        done = await self._execute(update(OutboxMessage).where(
+            OutboxMessage.id.in_(list(row_ids)), OutboxMessage.status == "sending", OutboxMessage.claimed_by == worker,
+        ).values(status="sent", sent_at=now, last_error=None).execution_options(synchronize_session=False))
+        return int(done.rowcount or 0)
+
+    async def retry_at(self, row_id: int, worker: str, *, when: datetime, error: str, counts: bool = True) -> bool:
+        values: dict[str, Any] = dict(status="pending", next_attempt_at=when, last_error=error[:2000],
+                                      claimed_by=None, claimed_at=None)
+        if not counts:  # flood control is Telegram's pace, not a failure of this row
+            values["attempts"] = OutboxMessage.attempts - 1
+        done = await self._execute(update(OutboxMessage).where(self._mine(row_id, worker)).values(**values)
+                                   .execution_options(synchronize_session=False))
+        return bool(done.rowcount)
+
+    async def mark_failed(self, row_id: int, worker: str, *, error: str) -> bool:
+        done = await self._execute(update(OutboxMessage).where(self._mine(row_id, worker)).values(
+            status="failed", last_error=error[:2000], claimed_by=None).execution_options(synchronize_session=False))
+        return bool(done.rowcount)
+
+    async def chat_blocked(self, chat_id: int) -> None:
+        """The chat blocked the bot: its person is inactive and its pending rows are cancelled."""
+        await self._execute(update(Person).where(Person.telegram_id == chat_id).values(active=False)
+                            .execution_options(synchronize_session=False))
+        await self._execute(update(OutboxMessage).where(
+            OutboxMessage.chat_id == chat_id, OutboxMessage.status == "pending",
+        ).values(status="cancelled", last_error="Forbidden").execution_options(synchronize_session=False))
+
+    async def counts(self) -> dict[str, int]:
+        """Rows by status (for the command line and the tests)."""
+        result = await self._session.execute(
+            select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))
+        return {status: int(n) for status, n in result.all()}
