@@ -11,11 +11,13 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.commands import ADMIN, COMMANDS, COORDINATOR, MEMBER
 from bot.invites import join_pending, open_invite
+from bot.lists import host_lists
 from flows import engine, templating
 from flows.events import ContentError, Event, MessageOut, RunFinished
 from flows.inputs import Begin, Command, Input, Repeat, Text
@@ -24,6 +26,7 @@ from flows.state import ACTIVE, DONE, PAUSED, RunState
 from flows.text import normalize
 from storage import UnitOfWork
 from storage.models import FlowRun, Person
+from storage.records import Refusal
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +110,13 @@ class Conversation:
         return turn.reply
 
 
+def _zone(name: str | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or "America/Mexico_City")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("America/Mexico_City")
+
+
 def _capitalized(term: str) -> str:
     return term[:1].upper() + term[1:]
 
@@ -118,6 +128,7 @@ class HostTurn:
         self.host, self.uow, self.person, self.content = host, uow, person, content
         self.reply = Reply()
         self.now = host._clock()
+        self.today: date | None = None  # in the secretariat's time zone, once context() knew it
         self.group_chat: int | None = None  # the group chat this came from (None: a private chat)
 
     # -- routing -------------------------------------------------------------------------------
@@ -243,7 +254,10 @@ class HostTurn:
         flow = self.content.flows.get(run.flow_id)
         if flow is not None:
             run.content_version = flow.version  # the text this run is on from now on
-        await self.uow.apply(self.person, run, new_state, events)
+        refusal = await self.uow.apply(self.person, run, new_state, events, today=self.today)
+        if refusal is not None:  # storage would not write a record: nothing of it was saved
+            await self.refused(run, new_state, events, refusal)
+            return
         before = len(self.reply.messages)
         self.collect(events)
         if run.flow_id == START_FLOW:  # consent given with an invite waiting: join now
@@ -349,10 +363,38 @@ class HostTurn:
         secretariat = await self.secretariat()
         if secretariat is None and run.secretariat_id is not None:  # invited, not joined yet
             secretariat = await self.uow.secretariats.get(run.secretariat_id)
+        if secretariat is not None:
+            self.today = self.now.astimezone(_zone(secretariat.timezone)).date()
+        flow = self.content.flows.get(run.flow_id)
+        wanted = flow.dynamic_lists() if flow is not None else set()
         return {
             "person": {"name": self.person.name, "sector": self.person.sector},
             "secretariat": {"name": secretariat.name, "kind": secretariat.kind} if secretariat else {},
+            "lists": await host_lists(self.uow, secretariat, wanted, self.today) if wanted else {},
         }
+
+    async def refused(self, run: FlowRun, new_state: RunState, events: list[Event], refusal: Refusal) -> None:
+        """A record storage refused: say what came before it and why, then ask the choosing question again.
+
+        Every answer is kept; only the record was not written. Without a question to go back to,
+        the run stays where it was before this input.
+        """
+        self.collect(events[:refusal.index])
+        texts = self.content.ui.get("texts") or {}
+        self.reply.messages.append(MessageOut(templating.render(str(texts.get("record_refused", "{{ reason }}")),
+                                                                {"reason": refusal.message})))
+        flow = self.content.flows.get(run.flow_id)
+        if refusal.step_id is None or flow is None or refusal.step_id not in flow.steps:
+            await self.uow.runs.save(run, RunState.from_json(run.state))
+            return
+        history = list(new_state.history)
+        while history and history.pop() != refusal.step_id:
+            pass
+        back = new_state.evolve(step_id=refusal.step_id, status=ACTIVE, mode=None, return_to=None,
+                                history=tuple(history), ahead=tuple(flow.order[flow.order.index(refusal.step_id) + 1:]))
+        again, prompt = engine.step(self.content, back, Repeat(), self.now, await self.context(run))
+        await self.uow.apply(self.person, run, again, prompt, today=self.today)
+        self.collect(prompt)
 
     # -- output --------------------------------------------------------------------------------
     def collect(self, events: list[Event]) -> None:

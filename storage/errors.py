@@ -45,6 +45,10 @@ class SignoffRefused(PlanError):
     """A sign-off that cannot be recorded: not in review, no sector, a dissent without reason."""
 
 
+class RecordRefused(PlanError):
+    """Answers a flow cannot write: another secretariat's commitment, an unknown indicator, …"""
+
+
 class QuorumNotMet(PlanError):
     """Approval asked before every required sector signed; `missing` holds those sectors."""
 

@@ -1,17 +1,49 @@
-"""How a RecordWritten event lands in the tables (content/FORMAT.md, "Records")."""
+"""How a RecordWritten event lands in the tables (content/FORMAT.md, "Records").
+
+Every record that belongs to a commitment is written only into a commitment of the person's own
+secretariat; anything else is refused with a Spanish message (RecordRefused), and the caller rolls
+that record back and tells the person.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
+from flows.events import RecordWritten
+from flows.plan.readiness import parse_date
+from flows.plan.schedule import FREQUENCIES
 from storage.columns import utcnow
-from storage.errors import NoSecretariat
-from storage.models import FlowRun, Person
-from storage.repositories import Commitments, Secretariats
+from storage.errors import NoSecretariat, RecordRefused
+from storage.models import Commitment, FlowRun, Person
+from storage.repositories import Commitments, Memberships, Plan, Secretariats
 
 PERSON_FIELDS = frozenset({"name", "sector", "consent"})
 _YES = {"sí", "si", "yes", "true", "1"}
 _NO = {"no", "false", "0", ""}
+NOT_YOURS = "ese compromiso no existe o no es de tu secretariado, así que no guardé nada."
+NO_SECRETARIAT = (
+    "Para guardar un compromiso necesitas pertenecer a un secretariado. Pide a tu coordinación una invitación."
+)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A record storage would not write: the event's position, the Spanish reason, and the question
+    whose answer chose the target (where the person is taken back to choose again)."""
+
+    index: int
+    message: str
+    step_id: str | None
+
+
+@dataclass
+class Repos:
+    commitments: Commitments
+    secretariats: Secretariats
+    memberships: Memberships
+    plan: Plan
 
 
 def write_person(person: Person, fields: dict[str, Any]) -> None:
@@ -36,27 +68,145 @@ async def write_commitment(
     person: Person,
     run: FlowRun,
     fields: dict[str, Any],
+    plan: Plan | None = None,
 ) -> None:
     """Merge fields into the run's commitment, creating it on the run's first write."""
+    commitment = await own_commitment(commitments, secretariats, person, run)
+    if plan is not None:
+        await plan.set_fields(commitment, fields, person)
+    else:
+        await commitments.update_fields(commitment, fields, person)
+
+
+async def own_commitment(
+    commitments: Commitments, secretariats: Secretariats, person: Person, run: FlowRun
+) -> Commitment:
+    """The run's commitment, created (a draft of the person's secretariat) on first use."""
     commitment = await commitments.get(run.commitment_id) if run.commitment_id else None
     if commitment is None:
-        secretariat_id = run.secretariat_id
-        if secretariat_id is None:
-            secretariat = await secretariats.first_of(person)
-            if secretariat is None:
-                raise NoSecretariat(
-                    "Para guardar un compromiso necesitas pertenecer a un secretariado. "
-                    "Pide a tu coordinación una invitación."
-                )
-            secretariat_id = secretariat.id
+        secretariat_id = await _secretariat_id(secretariats, person, run)
         commitment = await commitments.create(secretariat_id, created_by=person.id)
         run.secretariat_id = secretariat_id
         run.commitment_id = commitment.id
-    await commitments.update_fields(commitment, fields, person)
+    return commitment
+
+
+async def write_record(repos: Repos, person: Person, run: FlowRun, event: RecordWritten, today: date) -> None:
+    """Apply one record of a flow; RecordRefused (or another PlanError) when it cannot be written."""
+    fields = dict(event.fields)
+    if event.record == "person":
+        write_person(person, fields)
+    elif event.record == "indicator_report":
+        await _report(repos, person, run, fields, today)
+    elif event.record in ("commitment", "milestone", "indicator", "signoff"):
+        commitment = await _target(repos, person, run, event)
+        if event.record == "commitment":
+            await repos.plan.set_fields(commitment, fields, person)
+        elif event.record == "milestone":
+            await _milestone(repos.plan, commitment, person, fields)
+        elif event.record == "indicator":
+            await _indicator(repos.plan, commitment, person, fields)
+        else:
+            decision = str(fields.get("decision") or "")
+            if decision not in ("aprueba", "disiente"):
+                raise RecordRefused("la decisión debe ser «aprueba» o «disiente».")
+            await repos.plan.sign(commitment, person, decision, _text(fields.get("reason")))
+    else:
+        raise ValueError(f"unknown record {event.record!r}")
+
+
+async def _secretariat_id(secretariats: Secretariats, person: Person, run: FlowRun) -> int:
+    if run.secretariat_id is not None:
+        return run.secretariat_id
+    secretariat = await secretariats.first_of(person)
+    if secretariat is None:
+        raise NoSecretariat(NO_SECRETARIAT)
+    return secretariat.id
+
+
+async def _member_of(repos: Repos, person: Person, secretariat_id: int) -> bool:
+    secretariat = await repos.secretariats.get(secretariat_id)
+    return secretariat is not None and await repos.memberships.role_of(person, secretariat) is not None
+
+
+async def _target(repos: Repos, person: Person, run: FlowRun, event: RecordWritten) -> Commitment:
+    """The commitment an answer chose (only one of the person's secretariat), or the run's own."""
+    if event.commitment is None:
+        return await own_commitment(repos.commitments, repos.secretariats, person, run)
+    secretariat_id = await _secretariat_id(repos.secretariats, person, run)
+    commitment_id = _id(event.commitment)
+    commitment = None
+    if commitment_id is not None and await _member_of(repos, person, secretariat_id):
+        commitment = await repos.plan.commitment(secretariat_id, commitment_id)
+    if commitment is None:
+        raise RecordRefused(NOT_YOURS)
+    if event.record != "signoff":  # the run now works on this commitment
+        run.secretariat_id, run.commitment_id = secretariat_id, commitment.id
+    return commitment
+
+
+async def _milestone(plan: Plan, commitment: Commitment, person: Person, fields: dict[str, Any]) -> None:
+    output = _text(fields.get("output"))
+    if not output:
+        raise RecordRefused("un hito necesita decir qué producto entrega.")
+    await plan.add_milestone(commitment, output=output, due_date=parse_date(fields.get("due_date")),
+                             responsible=_text(fields.get("responsible")), person=person)
+
+
+async def _indicator(plan: Plan, commitment: Commitment, person: Person, fields: dict[str, Any]) -> None:
+    name = _text(fields.get("name"))
+    if not name:
+        raise RecordRefused("un indicador necesita un nombre.")
+    frequency = str(fields.get("frequency") or "trimestral")
+    if frequency not in FREQUENCIES:
+        raise RecordRefused(f"no conozco la frecuencia «{frequency}».")
+    await plan.add_indicator(
+        commitment, name=name, unit=_text(fields.get("unit")), baseline=_number(fields.get("baseline")),
+        target=_number(fields.get("target")), frequency=frequency, first_due=parse_date(fields.get("first_due")),
+        last_due=parse_date(fields.get("last_due")), responsible=_text(fields.get("responsible")), person=person,
+    )
+
+
+async def _report(repos: Repos, person: Person, run: FlowRun, fields: dict[str, Any], today: date) -> None:
+    secretariat_id = await _secretariat_id(repos.secretariats, person, run)
+    indicator_id = _id(fields.get("indicator"))
+    indicator = None
+    if indicator_id is not None and await _member_of(repos, person, secretariat_id):
+        indicator = await repos.plan.indicator(secretariat_id, indicator_id)
+    if indicator is None:
+        raise RecordRefused("ese indicador no existe o no es de tu secretariado, así que no guardé nada.")
+    value = _number(fields.get("value"))
+    if value is None:
+        raise RecordRefused("el reporte necesita un valor.")
+    evidence = fields.get("evidence")
+    kind = ref = None
+    if isinstance(evidence, dict) and evidence.get("ref"):
+        kind, ref = str(evidence.get("kind") or "link"), str(evidence["ref"])
+    await repos.plan.report(indicator, value=value, note=_text(fields.get("note")), evidence_kind=kind,
+                            evidence=ref, person=person, today=today)
+
+
+def _id(value: Any) -> int | None:
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def _number(value: Any) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _text(value: Any) -> str | None:
-    return None if value is None else str(value)
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
 
 
 def _consents(value: Any) -> bool:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import suppress
+from datetime import date
 from types import TracebackType
 from typing import Self
 
@@ -22,9 +23,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from flows.events import Event, RecordWritten
 from flows.state import RunState
-from storage.errors import translate_errors, translated, unavailable_on_connect
+from storage.columns import utcnow
+from storage.errors import PlanError, translate_errors, translated, unavailable_on_connect
 from storage.models import FlowRun, Person
-from storage.records import write_commitment, write_person
+from storage.records import Refusal, Repos, write_person, write_record
 from storage.repositories import Commitments, Invites, Memberships, People, Plan, Runs, Secretariats, Updates
 from storage.repositories.content_versions import ContentVersions
 from storage.repositories.outbox import Outbox
@@ -108,22 +110,33 @@ class UnitOfWork:
             raise mapped from exc
 
     async def apply(
-        self, person: Person, run: FlowRun, new_state: RunState, events: Sequence[Event]
-    ) -> None:
+        self,
+        person: Person,
+        run: FlowRun,
+        new_state: RunState,
+        events: Sequence[Event],
+        *,
+        today: date | None = None,
+    ) -> Refusal | None:
         """Apply one engine step: write its records, then save the run's new state.
 
+        Each record is written inside a savepoint. A record the plan refuses (another secretariat's
+        commitment, a report with nothing due, a sign-off out of review) is rolled back alone; the
+        run's state is then NOT saved and the refusal is returned for the caller to tell the person.
         Messages are not sent here: the caller sends them after the commit.
         """
         self.session.add(person)
-        for event in events:
+        repos = Repos(self.commitments, self.secretariats, self.memberships, self.plan)
+        for index, event in enumerate(events):
             if not isinstance(event, RecordWritten):
                 continue  # the state save below covers answers, pauses and ends
             if event.record == "person":
                 write_person(person, event.fields)
-            elif event.record == "commitment":
-                await write_commitment(
-                    self.commitments, self.secretariats, person, run, event.fields
-                )
-            else:
-                raise ValueError(f"unknown record {event.record!r}")
+                continue
+            try:
+                async with self.session.begin_nested():
+                    await write_record(repos, person, run, event, today or utcnow().date())
+            except PlanError as refused:
+                return Refusal(index, str(refused), event.chosen_at)
         await self.runs.save(run, new_state)
+        return None

@@ -1,0 +1,69 @@
+"""The lists a flow's questions may offer (flows/records.py DYNAMIC_LISTS), read for one secretariat.
+
+The host fills only the lists the current flow uses. Each item is `{value, label, …}`: the label is
+what the button shows; the other keys (title, objective, …) reach templates as `chosen.<answer>`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from flows.plan.lifecycle import label as status_label
+from flows.plan.schedule import FREQUENCY_LABELS, period_for
+from storage import UnitOfWork
+from storage.models import Commitment
+
+Item = dict[str, Any]
+
+
+async def host_lists(
+    uow: UnitOfWork, secretariat: Any, names: Iterable[str], today: date | None
+) -> dict[str, list[Item]]:
+    """Every list in `names` for `secretariat` (all empty for someone in no secretariat)."""
+    wanted = set(names)
+    if secretariat is None:
+        return {name: [] for name in wanted}
+    day = today or date.today()
+    commitments = await uow.plan.commitments_of(secretariat.id)
+    lists: dict[str, list[Item]] = {}
+    if "commitments" in wanted:
+        lists["commitments"] = [_commitment(c, with_status=True) for c in commitments if c.status != "cancelado"]
+    if "commitments_in_review" in wanted:
+        lists["commitments_in_review"] = [_commitment(c) for c in commitments if c.status == "en_revision"]
+    if "indicators_due" in wanted:
+        lists["indicators_due"] = await _indicators_due(uow, secretariat.id, day)
+    if "milestones_open" in wanted:
+        lists["milestones_open"] = [
+            {"value": str(m.id), "label": f"{m.output}" + (f" ({m.due_date:%d/%m/%Y})" if m.due_date else ""),
+             "output": m.output}
+            for c in commitments for m in await uow.plan.milestones(c.id) if m.done_at is None
+        ]
+    return lists
+
+
+def _commitment(commitment: Commitment, with_status: bool = False) -> Item:
+    fields = commitment.fields or {}
+    title = commitment.title or fields.get("title") or f"Compromiso {commitment.id} (sin título)"
+    label = f"{title} ({status_label(commitment.status)})" if with_status else str(title)
+    return {"value": str(commitment.id), "label": label, "title": title, "status": commitment.status,
+            "objective": fields.get("objective") or fields.get("proposal") or "",
+            "problem": fields.get("problem") or ""}
+
+
+async def _indicators_due(uow: UnitOfWork, secretariat_id: int, today: date) -> list[Item]:
+    items: list[Item] = []
+    for indicator in await uow.plan.indicators_of(secretariat_id):
+        due = await uow.plan.due_dates(indicator)
+        reported = [r.period_due for r in await uow.plan.reports(indicator.id)]
+        period = period_for(due, reported, today)
+        if period is None:
+            continue
+        frequency = FREQUENCY_LABELS.get(indicator.frequency, indicator.frequency)
+        items.append({
+            "value": str(indicator.id), "label": f"{indicator.name} ({frequency}, vence {period:%d/%m/%Y})",
+            "name": indicator.name, "unit": indicator.unit or "", "period": period.isoformat(),
+            "baseline": indicator.baseline, "target": indicator.target,
+        })
+    return items
