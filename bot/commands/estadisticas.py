@@ -15,11 +15,12 @@ if TYPE_CHECKING:
     from flows.inputs import Command
 
 ACTIVE_DAYS = 30  # "active": moved in some flow within this many days
+LABELS = {"en_revision": "en revisión", "en_implementacion": "en implementación"}
 
 
 def statuses(turn: HostTurn, counts: Counter[str]) -> str:
     order = [s for s in COMMITMENT_STATUSES if counts[s]] + sorted(s for s in counts if s not in COMMITMENT_STATUSES)
-    parts = [f"{counts[s]} {s.replace('_', ' ')}" for s in order if counts[s]]
+    parts = [f"{counts[s]} {LABELS.get(s, s.replace('_', ' '))}" for s in order if counts[s]]
     return ", ".join(parts) or turn.text("stats_none")
 
 

@@ -51,7 +51,8 @@ def remove_linea_base(folder: Path) -> None:
     assert block is not None
     edit(kit5, block.group(0), "")
     # and, as the checker asks, the places that used its answer
-    for used in ("      • Línea base: {{ shown.linea_base }}\n", "      - linea_base\n", "      baseline: linea_base\n"):
+    for used in ("      • Línea base: {{ shown.linea_base }}\n", "      - linea_base\n",
+                 "      baseline: linea_base\n"):
         edit(kit5, used, "")
 
 
