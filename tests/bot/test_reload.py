@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -210,3 +211,40 @@ async def test_the_watcher_reloads_on_change_and_tells_admins_each_failure_once(
     async with UnitOfWork(sessions) as uow:  # type: ignore[arg-type]
         kit5 = list(await uow.session.scalars(select(ContentVersion).where(ContentVersion.flow_id == "kit5")))
     assert len(kit5) == 1  # recorded once, though two reloads succeeded
+
+
+class FakeBot:
+    def __init__(self) -> None:
+        self.sent: list[tuple[int, str]] = []
+
+    async def send_message(self, chat_id: int, text: str) -> None:
+        self.sent.append((chat_id, text))
+
+
+class FakeApp:
+    """What `attach_watcher` uses of python-telegram-bot's Application."""
+
+    def __init__(self) -> None:
+        self.bot = FakeBot()
+        self.post_init: Any = None
+        self.post_stop: Any = None
+
+
+async def test_cocrea_run_records_the_versions_at_start_and_tells_every_admin_of_a_refused_edit(
+        folder: Path, sessions: object) -> None:
+    from bot.reload import attach_watcher
+
+    app = FakeApp()
+    holder = ContentHolder(folder)
+    watcher = attach_watcher(app, holder, sessions, frozenset({7, 8}))
+    await app.post_init(app)
+    try:
+        async with UnitOfWork(sessions) as uow:  # type: ignore[arg-type]
+            recorded = {(v.flow_id, v.version) for v in await uow.content_versions.all()}
+        assert recorded == {(f.id, f.version) for f in holder().flows.values()}
+        edit(folder / "kits" / "kit5.yaml", "format: 1", "format: 2")
+        await watcher.check()
+        assert [chat for chat, _ in app.bot.sent] == [7, 8]
+        assert "kits/kit5.yaml:3: `format` debe ser 1" in app.bot.sent[0][1]
+    finally:
+        await app.post_stop(app)
