@@ -11,6 +11,7 @@ from bot.commands._plan import (
     last_value,
     moment,
     sector_label,
+    sectors_text,
     split_args,
     title_of,
 )
@@ -99,6 +100,14 @@ async def card(turn: HostTurn, commitment: Commitment) -> str:
             key = "card_signoff" if s.decision == "aprueba" else "card_dissent"
             lines.append(t(key, name=s.name or "—", sector=sector_label(turn, s.sector),
                            when=await moment(turn, s.signed_at), reason=s.reason or "—"))
+    if view.status == "en_revision":
+        quorum = await turn.uow.plan.quorum(commitment)
+        lines.append("")
+        if quorum.met:
+            lines.append(t("card_quorum_met", number=commitment.id))
+        else:
+            lines.append(t("card_quorum_missing", number=commitment.id,
+                           sectors=sectors_text(turn, quorum.missing_sectors) or t("approve_anyone")))
     if view.status == "borrador":
         result = readiness.check(view, milestones, indicators)
         lines.append("")

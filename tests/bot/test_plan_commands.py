@@ -183,6 +183,8 @@ async def test_review_signoffs_and_approval_with_the_acta(conversation: Conversa
     assert (await stored(sessions, plan.ready)).status == "en_revision"
 
     await sign(sessions, "tg:1", plan.ready, "aprueba")
+    card = await say(conversation, "tg:2", f"/compromiso {plan.ready}")
+    assert "Para aprobarlo falta la firma de: Sociedad civil." in card and "Coco (Gobierno) aprueba" in card
     said = await say(conversation, "tg:1", f"/aprobar {plan.ready}")
     assert "falta la firma de Sociedad civil" in said
     assert (await stored(sessions, plan.ready)).status == "en_revision"
@@ -191,6 +193,8 @@ async def test_review_signoffs_and_approval_with_the_acta(conversation: Conversa
     await sign(sessions, "tg:2", plan.ready, "aprueba")
     card = await say(conversation, "tg:2", f"/compromiso {plan.ready}")
     assert "Dani (Sociedad civil) disiente · " in card and "«No hay presupuesto asignado»" in card
+    assert f"Ya firmaron todos los sectores necesarios: la coordinación puede aprobarlo con /aprobar {plan.ready}" \
+        in card
 
     said = await say(conversation, "tg:1", f"/aprobar {plan.ready}")
     assert "¡Aprobado! «Agua con horarios claros»" in said
