@@ -77,6 +77,8 @@ def commitment_view(c: CommitmentSnap, labels: L.Labels) -> dict[str, Any]:
     return {
         "id": c.id,
         "title": L.text(c.title),
+        "title_cell": cell(c.title),  # the same, safe inside a Markdown table
+        "lead_cell": cell(f.get("lead_institution")),
         "status": labels.status(c.status),
         "irm": labels.irm(c.irm_completion),
         "progress": percent(c.progress),
@@ -113,6 +115,7 @@ def plan_view(snapshot: PlanSnapshot, labels: L.Labels) -> dict[str, Any]:
         "secretariat": {
             "id": snapshot.secretariat_id,
             "name": snapshot.secretariat_name,
+            "name_cell": cell(snapshot.secretariat_name),
             "kind": "Secretariado Técnico Local" if snapshot.kind == "stl" else "Mesa técnica",
             "territory": L.text(snapshot.territory),
             "timezone": snapshot.timezone,

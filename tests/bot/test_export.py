@@ -147,6 +147,21 @@ async def test_markdown_shows_the_commitment_fields(sessions: Any, plans: tuple[
     assert "Sin hitos registrados." in second
 
 
+async def test_table_cells_survive_pipes_and_line_breaks(sessions: Any, plans: tuple[Seeded, Seeded]) -> None:
+    mine, _ = plans
+    async with UnitOfWork(sessions) as uow:
+        commitment = await uow.commitments.get(mine.commitment_ids[1])
+        assert commitment is not None
+        await uow.commitments.update_fields(commitment, {"title": "Datos | abiertos\nya", "lead_institution": "A|B"})
+        uow.session.add(Milestone(commitment_id=commitment.id, output="Primero\nsegundo | tercero"))
+    snap = await snapshot(sessions, mine.secretariat_id)
+    plan = one(snap, "md").decode()
+    assert "| 2 | Datos \\| abiertos ya | Borrador |" in plan
+    assert "| 1 | Primero segundo \\| tercero | — | — | Pendiente |" in plan
+    ogp = render(snap, "ogp", CONTENT)[1].data.decode()
+    assert "| **Institución responsable** | A\\|B |" in ogp
+
+
 async def test_ogp_gives_one_document_per_commitment(sessions: Any, plans: tuple[Seeded, Seeded]) -> None:
     mine, _ = plans
     files = render(await snapshot(sessions, mine.secretariat_id), "ogp", CONTENT)
