@@ -110,7 +110,14 @@ class Turn:
             self.events.append(MessageOut(text, buttons, placeholder, step_id))
 
     def spec(self, step: Step) -> Spec:
-        return Spec(step.data, self.content.options_for(step, self.lists))
+        options = self.content.options_for(step, self.lists)
+        within = step.get("within")
+        if within:  # only the options under earlier choices: the ODS targets of the chosen goals
+            chosen = self.state.answers.get(str(within))
+            keys = {str(v) for v in chosen} if isinstance(chosen, list) else {str(chosen)} if chosen else set()
+            narrowed = tuple(o for o in options if o.value.split(".")[0] in keys)
+            options = narrowed or options
+        return Spec(step.data, options)
 
     def progress(self, step: Step) -> str:
         questions = self.flow.question_ids

@@ -25,6 +25,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     ),
     # Words of the channels (terminal, Telegram, Rasa) around the flows.
     "bot": (
+        "command_reportar", "command_firmar",
         "command_exportar", "command_grafica", "export_help", "export_unknown", "export_ready",
         "export_ready_many", "export_no_commitments", "export_failed", "chart_no_indicators", "chart_list_header",
         "chart_list_line", "chart_list_footer", "chart_not_a_number", "chart_not_found", "chart_no_reports",

@@ -55,6 +55,8 @@ class Question(StepKind):
             "type": "object", "required": ["value", "label"], "additionalProperties": False,
             "properties": {"value": {"type": ["string", "number"]}, "label": STRING}}},
         "options_from": STRING,
+        "within": {"type": "string",
+                   "description": "respuesta anterior que acota las opciones (metas ODS de los objetivos elegidos)"},
         "if_empty": {"type": "string",
                      "description": "paso al que se sigue si la lista del anfitrión (options_from) está vacía"},
     }
@@ -179,6 +181,9 @@ class Question(StepKind):
             yield problem(step, "options_from",
                           f"catálogo desconocido '{source}' (hay: {known}; listas del secretariado: {lists})")
             return
+        within = step.get("within")
+        if within and str(within) not in {flow.steps[s].save_as for s in flow.question_ids}:
+            yield problem(step, "within", f"variable no definida: ninguna pregunta guarda '{within}'")
         if step.get("if_empty") and not dynamic:
             lists = ", ".join(sorted(DYNAMIC_LISTS))
             yield problem(step, "if_empty", f"`if_empty` solo sirve con una lista del anfitrión ({lists})")

@@ -1,0 +1,16 @@
+"""/reportar: report an indicator's value for its period due (content/flows/reportar.yaml)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.commands.registry import MEMBER, command
+
+if TYPE_CHECKING:
+    from bot.conversation import HostTurn
+    from flows.inputs import Command
+
+
+@command("reportar", role=MEMBER)
+async def reportar(turn: HostTurn, inp: Command) -> None:
+    await turn.resume_or_start("reportar")  # an unfinished report goes on where it was
