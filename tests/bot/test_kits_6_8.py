@@ -1,0 +1,195 @@
+"""Kits 6 and 8, /reportar and /firmar as a member lives them: one commitment filled in over time,
+lists of their own secretariat only, evidence files, and refusals told kindly."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.conversation import Conversation
+from flows.inputs import File
+from flows.loader import load_checked
+from storage import UnitOfWork
+from storage.models import Commitment
+from tests.bot.conftest import ChatRunner
+from tests.bot.test_conversation import Member, onboard
+
+CONTENT = load_checked()
+GOLDEN = Path(__file__).resolve().parent.parent / "golden"
+NOW = datetime(2027, 1, 10, 18, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def conversation(sessions: object) -> Conversation:
+    return Conversation(lambda: CONTENT, sessions, clock=lambda: NOW, default_secretariat="STL Zapopan")
+
+
+async def _member(conversation: Conversation) -> Member:
+    member = Member(conversation, "cli:lupita")
+    await onboard(member)
+    return member
+
+
+async def _commitment(sessions: Any, secretariat: str, title: str, status: str = "borrador") -> int:
+    async with UnitOfWork(sessions) as uow:
+        found = await uow.secretariats.named(secretariat) or await uow.secretariats.add(secretariat)
+        commitment = await uow.commitments.create(found.id)
+        await uow.plan.set_fields(commitment, {"title": title, "objective": "Agua diaria en 38 colonias"}, None)
+        commitment.status = status
+        return commitment.id
+
+
+async def _indicator(sessions: Any, commitment_id: int, frequency: str = "unica") -> int:
+    async with UnitOfWork(sessions) as uow:
+        commitment = await uow.commitments.get(commitment_id)
+        assert commitment is not None
+        indicator = await uow.plan.add_indicator(
+            commitment, name="Colonias con servicio diario", unit="colonias", baseline=5, target=38,
+            frequency=frequency, first_due=date(2026, 12, 31), person=None)
+        return indicator.id
+
+
+def test_kits_5_6_and_8_in_one_conversation_fill_one_commitment(run_cocrea: ChatRunner, database: Path) -> None:
+    kit8 = (GOLDEN / "kit8.in").read_text(encoding="utf-8").splitlines()
+    kit6 = (GOLDEN / "kit6.in").read_text(encoding="utf-8").splitlines()
+    # Kit 5 (the first 16 lines of either transcript), then Kit 6, then Kit 8, in one conversation.
+    lines = kit6 + kit8[16:]
+    result = run_cocrea("chat", "--as", "cli:lupita", stdin="\n".join(lines) + "\n")
+    assert result.returncode == 0, result.stderr
+    assert "2 hito(s), 2 indicador(es)" in result.stdout
+    with sqlite3.connect(database) as db:
+        commitments = db.execute("SELECT id, title, fields FROM commitments").fetchall()
+        assert len(commitments) == 1
+        cid, title, raw = commitments[0]
+        fields = json.loads(raw)
+        assert title == "Agua con horarios claros en Zapopan"
+        assert fields["problem"].startswith("En 38 colonias")  # Kit 5
+        assert fields["ods_targets"] == ["6.1", "6.b", "16.10"] and fields["ods_goals"] == ["6", "16"]  # Kit 6
+        assert fields["root_causes"] and fields["effects"] and fields["ods_contribution"]
+        assert (fields["start_date"], fields["end_date"]) == ("2026-03-01", "2027-12-31")  # Kit 8
+        assert "carpeta compartida" in fields["follow_up_plan"]
+        milestones = db.execute("SELECT output, due_date, responsible FROM milestones WHERE commitment_id = ?",
+                                (cid,)).fetchall()
+        assert [m[1] for m in milestones] == ["2026-06-30", "2026-09-15"]
+        indicators = db.execute("SELECT name, baseline, target, frequency, first_due FROM indicators "
+                                "WHERE commitment_id = ? ORDER BY id", (cid,)).fetchall()
+        assert indicators == [
+            ("Colonias con horario de agua publicado cada semana", 0, 38, "trimestral", "2026-03-31"),
+            ("Hogares que compran pipas al mes", 60, 30, "semestral", "2026-06-30"),
+        ]
+
+
+async def test_kit_6_without_commitments_points_to_kit_5(conversation: Conversation) -> None:
+    member = await _member(conversation)
+    await member.send("/kits")
+    said = await member.send("6")
+    assert "aún no tiene compromisos" in said and "Kit 5" in said
+    assert "Cuando tengan su primer compromiso" in said
+
+
+async def test_only_the_secretariats_own_commitments_are_offered(conversation: Conversation, sessions: Any) -> None:
+    member = await _member(conversation)
+    await _commitment(sessions, "STL Zapopan", "Agua potable para colonias")
+    await _commitment(sessions, "STL Mérida", "Alumbrado en el centro")
+    await member.send("/kits")
+    await member.send("8")
+    labels = [b.label for m in member.reply.messages for b in m.buttons]
+    assert labels == ["Agua potable para colonias (borrador)"]
+    said = await member.send("2")  # a number beyond the list: the other secretariat's is not reachable
+    assert "Esa no es una de las opciones" in said
+
+
+async def test_reportar_records_the_value_with_a_document_as_evidence(conversation: Conversation,
+                                                                       sessions: Any) -> None:
+    member = await _member(conversation)
+    indicator = await _indicator(sessions, await _commitment(sessions, "STL Zapopan", "Agua potable"))
+    said = await member.send("/reportar")
+    assert "Colonias con servicio diario (única, vence 31/12/2026)" in [
+        b.label for m in member.reply.messages for b in m.buttons]
+    said = await member.send("1")
+    assert "«Colonias con servicio diario» (en colonias)" in said
+    assert "No pude leer" in await member.send("doce")
+    await member.send("12")
+    await member.send("Ya hay horario en 12 colonias del norte.")
+    said = await member.send("una foto")  # words are not evidence
+    assert "envía una foto o un documento" in said
+    said = await member.send(File("document", "BQACAgIAAxk", "acta-diciembre.pdf", "application/pdf"))
+    assert "Evidencia: Documento «acta-diciembre.pdf»" in said
+    said = await member.tap("Confirmar")
+    assert "Registré 12" in said
+    async with UnitOfWork(sessions) as uow:
+        [report] = await uow.plan.reports(indicator)
+        assert (report.value, report.evidence_kind, report.evidence, report.period_due) == (
+            12, "document", "BQACAgIAAxk", date(2026, 12, 31))
+    said = await member.send("/reportar")  # nothing left to report
+    assert "no tiene indicadores con un periodo por reportar" in said
+
+
+async def test_a_report_refused_by_storage_is_explained_and_nothing_is_lost(conversation: Conversation,
+                                                                          sessions: Any) -> None:
+    member = await _member(conversation)
+    indicator = await _indicator(sessions, await _commitment(sessions, "STL Zapopan", "Agua potable"))
+    await member.send("/reportar")
+    for text in ("1", "12", "saltar", "https://zapopan.gob.mx/agua"):
+        await member.send(text)
+    async with UnitOfWork(sessions) as uow:  # meanwhile someone else reports the only period
+        found = await uow.plan.indicator((await uow.secretariats.named("STL Zapopan")).id, indicator)
+        assert found is not None
+        await uow.plan.report(found, value=10, note=None, evidence_kind=None, evidence=None, person=None,
+                              today=NOW.date())
+    said = await member.tap("Confirmar")
+    assert "No guardé esto" in said and "ya tiene reportados todos sus periodos" in said
+    assert "Registré" not in said
+    assert [b.label for m in member.reply.messages for b in m.buttons] == ["Continuar"]
+    async with UnitOfWork(sessions) as uow:
+        assert [r.value for r in await uow.plan.reports(indicator)] == [10]
+        run = (await uow.runs.of_person(await uow.people.get("cli:lupita")))
+        state = next(r.state for r in run if r.flow_id == "reportar")
+        assert state["answers"]["valor"] == 12  # the person's answers are kept
+    said = await member.tap("Continuar")
+    assert "no tiene indicadores con un periodo por reportar" in said
+
+
+async def test_firmar_records_a_dissent_with_its_reason(conversation: Conversation, sessions: Any) -> None:
+    member = await _member(conversation)
+    cid = await _commitment(sessions, "STL Zapopan", "Agua potable para colonias", status="en_revision")
+    said = await member.send("/firmar")
+    said = await member.send("1")
+    assert "📌 Agua potable para colonias" in said and "Objetivo: Agua diaria en 38 colonias" in said
+    await member.tap("Disiento")
+    assert "Esta pregunta es necesaria" in await member.send("saltar")  # a dissent needs its reason
+    said = await member.send("No dice con qué presupuesto se repararán las fugas.")
+    assert "Registré tu decisión (disiento)" in said
+    async with UnitOfWork(sessions) as uow:
+        [signoff] = await uow.plan.signoffs(cid)
+        assert (signoff.decision, signoff.sector, signoff.reason) == (
+            "disiente", "sociedad_civil", "No dice con qué presupuesto se repararán las fugas.")
+
+
+async def test_firmar_when_the_commitment_left_review_is_refused_kindly(conversation: Conversation,
+                                                                        sessions: Any) -> None:
+    member = await _member(conversation)
+    cid = await _commitment(sessions, "STL Zapopan", "Agua potable para colonias", status="en_revision")
+    await member.send("/firmar")
+    await member.send("1")
+    await member.tap("Lo apruebo")
+    async with UnitOfWork(sessions) as uow:
+        commitment = await uow.session.get(Commitment, cid)
+        assert commitment is not None
+        commitment.status = "borrador"
+    said = await member.send("saltar")
+    assert "No guardé esto: Solo se firma un compromiso que está en revisión" in said
+    assert "Registré tu decisión" not in said
+    async with UnitOfWork(sessions) as uow:
+        assert await uow.plan.signoffs(cid) == []
+
+
+async def test_firmar_with_nothing_in_review_says_so(conversation: Conversation) -> None:
+    member = await _member(conversation)
+    said = await member.send("/firmar")
+    assert "no hay compromisos en revisión" in said
