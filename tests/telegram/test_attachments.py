@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from bot.conversation import Reply
+from bot.telegram import menus
 from flows.events import Attachment, MessageOut
 from tests.bot.plan_seed import person_in, seed_plan
-from tests.telegram.conftest import Harness, Scripted
+from tests.telegram.conftest import CONTENT, Harness, Scripted
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 
@@ -55,3 +56,15 @@ async def test_exportar_through_the_real_loop_sends_the_workbook(harness: Harnes
     [document] = ana.since("sendDocument")
     name, data = upload(document, "document")
     assert name == f"plan-{seeded.secretariat_id}.xlsx" and data.startswith(b"PK")  # a zip: an XLSX workbook
+
+
+def test_grafica_is_in_every_menu_and_exportar_in_the_coordinators_only() -> None:
+    texts = CONTENT.ui["bot"]
+
+    def text(key: str) -> str:
+        return str(texts.get(key, key))
+
+    member = [c.command for c in menus.menu(menus.MEMBER_COMMANDS, text)]
+    coordinator = [c.command for c in menus.menu(menus.MEMBER_COMMANDS + menus.COORDINATOR_COMMANDS, text)]
+    assert "grafica" in member and "exportar" not in member
+    assert {"grafica", "exportar"} <= set(coordinator)
