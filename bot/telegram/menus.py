@@ -20,8 +20,8 @@ from bot.telegram.sending import Pause, with_retries
 
 log = logging.getLogger(__name__)
 
-MEMBER_COMMANDS = ("kits", "continuar", "progreso", "autodiagnostico", "compromisos", "indicadores", "grafica", "reportar",
-                   "glosario", "ayuda", "mis_datos", "borrar_mis_datos")
+MEMBER_COMMANDS = ("kits", "continuar", "progreso", "autodiagnostico", "compromisos", "indicadores", "grafica",
+                   "reportar", "glosario", "ayuda", "mis_datos", "borrar_mis_datos")
 COORDINATOR_COMMANDS = ("invitar", "resumen", "exportar", "grupo")
 
 
