@@ -12,6 +12,7 @@ from flows import engine
 from flows.events import ContentError, MessageOut
 from flows.inputs import Begin, Command, Input
 from flows.model import Content
+from flows.records import SAMPLE_LISTS
 
 
 class Preview:
@@ -21,7 +22,8 @@ class Preview:
         self.content, self.errors = content, errors
         self.state = engine.start(flow_id)
         self.context = {"person": {"name": "Vista previa", "sector": "sociedad_civil"},
-                        "secretariat": {"name": "STL de prueba", "kind": kind}}
+                        "secretariat": {"name": "STL de prueba", "kind": kind},
+                        "lists": SAMPLE_LISTS}  # a made-up commitment and indicator for Kits 6 and 8
 
     async def handle(self, inp: Input) -> Reply:
         if isinstance(inp, Command) and inp.name in ("start", "continuar"):

@@ -60,12 +60,13 @@ INDICATOR_LISTS = frozenset({"indicators_due"})
 # What walks, previews and checks use when no host is there: one made-up item per list.
 SAMPLE_LISTS: dict[str, list[dict[str, Any]]] = {
     "commitments": [{"value": "1", "label": "Agua con horarios claros (borrador)",
-                     "title": "Agua con horarios claros", "objective": "Que cada colonia sepa cuándo llega el agua."}],
+                     "title": "Agua con horarios claros", "objective": "Que cada colonia sepa cuándo llega el agua.",
+                     "problem": "En 40 colonias el agua llega por tandeo, sin horario ni aviso."}],
     "commitments_in_review": [{"value": "1", "label": "Agua con horarios claros",
                                "title": "Agua con horarios claros",
                                "objective": "Que cada colonia sepa cuándo llega el agua."}],
     "indicators_due": [{"value": "1", "label": "Colonias con horario publicado (trimestral, vence 31/03/2027)",
-                        "name": "Colonias con horario publicado", "unit": "colonias"}],
+                        "name": "Colonias con horario publicado", "unit": "colonias", "period": "2027-03-31"}],
     "milestones_open": [{"value": "1", "label": "Calendario de tandeo publicado (30/06/2026)"}],
 }
 

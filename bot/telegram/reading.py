@@ -1,11 +1,11 @@
-"""A Telegram message as the engine sees it: a command, or something it cannot read as text."""
+"""A Telegram message as the engine sees it: a command, a file (evidence), or something it cannot read."""
 
 from __future__ import annotations
 
 from telegram import Message
 
 from bot.telegram.texts import Texts
-from flows.inputs import Command, Unsupported
+from flows.inputs import Command, File, Unsupported
 from flows.text import normalize
 
 # Which ui.yaml word names each kind of message the engine cannot read as an answer. The words
@@ -23,12 +23,27 @@ KINDS: tuple[tuple[str, str], ...] = (
 )
 
 
-def kind_of(message: Message, texts: Texts) -> Unsupported:
-    """A message that is not text, named in Spanish for «no puedo leer un … como respuesta»."""
+def kind_of(message: Message, texts: Texts) -> File | Unsupported:
+    """A message that is not text: a photo or document becomes a File (evidence for a `file` question;
+    other questions explain they need text); anything else is named in Spanish for «no puedo leer un …»."""
+    received = read_file(message)
+    if received is not None:
+        return received
     for attribute, key in KINDS:
         if getattr(message, attribute, None):
             return Unsupported(texts(key))
     return Unsupported(texts("kind_other"))
+
+
+def read_file(message: Message) -> File | None:
+    """A photo (its largest size) or a document as a File; a GIF is an animation, not a document."""
+    if message.photo:
+        largest = max(message.photo, key=lambda p: (p.width * p.height, p.file_size or 0))
+        return File("photo", largest.file_id, None, "image/jpeg")
+    if message.document and not message.animation:
+        document = message.document
+        return File("document", document.file_id, document.file_name, document.mime_type)
+    return None
 
 
 def read_command(text: str) -> Command:

@@ -193,3 +193,34 @@ async def test_firmar_with_nothing_in_review_says_so(conversation: Conversation)
     member = await _member(conversation)
     said = await member.send("/firmar")
     assert "no hay compromisos en revisión" in said
+
+
+def _telegram_message(**kwargs: Any) -> Any:
+    from telegram import Chat, Message
+    return Message(1, NOW, Chat(7, "private"), **kwargs)
+
+
+def test_telegram_photos_and_documents_become_evidence_files() -> None:
+    from telegram import Animation, Document, PhotoSize, Sticker
+
+    from bot.telegram.reading import kind_of
+    from bot.telegram.texts import Texts
+
+    texts = Texts(lambda: CONTENT)
+    photo = _telegram_message(photo=(PhotoSize("small", "s", 90, 60), PhotoSize("big", "b", 1280, 853),
+                                     PhotoSize("mid", "m", 320, 213)))
+    assert kind_of(photo, texts) == File("photo", "big", None, "image/jpeg")  # the largest size
+    pdf = _telegram_message(document=Document("doc1", "d", file_name="acta.pdf", mime_type="application/pdf"))
+    assert kind_of(pdf, texts) == File("document", "doc1", "acta.pdf", "application/pdf")
+    gif = _telegram_message(document=Document("gif", "g"), animation=Animation("gif", "g", 1, 1, 1))
+    assert not isinstance(kind_of(gif, texts), File)
+    sticker = _telegram_message(sticker=Sticker("st", "s", 1, 1, False, False, "regular"))
+    assert not isinstance(kind_of(sticker, texts), File)
+
+
+async def test_a_photo_where_text_is_expected_is_explained(conversation: Conversation) -> None:
+    member = await _member(conversation)
+    await member.send("/kits")
+    await member.send("5")
+    said = await member.send(File("photo", "AgAC"))
+    assert "no puedo leer un archivo de imagen como respuesta" in said
