@@ -57,12 +57,15 @@ class RecordWritten:
     `commitment`: the commitment id an answer chose (`commitment_from`); None means the run's own.
     `chosen_at`: the question whose answer chose the target (a commitment, an indicator), where the
     host takes the person back when storage refuses the record.
+    `amends`: the person went back and corrected this round's answers; the record this step wrote
+    last (the latest milestone or indicator of the person on that commitment) is updated, not added.
     """
 
     record: str
     fields: dict[str, JSONValue] = field(default_factory=dict)
     commitment: JSONValue = None
     chosen_at: str | None = None
+    amends: bool = False
 
 
 @dataclass(frozen=True)

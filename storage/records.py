@@ -103,9 +103,9 @@ async def write_record(repos: Repos, person: Person, run: FlowRun, event: Record
         if event.record == "commitment":
             await repos.plan.set_fields(commitment, fields, person)
         elif event.record == "milestone":
-            await _milestone(repos.plan, commitment, person, fields)
+            await _milestone(repos.plan, commitment, person, fields, event.amends)
         elif event.record == "indicator":
-            await _indicator(repos.plan, commitment, person, fields)
+            await _indicator(repos.plan, commitment, person, fields, event.amends)
         else:
             decision = str(fields.get("decision") or "")
             if decision not in ("aprueba", "disiente"):
@@ -145,21 +145,41 @@ async def _target(repos: Repos, person: Person, run: FlowRun, event: RecordWritt
     return commitment
 
 
-async def _milestone(plan: Plan, commitment: Commitment, person: Person, fields: dict[str, Any]) -> None:
+def _latest_of(rows: list[Any], person: Person) -> Any:
+    """The person's newest row (a milestone or indicator they just wrote and now correct)."""
+    mine = [row for row in rows if row.created_by == person.id]
+    return max(mine, key=lambda row: row.id) if mine else None
+
+
+async def _milestone(plan: Plan, commitment: Commitment, person: Person, fields: dict[str, Any],
+                     amends: bool = False) -> None:
     output = _text(fields.get("output"))
     if not output:
         raise RecordRefused("un hito necesita decir qué producto entrega.")
+    earlier = _latest_of(await plan.milestones(commitment.id), person) if amends else None
+    if earlier is not None:
+        earlier.output, earlier.due_date = output, parse_date(fields.get("due_date"))
+        earlier.responsible = _text(fields.get("responsible"))
+        return
     await plan.add_milestone(commitment, output=output, due_date=parse_date(fields.get("due_date")),
                              responsible=_text(fields.get("responsible")), person=person)
 
 
-async def _indicator(plan: Plan, commitment: Commitment, person: Person, fields: dict[str, Any]) -> None:
+async def _indicator(plan: Plan, commitment: Commitment, person: Person, fields: dict[str, Any],
+                     amends: bool = False) -> None:
     name = _text(fields.get("name"))
     if not name:
         raise RecordRefused("un indicador necesita un nombre.")
     frequency = str(fields.get("frequency") or "trimestral")
     if frequency not in FREQUENCIES:
         raise RecordRefused(f"no conozco la frecuencia «{frequency}».")
+    earlier = _latest_of(await plan.indicators(commitment.id), person) if amends else None
+    if earlier is not None:
+        earlier.name, earlier.unit, earlier.frequency = name, _text(fields.get("unit")), frequency
+        earlier.baseline, earlier.target = _number(fields.get("baseline")), _number(fields.get("target"))
+        earlier.first_due, earlier.last_due = parse_date(fields.get("first_due")), parse_date(fields.get("last_due"))
+        earlier.responsible = _text(fields.get("responsible"))
+        return
     await plan.add_indicator(
         commitment, name=name, unit=_text(fields.get("unit")), baseline=_number(fields.get("baseline")),
         target=_number(fields.get("target")), frequency=frequency, first_due=parse_date(fields.get("first_due")),

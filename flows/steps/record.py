@@ -27,6 +27,8 @@ from flows.records import (
 from flows.steps import STRING, Go, Outcome, StepKind, problem, register
 from flows.turn import Turn
 
+WRITTEN_MARK = "~written:"  # hidden answer: the history length when a record step last wrote
+
 
 def _mapping(step: Step) -> Mapping[str, object]:
     fields = step.get("fields")
@@ -62,17 +64,26 @@ class Record(StepKind):
         if chooser is None and target_field and target_field in mapping:
             chooser = str(mapping[target_field])
         asked = _asked_by(turn.flow, chooser) if chooser else None
+        # Went back (atrás) into the round this step already wrote, and came forward again: the
+        # history is no longer than when it wrote, so this corrects that record instead of adding one.
+        mark = WRITTEN_MARK + step.id
+        written_at = answers.get(mark)
+        amends = isinstance(written_at, int) and len(turn.state.history) <= written_at
         turn.events.append(RecordWritten(
             record, values,
             commitment=answers.get(str(step.get("commitment_from"))) if step.get("commitment_from") else None,
             chosen_at=asked.id if asked else None,
+            amends=amends,
         ))
+        updated = {**answers, mark: len(turn.state.history)}
         collect = step.get("collect_as")
         if collect:
             written = self._as_shown(turn, mapping)
             earlier = answers.get(str(collect))
-            rounds = [*earlier, written] if isinstance(earlier, list) else [written]
-            turn.state = turn.state.evolve(answers={**answers, str(collect): rounds})
+            rounds = list(earlier) if isinstance(earlier, list) else []
+            rounds = [*rounds[:-1], written] if amends and rounds else [*rounds, written]
+            updated[str(collect)] = rounds
+        turn.state = turn.state.evolve(answers=updated)
         return Go(turn.flow.next_of(step))
 
     def _as_shown(self, turn: Turn, mapping: Mapping[str, object]) -> dict[str, Any]:

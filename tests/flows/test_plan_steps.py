@@ -259,3 +259,20 @@ def test_a_signoff_needs_its_commitment(tmp_path: Path) -> None:
         "      output: salida\n      due_date: fecha\n", "      decision: salida\n")
     content, problems = load(content_dir(tmp_path, {"prueba": flow}))
     assert any("necesita `commitment_from`" in str(p) for p in check(content)), check(content)
+
+
+def test_going_back_into_a_written_round_corrects_it_instead_of_adding_one(content: Content) -> None:
+    host = Host(content, {"commitments": COMMITMENTS})
+    host.send(Begin())
+    for text in ("1", "Calendario publicado", "30/06/2026"):
+        host.send(Text(text))
+    assert [r.amends for r in host.records] == [False]
+    host.send(Text("atrás"))  # from «¿Agregar otro hito?» back to the date
+    host.send(Text("31/07/2026"))
+    assert [(r.amends, r.fields["due_date"]) for r in host.records] == [(True, "2026-07-31")]
+    for text in ("sí", "Comités instalados", "15/09/2026"):
+        host.send(Text(text))
+    assert [r.amends for r in host.records] == [False]  # a new round is a new milestone
+    host.send(Text("no"))
+    said = host.send(Text("saltar"))
+    assert said.count("• ") == 2 and "31 de julio de 2026" in said and "30 de junio" not in said

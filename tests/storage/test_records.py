@@ -162,3 +162,14 @@ class TestStorageContract:
             person: Person = await uow.people.get_or_create("tg:1")
             [run] = await uow.runs.of_person(person)
             assert RunState.from_json(run.state).step_id is None  # not moved to "fin"
+
+    async def test_a_corrected_round_updates_the_milestone_it_wrote(self, db: Db) -> None:
+        world = await _world(db)
+        await _apply(db, world, _on(world.mine, "milestone", output="Calendario publicado", due_date="2026-06-30",
+                                    responsible=None))
+        corrected = RecordWritten("milestone", {"output": "Calendario publicado", "due_date": "2026-07-31",
+                                                "responsible": "SIAPA"}, commitment=str(world.mine), amends=True)
+        assert await _apply(db, world, corrected) is None
+        async with UnitOfWork(db.factory) as uow:
+            assert [(m.due_date, m.responsible) for m in await uow.plan.milestones(world.mine)] == [
+                (date(2026, 7, 31), "SIAPA")]
