@@ -193,6 +193,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     return run_bot(_settings())
 
 
+def cmd_reminders_tick(args: argparse.Namespace) -> int:
+    from bot.scheduler.cli import run_tick
+
+    return run_tick(_settings(), args.now)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cocrea", description="Cocrea: gobierno abierto paso a paso.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMANDO")
@@ -254,6 +260,13 @@ def build_parser() -> argparse.ArgumentParser:
                         help="dónde escribirlo (sin -o: a la pantalla; xlsx: plan-<id>.xlsx; ogp: una carpeta "
                              "da un archivo por compromiso)")
     export.set_defaults(func=cmd_export)
+
+    reminders = commands.add_parser("reminders", help="recordatorios y resúmenes").add_subparsers(
+        dest="reminders_command", required=True, metavar="SUBCOMANDO")
+    reminders_tick = reminders.add_parser("tick", help="una pasada: planea y envía lo que toca (para cron)")
+    reminders_tick.add_argument("--now", default=None, metavar="FECHA_HORA",
+                                help="mueve el reloj, p. ej. 2026-03-09T09:00 (hora de COCREA_TIMEZONE)")
+    reminders_tick.set_defaults(func=cmd_reminders_tick)
 
     db = commands.add_parser("db", help="base de datos").add_subparsers(
         dest="db_command", required=True, metavar="SUBCOMANDO")

@@ -1,0 +1,451 @@
+"""Reminders and digests end to end: a moved clock, the real planner and dispatcher, no network."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from telegram.error import Forbidden, NetworkError, RetryAfter
+
+from bot.cli import main
+from bot.scheduler import Dispatcher, RateLimiter, tick
+from bot.scheduler.planner import build_digest
+from flows.loader import default_content_dir
+from flows.reminders.config import RemindersConfig, load_reminders
+from flows.reminders.planning import Planned, reminder_key
+from storage import UnitOfWork, make_engine, make_session_factory
+from storage.migrate import upgrade
+from storage.models import (
+    Commitment,
+    Indicator,
+    IndicatorReport,
+    Membership,
+    Milestone,
+    OutboxMessage,
+    Person,
+    Secretariat,
+)
+from tests.bot.conftest import cocrea_command, cocrea_env
+
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+GOLDEN = Path(__file__).resolve().parent.parent / "golden"
+ANA, CARLA, GROUP = 1001, 2001, -100500
+CONFIG, _ = load_reminders(default_content_dir())
+assert CONFIG is not None
+
+
+@dataclass
+class Seeded:
+    secretariat: int
+    indicator: int
+    ana: int
+
+
+async def seed(sessions: Any) -> Seeded:
+    """STL Oaxaca: Carla coordinates, Ana reports a monthly indicator due on the 10th; a late milestone."""
+    async with UnitOfWork(sessions) as uow:
+        s = uow.session
+        stl = Secretariat(name="STL Oaxaca", timezone="America/Mexico_City", group_chat_id=GROUP)
+        carla = Person(key=f"tg:{CARLA}", telegram_id=CARLA, name="Carla", sector="gobierno",
+                       created_at=datetime(2026, 1, 5, tzinfo=UTC))
+        ana = Person(key=f"tg:{ANA}", telegram_id=ANA, name="Ana", sector="sociedad_civil",
+                     created_at=datetime(2026, 1, 5, tzinfo=UTC))
+        s.add_all([stl, carla, ana])
+        await s.flush()
+        s.add_all([
+            Membership(person_id=carla.id, secretariat_id=stl.id, role="coordinator",
+                       joined_at=datetime(2026, 1, 5, tzinfo=UTC)),
+            Membership(person_id=ana.id, secretariat_id=stl.id, role="member",
+                       joined_at=datetime(2026, 1, 5, tzinfo=UTC)),
+        ])
+        works = Commitment(secretariat_id=stl.id, title="Obra pública abierta", status="en_implementacion",
+                           created_by=carla.id, fields={})
+        draft = Commitment(secretariat_id=stl.id, title="Datos de salud", status="borrador", created_by=ana.id,
+                           fields={})
+        s.add_all([works, draft])
+        await s.flush()
+        indicator = Indicator(commitment_id=works.id, name="Solicitudes atendidas", unit="%", baseline=0, target=100,
+                              frequency="mensual", first_due=date(2026, 3, 10), last_due=date(2026, 5, 10),
+                              dates=[], reporter_id=ana.id, created_by=carla.id)
+        s.add_all([
+            indicator,
+            Milestone(commitment_id=works.id, output="Portal de obra publicado", due_date=date(2026, 2, 15),
+                      created_by=carla.id),
+            Milestone(commitment_id=draft.id, output="Borrador sin fecha acordada", due_date=date(2026, 3, 10),
+                      created_by=ana.id),
+        ])
+        await s.flush()
+        return Seeded(stl.id, indicator.id, ana.id)
+
+
+async def report(sessions: Any, seeded: Seeded, period: date, value: float, at: datetime) -> None:
+    async with UnitOfWork(sessions) as uow:
+        uow.session.add(IndicatorReport(indicator_id=seeded.indicator, period_due=period, value=value,
+                                        person_id=seeded.ana, reported_at=at))
+
+
+class Outbox:
+    """A send that records what would have gone out."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[int, str, bytes | None]] = []
+
+    async def __call__(self, chat_id: int, text: str, attachment: bytes | None) -> None:
+        self.sent.append((chat_id, text, attachment))
+
+    def to(self, chat_id: int) -> list[str]:
+        return [text for chat, text, _ in self.sent if chat == chat_id]
+
+
+def no_wait() -> RateLimiter:
+    """Telegram's limits on a fake clock that a wait moves forward: no test sleeps for real."""
+    clock = [0.0]
+
+    async def sleep(seconds: float) -> None:
+        clock[0] += seconds
+
+    return RateLimiter(30, clock=lambda: clock[0], sleep=sleep)
+
+
+def local(text: str) -> datetime:
+    from zoneinfo import ZoneInfo
+
+    return datetime.fromisoformat(text).replace(tzinfo=ZoneInfo("America/Mexico_City")).astimezone(UTC)
+
+
+async def run(sessions: Any, send: Outbox, when: str, config: RemindersConfig = CONFIG) -> None:
+    await tick(sessions, config, send, now=local(when), limiter=no_wait(), labels={"gobierno": "Gobierno"})
+
+
+# --- done when: a member's reminders at local times, a report stops them, the Monday digest -------------
+
+def test_cocrea_reminders_tick_with_a_moved_clock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    database = tmp_path / "cocrea.db"
+    url = f"sqlite:///{database}"
+    upgrade(url)
+
+    async def prepare() -> Seeded:
+        engine = make_engine(url)
+        try:
+            return await seed(make_session_factory(engine))
+        finally:
+            await engine.dispose()
+
+    seeded = asyncio.run(prepare())
+    monkeypatch.chdir(tmp_path)
+    for key in [k for k in os.environ if k.startswith("COCREA_")]:
+        monkeypatch.delenv(key)
+    monkeypatch.setenv("COCREA_DATABASE_URL", url)
+
+    def tick_at(when: str) -> str:
+        assert main(["reminders", "tick", "--now", when]) == 0
+        return capsys.readouterr().out
+
+    def to(out: str, chat: int) -> list[str]:
+        return [block.strip() for block in re.split(r"\n(?=→ )", out) if block.startswith(f"→ {chat}:")]
+
+    first = tick_at("2026-03-03T08:59")
+    assert to(first, ANA) == []  # not yet 09:00 in Mexico City
+    assert "semana del 2 de marzo" in to(first, CARLA)[0]  # this week's digest, late: the bot just started
+    (week_before,) = to(tick_at("2026-03-03T09:00"), ANA)
+    assert "En una semana, el 10 de marzo de 2026" in week_before and "«Solicitudes atendidas»" in week_before
+    assert tick_at("2026-03-03T09:30") == ""  # sent once, not at every tick
+
+    monday = tick_at("2026-03-09T09:00")
+    assert [m.split(": ", 1)[1][:20] for m in to(monday, ANA)] == ["Hola, Ana. Mañana, 1"]
+    digest = to(monday, CARLA)[0]
+    assert "Resumen semanal de STL Oaxaca" in digest and "[imagen PNG" in digest
+    late = next(line for line in digest.splitlines() if "Portal de obra publicado" in line)
+    assert late.startswith("‼️") and "hace 22 días" in late  # escalated: more than 14 days late
+    assert to(monday, GROUP) and "Borrador sin fecha" not in monday  # drafts nag nobody
+
+    assert "Hoy vence" in to(tick_at("2026-03-10T09:00"), ANA)[0]
+    assert "Hace 3 días venció" in to(tick_at("2026-03-13T09:00"), ANA)[0]
+
+    async def ana_reports() -> None:
+        engine = make_engine(url)
+        try:
+            await report(make_session_factory(engine), seeded, date(2026, 3, 10), 40, local("2026-03-14T12:00"))
+        finally:
+            await engine.dispose()
+
+    asyncio.run(ana_reports())
+    next_monday = tick_at("2026-03-16T09:00")
+    assert to(next_monday, ANA) == []
+    assert "Solicitudes atendidas: 40 % (periodo del 10 de marzo de 2026), de Ana" in to(next_monday, CARLA)[0]
+    assert to(tick_at("2026-03-20T09:00"), ANA) == []  # the +10 reminder was cancelled by the report
+    (april,) = to(tick_at("2026-04-03T09:00"), ANA)  # the next period has its own reminders
+    assert "10 de abril de 2026" in april
+
+
+def test_the_command_runs_as_a_real_process(tmp_path: Path) -> None:
+    database = tmp_path / "cocrea.db"
+    result = subprocess.run(cocrea_command("reminders", "tick", "--now", "2026-03-03T09:00"), capture_output=True,
+                            text=True, timeout=120, cwd=tmp_path, env=cocrea_env(database))
+    assert result.returncode == 0, result.stderr
+    assert "recordatorios: 0 nuevos" in result.stderr and "enviados 0" in result.stderr
+    bad = subprocess.run(cocrea_command("reminders", "tick", "--now", "el lunes"), capture_output=True, text=True,
+                         timeout=120, cwd=tmp_path, env=cocrea_env(database))
+    assert bad.returncode == 2 and "--now debe ser una fecha y hora ISO" in bad.stderr
+
+
+# --- the planner on its own -------------------------------------------------------------------------------
+
+async def test_a_hundred_restarts_create_no_duplicate_rows(sessions: Any) -> None:
+    await seed(sessions)
+    send = Outbox()
+    for minute in range(100):
+        await run(sessions, send, (datetime(2026, 3, 9, 8, 30) + timedelta(minutes=minute)).isoformat())
+    async with UnitOfWork(sessions) as uow:
+        keys = list(await uow.session.scalars(select(OutboxMessage.key)))
+    assert len(keys) == len(set(keys))
+    assert len(send.to(ANA)) == 1 and len(send.to(CARLA)) == 1 and len(send.to(GROUP)) == 1
+
+
+async def test_a_moved_date_moves_the_reminders(sessions: Any) -> None:
+    seeded = await seed(sessions)
+    send = Outbox()
+    await run(sessions, send, "2026-03-03T09:00")
+    assert len(send.to(ANA)) == 1
+    async with UnitOfWork(sessions) as uow:
+        indicator = await uow.session.get(Indicator, seeded.indicator)
+        assert indicator is not None
+        indicator.first_due = date(2026, 3, 20)  # ten days later
+    await run(sessions, send, "2026-03-09T09:00")
+    assert len(send.to(ANA)) == 1  # no "mañana" for the 10th any more
+    await run(sessions, send, "2026-03-13T09:00")
+    assert "En una semana, el 20 de marzo de 2026" in send.to(ANA)[-1]
+    await run(sessions, send, "2026-03-19T09:00")
+    assert "Mañana, 20 de marzo de 2026" in send.to(ANA)[-1]
+
+
+async def test_reminders_due_while_the_bot_was_down(sessions: Any) -> None:
+    await seed(sessions)
+    send = Outbox()
+    await run(sessions, send, "2026-03-09T08:00")  # plans "mañana" (09:00), nothing due yet
+    await run(sessions, send, "2026-03-09T20:00")  # down all day: still within 24 h, sent now
+    assert len(send.to(ANA)) == 1 and "Mañana" in send.to(ANA)[0]
+    await run(sessions, send, "2026-03-10T08:00")  # plans "hoy vence"
+    await run(sessions, send, "2026-03-12T08:00")  # down for two days: folded, not sent
+    assert len(send.to(ANA)) == 1
+    await run(sessions, send, "2026-03-16T09:00")
+    assert "1 recordatorio(s) no salieron a tiempo" in send.to(CARLA)[-1]
+
+
+# --- delivery faults --------------------------------------------------------------------------------------
+
+async def one_row(sessions: Any, chat: int = ANA) -> None:
+    await seed(sessions)
+    async with UnitOfWork(sessions) as uow:
+        sid = (await uow.outbox.secretariats())[0].id
+        person = await uow.people.get(f"tg:{ANA}")
+        assert person is not None
+        now = local("2026-03-09T09:00")
+        row = Planned(reminder_key(person.id, "indicator", 1, date(2026, 3, 10), "x"), person.id, chat, "indicator",
+                      1, date(2026, 3, 10), "x", now, "Hola")
+        await uow.outbox.sync_reminders(sid, [row], now=now, scope_from=now - timedelta(hours=1))
+
+
+async def statuses(sessions: Any) -> list[tuple[str, int, str | None]]:
+    async with UnitOfWork(sessions) as uow:
+        rows = await uow.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))
+        return [(r.status, r.attempts, r.last_error) for r in rows]
+
+
+async def test_retry_after_waits_as_long_as_telegram_asks(sessions: Any) -> None:
+    await one_row(sessions)
+    calls: list[int] = []
+
+    async def flooded(chat_id: int, text: str, attachment: bytes | None) -> None:
+        calls.append(chat_id)
+        if len(calls) == 1:
+            raise RetryAfter(dt.timedelta(seconds=30))
+
+    now = local("2026-03-09T09:00")
+    first = await Dispatcher(sessions, flooded, clock=lambda: now, limiter=no_wait()).run()
+    assert (first.sent, first.retried) == (0, 1)
+    assert await Dispatcher(sessions, flooded, clock=lambda: now + timedelta(seconds=29), limiter=no_wait()).run() \
+        == type(first)()  # nothing due before the 30 seconds are over
+    later = await Dispatcher(sessions, flooded, clock=lambda: now + timedelta(seconds=30), limiter=no_wait()).run()
+    assert later.sent == 1 and calls == [ANA, ANA]
+    assert (await statuses(sessions))[0][:2] == ("sent", 1)  # flood control is not a failed attempt
+
+
+async def test_forbidden_marks_the_person_inactive_and_stops(sessions: Any) -> None:
+    await one_row(sessions)
+
+    async def blocked(chat_id: int, text: str, attachment: bytes | None) -> None:
+        raise Forbidden("Forbidden: bot was blocked by the user")
+
+    now = local("2026-03-09T09:00")
+    stats = await Dispatcher(sessions, blocked, clock=lambda: now, limiter=no_wait()).run()
+    assert stats.blocked == 1
+    assert (await statuses(sessions))[0][0] == "failed"
+    async with UnitOfWork(sessions) as uow:
+        ana = await uow.people.get(f"tg:{ANA}")
+        assert ana is not None and ana.active is False
+    send = Outbox()
+    await run(sessions, send, "2026-03-10T09:00")
+    assert send.to(ANA) == []  # an inactive person gets no more reminders
+
+
+async def test_transient_errors_back_off_then_fail_and_admins_are_told_once(sessions: Any) -> None:
+    await one_row(sessions)
+    admin_messages: list[str] = []
+
+    async def flaky(chat_id: int, text: str, attachment: bytes | None) -> None:
+        if chat_id == 900:
+            admin_messages.append(text)
+            return
+        raise NetworkError("connection reset")
+
+    now = local("2026-03-09T09:00")
+    seen = []
+    for minutes in (0, 1, 3, 7, 15, 31, 63):
+        stats = await Dispatcher(sessions, flaky, clock=lambda m=minutes: now + timedelta(minutes=m),
+                                 limiter=no_wait(), admins=frozenset({900})).run()
+        seen.append((stats.retried, stats.failed))
+    assert seen == [(1, 0), (1, 0), (1, 0), (1, 0), (0, 1), (0, 0), (0, 0)]
+    status, attempts, error = (await statuses(sessions))[0]
+    assert (status, attempts) == ("failed", 5) and error is not None and "NetworkError" in error
+    assert len(admin_messages) == 1 and "tras 5 intentos" in admin_messages[0]
+
+
+def test_the_rate_limiter_keeps_telegrams_limits() -> None:
+    clock = [0.0]
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        clock[0] += seconds
+
+    async def scenario() -> list[float]:
+        limiter = RateLimiter(2, clock=lambda: clock[0], sleep=sleep)
+        times = []
+        for chat in (1, 2, 1, 3):
+            await limiter.wait(chat)
+            times.append(clock[0])
+        for _ in range(21):
+            await limiter.wait(GROUP)
+            times.append(clock[0])
+        return times
+
+    times = asyncio.run(scenario())
+    assert times[:4] == [0.0, 0.5, 1.0, 1.5]  # 2 a second overall, a second between two to chat 1
+    group = times[4:]
+    assert all(b - a >= 1.0 for a, b in zip(group, group[1:], strict=False))
+    assert group[20] - group[0] >= 60.0  # the 21st message to a group waits for the minute
+
+
+# --- a dispatcher killed in the middle of a batch ---------------------------------------------------------
+
+KILLER = textwrap.dedent("""
+    import asyncio, os, signal, sys
+    from datetime import datetime
+    from bot.scheduler import Dispatcher, RateLimiter
+    from storage import make_engine, make_session_factory
+
+    url, log, die_at, now = sys.argv[1], sys.argv[2], int(sys.argv[3]), datetime.fromisoformat(sys.argv[4])
+    count = 0
+
+    async def send(chat_id, text, attachment):
+        global count
+        count += 1
+        if count == die_at:  # the message in flight never reaches Telegram
+            os.kill(os.getpid(), signal.SIGKILL)
+        with open(log, "a") as out:
+            out.write(f"{chat_id}\\n")
+
+    async def main():
+        engine = make_engine(url)
+        limiter = RateLimiter(1e9, per_chat=1e9)
+        await Dispatcher(make_session_factory(engine), send, clock=lambda: now, limiter=limiter, batch=20,
+                         worker="doomed").run()
+
+    asyncio.run(main())
+""")
+
+
+async def test_a_dispatcher_killed_mid_batch_loses_and_doubles_nothing(sessions: Any, tmp_path: Path) -> None:
+    await seed(sessions)
+    now = local("2026-03-09T09:00")
+    async with UnitOfWork(sessions) as uow:
+        sid = (await uow.outbox.secretariats())[0].id
+        person = await uow.people.get(f"tg:{ANA}")
+        assert person is not None
+        rows = [Planned(reminder_key(person.id, "indicator", n, date(2026, 3, 10), "x"), person.id, 10_000 + n,
+                        "indicator", n, date(2026, 3, 10), "x", now, "Hola") for n in range(50)]
+        await uow.outbox.sync_reminders(sid, rows, now=now, scope_from=now - timedelta(hours=1))
+    url = str(uow.session.bind.url).replace("sqlite+aiosqlite", "sqlite")
+    log = tmp_path / "sent.log"
+    killed = subprocess.run([sys.executable, "-c", KILLER, url, str(log), "25", now.isoformat()],
+                            capture_output=True, text=True, timeout=120)
+    assert killed.returncode == -9, killed.stderr  # SIGKILL: no cleanup ran
+    before = log.read_text().split()
+    assert len(before) == 24
+    counts = await statuses(sessions)
+    assert sum(1 for s in counts if s[0] == "sending") == 16  # the rest of the second batch, claimed
+
+    delivered = [int(c) for c in before]
+
+    async def send(chat_id: int, text: str, attachment: bytes | None) -> None:
+        delivered.append(chat_id)
+
+    # Within the lease nobody touches the claimed rows; after it, a new worker takes them over.
+    early = await Dispatcher(sessions, send, clock=lambda: now + timedelta(minutes=5), limiter=no_wait()).run()
+    late = await Dispatcher(sessions, send, clock=lambda: now + timedelta(minutes=11), limiter=no_wait()).run()
+    assert early.sent == 10 and late.sent == 16  # 10 never claimed, then the 16 abandoned
+    assert sorted(delivered) == [10_000 + n for n in range(50)]  # each exactly once
+    assert {s[0] for s in await statuses(sessions)} == {"sent"}
+
+
+# --- the digest -------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def golden_update() -> Iterator[bool]:
+    yield os.environ.get("COCREA_UPDATE_GOLDEN") == "1"
+
+
+async def test_the_golden_digest_of_a_seeded_secretariat(sessions: Any, golden_update: bool) -> None:
+    seeded = await seed(sessions)
+    await report(sessions, seeded, date(2026, 3, 10), 40, local("2026-03-11T10:00"))
+    async with UnitOfWork(sessions) as uow:
+        secretariat = await uow.session.get(Secretariat, seeded.secretariat)
+        assert secretariat is not None
+        text, chart = await build_digest(uow, secretariat, CONFIG, now=local("2026-03-16T09:00"),
+                                         sector_labels={"gobierno": "Gobierno", "sociedad_civil": "Sociedad civil"})
+    golden = GOLDEN / "digest.out"
+    if golden_update or not golden.exists():
+        golden.write_text(text + "\n", encoding="utf-8")
+    assert text + "\n" == golden.read_text(encoding="utf-8")
+    assert chart is not None and chart.startswith(b"\x89PNG")
+
+
+async def test_a_quiet_week_is_one_line_to_each_coordinator_and_the_group(sessions: Any) -> None:
+    async with UnitOfWork(sessions) as uow:
+        stl = Secretariat(name="Mesa Quito", timezone="America/Guayaquil", group_chat_id=GROUP)
+        carla = Person(key=f"tg:{CARLA}", telegram_id=CARLA, name="Carla")
+        uow.session.add_all([stl, carla])
+        await uow.session.flush()
+        uow.session.add(Membership(person_id=carla.id, secretariat_id=stl.id, role="coordinator",
+                                   joined_at=datetime(2026, 1, 1, tzinfo=UTC)))
+    send = Outbox()
+    await run(sessions, send, "2026-03-09T08:00")  # 09:00 in Quito
+    assert [(chat, text) for chat, text, _ in send.sent] == [
+        (CARLA, "Resumen de Mesa Quito: semana tranquila, nada vence ni está atrasado. ¡Buen trabajo!"),
+        (GROUP, "Resumen de Mesa Quito: semana tranquila, nada vence ni está atrasado. ¡Buen trabajo!"),
+    ]
+    assert all(attachment is None for _, _, attachment in send.sent)
