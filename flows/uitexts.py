@@ -30,6 +30,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "export_ready_many", "export_no_commitments", "export_failed", "chart_no_indicators", "chart_list_header",
         "chart_list_line", "chart_list_footer", "chart_not_a_number", "chart_not_found", "chart_no_reports",
         "chart_subtitle", "chart_caption",
+        "command_resumen", "digest_unavailable", "digest_chart_caption",
         "welcome_back", "no_run", "kit_menu", "resuming_kit", "help", "unknown_command",
         "progress_header", "progress_line", "progress_none", "status_active", "status_paused",
         "status_done", "sorry", "db_unavailable", "consent_needed", "next_kit", "needs_secretariat",

@@ -16,6 +16,7 @@ import logging
 import os
 import socket
 import uuid
+import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -24,7 +25,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.error import Forbidden, RetryAfter
 
 from bot.scheduler.limiter import RateLimiter
-from bot.telegram.sending import seconds_of
 from storage import UnitOfWork
 from storage.models import OutboxMessage
 
@@ -40,6 +40,14 @@ MAX_ATTEMPTS = 5
 BACKOFF = timedelta(minutes=1)
 ADMIN_TEXT = ("No pude entregar un mensaje programado de Cocrea (fila {id}, {kind}, chat {chat}) tras "
               "{attempts} intentos. Último error: {error}")
+
+
+def seconds_of(exc: RetryAfter) -> float:
+    """RetryAfter.retry_after is seconds or a timedelta, depending on PTB_TIMEDELTA."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wait = exc.retry_after
+    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
 
 
 def worker_name() -> str:

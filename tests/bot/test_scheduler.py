@@ -449,3 +449,29 @@ async def test_a_quiet_week_is_one_line_to_each_coordinator_and_the_group(sessio
         (GROUP, "Resumen de Mesa Quito: semana tranquila, nada vence ni está atrasado. ¡Buen trabajo!"),
     ]
     assert all(attachment is None for _, _, attachment in send.sent)
+
+
+# --- /resumen ----------------------------------------------------------------------------------------------
+
+async def test_resumen_gives_a_coordinator_the_digest_now_and_refuses_members(sessions: Any) -> None:
+    from bot.conversation import Conversation
+    from flows.inputs import Command
+    from flows.loader import load_checked
+
+    seeded = await seed(sessions)
+    await report(sessions, seeded, date(2026, 3, 10), 40, local("2026-03-11T10:00"))
+    async with UnitOfWork(sessions) as uow:
+        for person in await uow.session.scalars(select(Person)):
+            person.consent_at = datetime(2026, 1, 5, tzinfo=UTC)
+    content = load_checked()
+    conversation = Conversation(lambda: content, sessions, clock=lambda: local("2026-03-12T10:00"))
+    reply = await conversation.handle(f"tg:{CARLA}", Command("resumen", ""))
+    text = reply.messages[0].text
+    assert "Resumen semanal de STL Oaxaca" in text and "Portal de obra publicado" in text
+    assert "Solicitudes atendidas: 40 %" in text
+    photo = reply.messages[1].attachment
+    assert photo is not None and photo.kind == "photo" and photo.data.startswith(b"\x89PNG")
+    refused = await conversation.handle(f"tg:{ANA}", Command("resumen", ""))
+    assert "Portal" not in refused.messages[0].text and len(refused.messages) == 1
+    async with UnitOfWork(sessions) as uow:  # on demand: the weekly digest is still to come
+        assert await uow.outbox.counts() == {}

@@ -1,0 +1,35 @@
+"""/resumen: the coordinators' digest of their secretariat, now, on demand (COORDINATOR).
+
+The same text and chart as the weekly digest (bot/scheduler/planner.py), computed at this moment;
+nothing is written to the outbox, so the scheduled digest still goes out as usual.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot.commands.registry import COORDINATOR, command
+from bot.scheduler.planner import build_digest
+from bot.scheduler.tick import sector_labels
+from flows.events import Attachment, MessageOut
+from flows.reminders.config import load_reminders
+
+if TYPE_CHECKING:
+    from bot.conversation import HostTurn
+    from flows.inputs import Command
+
+
+@command("resumen", role=COORDINATOR)
+async def resumen(turn: HostTurn, inp: Command) -> None:
+    config, _ = load_reminders(Path(turn.content.directory))
+    secretariat = await turn.secretariat()
+    if config is None or secretariat is None:
+        turn.say("digest_unavailable")
+        return
+    text, chart = await build_digest(turn.uow, secretariat, config, now=turn.now,
+                                     sector_labels=sector_labels(turn.content))
+    turn.reply.messages.append(MessageOut(text))
+    if chart is not None:
+        turn.reply.messages.append(MessageOut("", attachment=Attachment("resumen.png", chart, "photo",
+                                                                        turn.text("digest_chart_caption"))))
