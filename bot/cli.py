@@ -126,6 +126,17 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_health(args: argparse.Namespace) -> int:
+    from bot.health import check
+
+    problem = check(_settings())
+    if problem:
+        print(f"mal: {problem}", file=sys.stderr)
+        return 1
+    print("bien")
+    return 0
+
+
 def cmd_db_copy(args: argparse.Namespace) -> int:
     from storage.copy import CopyRefused, copy_database
 
@@ -268,6 +279,8 @@ def build_parser() -> argparse.ArgumentParser:
                                 help="mueve el reloj, p. ej. 2026-03-09T09:00 (hora de COCREA_TIMEZONE)")
     reminders_tick.set_defaults(func=cmd_reminders_tick)
 
+    commands.add_parser("health", help="¿está bien el bot? (para el health check del contenedor)"
+                        ).set_defaults(func=cmd_health)
     db = commands.add_parser("db", help="base de datos").add_subparsers(
         dest="db_command", required=True, metavar="SUBCOMANDO")
     db.add_parser("upgrade", help="aplica las migraciones").set_defaults(func=cmd_db_upgrade)
