@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from bot.conversation import Conversation
 from bot.reload import ContentHolder, attach_watcher
+from bot.scheduler.jobs import attach_scheduler
 from bot.settings import Settings
 from bot.startup import prepare
 from bot.telegram.app import build_application
@@ -45,6 +46,7 @@ def run_bot(settings: Settings) -> int:
     conversation = Conversation(holder, sessions, admins=settings.admins)
     app = build_application(settings, conversation, holder, sessions=sessions)
     attach_watcher(app, holder, sessions, settings.admins)  # started and stopped with the bot
+    attach_scheduler(app, sessions, settings, holder)  # reminders and digests, one tick a minute
 
     async def dispose(_: Any) -> None:
         await engine.dispose()

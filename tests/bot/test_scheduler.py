@@ -475,3 +475,46 @@ async def test_resumen_gives_a_coordinator_the_digest_now_and_refuses_members(se
     assert "Portal" not in refused.messages[0].text and len(refused.messages) == 1
     async with UnitOfWork(sessions) as uow:  # on demand: the weekly digest is still to come
         assert await uow.outbox.counts() == {}
+
+
+# --- inside `cocrea run` ------------------------------------------------------------------------------------
+
+async def test_cocrea_run_sends_what_is_due_at_start_and_then_every_minute(sessions: Any) -> None:
+    from bot.scheduler.jobs import attach_scheduler
+    from bot.settings import Settings
+    from flows.loader import load_checked
+
+    await seed(sessions)  # this week's digest is due (it is past Monday 09:00, or it is Monday 09:00)
+    got = asyncio.Event()
+    sent: list[tuple[int, str]] = []
+
+    class Bot:
+        async def send_message(self, chat_id: int, text: str) -> None:
+            sent.append((chat_id, text))
+
+        async def send_photo(self, chat_id: int, photo: bytes) -> None:
+            sent.append((chat_id, "[foto]"))
+            if chat_id == GROUP:
+                got.set()
+
+    class App:
+        bot, post_init, post_stop = Bot(), None, None
+
+    app = App()
+    content = load_checked()
+    scheduler = attach_scheduler(app, sessions, Settings(), lambda: content)
+    from zoneinfo import ZoneInfo
+
+    here = datetime.now(ZoneInfo("America/Mexico_City"))
+    if here.weekday() == 0 and here.hour < 9:
+        pytest.skip("before 09:00 on a Monday this week's digest is not due yet")
+    await app.post_init(app)  # type: ignore[misc]
+    try:
+        await asyncio.wait_for(got.wait(), timeout=60)
+        job = scheduler.get_job("reminders")
+        assert job is not None and job.trigger.interval == timedelta(minutes=1)
+    finally:
+        await app.post_stop(app)  # type: ignore[misc]
+    assert [chat for chat, _ in sent] == [CARLA, CARLA, GROUP, GROUP]
+    assert sent[0][1].startswith("Resumen semanal de STL Oaxaca") and sent[1][1] == "[foto]"
+    assert not scheduler.running

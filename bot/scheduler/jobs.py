@@ -1,0 +1,93 @@
+"""The scheduler inside `cocrea run`: an APScheduler job, once a minute, that runs one tick.
+
+It starts with the bot (python-telegram-bot's post_init, so it shares the bot's event loop) and
+runs once at start, which sends what fell due while the bot was down; it stops before the bot.
+Several processes may each run it: the rows are claimed atomically (see bot/scheduler).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.scheduler.cli import telegram_sender
+from bot.scheduler.limiter import RateLimiter
+from bot.scheduler.tick import TickStats, sector_labels, tick
+from bot.settings import Settings
+from flows.model import Content
+from flows.reminders.config import load_reminders
+
+log = logging.getLogger(__name__)
+
+EVERY_SECONDS = 60
+STOP_TIMEOUT = 30  # seconds a stopping bot waits for a tick in progress
+
+
+def make_job(app: Any, sessions: async_sessionmaker[AsyncSession], settings: Settings,
+             content: Callable[[], Content]) -> Callable[[], Awaitable[TickStats | None]]:
+    limiter = RateLimiter(settings.rate_limit)  # one per process: the limits hold across ticks
+
+    async def job() -> TickStats | None:
+        current = content()
+        config, problems = load_reminders(Path(current.directory))
+        if config is None:
+            if problems:
+                log.error("reminders.yaml has errors; no reminders are sent: %s", "; ".join(map(str, problems)))
+            return None
+        try:
+            stats = await tick(sessions, config, telegram_sender(app.bot), now=datetime.now(UTC),
+                               clock=lambda: datetime.now(UTC), limiter=limiter, admins=settings.admins,
+                               labels=sector_labels(current))
+        except Exception:  # the next minute tries again; the bot itself keeps answering
+            log.exception("the reminders tick failed")
+            return None
+        if stats.sent.sent or stats.plan.digests:
+            log.info(stats.summary())
+        return stats
+
+    return job
+
+
+def attach_scheduler(app: Any, sessions: async_sessionmaker[AsyncSession], settings: Settings,
+                     content: Callable[[], Content]) -> AsyncIOScheduler:
+    scheduler = AsyncIOScheduler(timezone=UTC)
+    one_tick = make_job(app, sessions, settings, content)
+    running: set[asyncio.Task[Any]] = set()
+
+    async def job() -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            running.add(task)
+        try:
+            await one_tick()
+        finally:
+            running.discard(task)  # type: ignore[arg-type]
+    previous_init, previous_stop = app.post_init, app.post_stop
+
+    async def post_init(application: Any) -> None:
+        if previous_init is not None:
+            await previous_init(application)
+        # max_instances=1: a slow tick is never overlapped by the next; coalesce: missed runs count once.
+        scheduler.add_job(job, "interval", seconds=EVERY_SECONDS, id="reminders", next_run_time=datetime.now(UTC),
+                          max_instances=1, coalesce=True, misfire_grace_time=EVERY_SECONDS)
+        scheduler.start()
+
+    async def post_stop(application: Any) -> None:
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
+            await asyncio.sleep(0)  # AsyncIOScheduler stops on the loop's next turn
+        # A tick in the middle of a send finishes it and marks it, so nothing is sent twice later.
+        if running:
+            await asyncio.wait(set(running), timeout=STOP_TIMEOUT)
+        if previous_stop is not None:
+            await previous_stop(application)
+
+    app.post_init, app.post_stop = post_init, post_stop
+    return scheduler
