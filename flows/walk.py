@@ -6,8 +6,10 @@ Tests use it to prove every example is a valid answer; benchmarks use it to time
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from flows import engine
 from flows.events import Event, MessageOut
@@ -46,9 +48,13 @@ def next_input(content: Content, state: RunState, last: list[Event]) -> Input:
     return Text(str(step.get("example")))
 
 
-def walk(content: Content, flow_id: str, now: datetime | None = None) -> Walk:
+def walk(
+    content: Content, flow_id: str, now: datetime | None = None, context: Mapping[str, Any] | None = None
+) -> Walk:
+    """`context` adds to the engine's (e.g. `secretariat` for a mesa's wording); host lists are sample ones."""
     moment = now or datetime.now(UTC)
-    context = {"lists": SAMPLE_LISTS}  # one made-up commitment, indicator, … for questions on host lists
+    # One made-up commitment, indicator, … for questions on host lists.
+    context = {"lists": SAMPLE_LISTS, **(context or {})}
     state, events = engine.step(content, engine.start(flow_id), Begin(), moment, context)
     result = Walk(state, 0, list(events))
     while state.status != DONE:
