@@ -14,8 +14,8 @@ from typing import Any
 from flows.checker import check
 from flows.errors import ContentInvalid, Problem
 from flows.glossary import load_glossary
-from flows.reminders.config import load_reminders
 from flows.model import FORMAT, STEP_ID, Content, Flow, Option, Step
+from flows.reminders.config import load_reminders
 from flows.yamlsource import LineDict, LineList, YamlSyntaxError, duplicate_keys, parse
 
 FLOW_DIRS = ("kits", "flows")
