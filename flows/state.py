@@ -22,6 +22,8 @@ class RunState:
     return_to: str | None = None  # the summary to come back to after an edit
     ahead: tuple[str, ...] = ()  # the steps written after the waiting one when it was reached:
     # if an admin removes the waiting step, the run goes on at the first of these that remains
+    written: dict[str, int] = field(default_factory=dict)  # record step id -> len(history) when it
+    # last wrote: coming forward again after `atrás` into that round corrects the record, not adds one
 
     def evolve(self, **changes: Any) -> RunState:
         return replace(self, **changes)
@@ -36,6 +38,7 @@ class RunState:
             "mode": self.mode,
             "return_to": self.return_to,
             "ahead": list(self.ahead),
+            "written": dict(self.written),
         }
 
     @classmethod
@@ -49,4 +52,5 @@ class RunState:
             mode=data.get("mode"),
             return_to=data.get("return_to"),
             ahead=tuple(data.get("ahead") or ()),
+            written={str(k): int(v) for k, v in (data.get("written") or {}).items()},
         )

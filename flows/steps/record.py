@@ -27,8 +27,6 @@ from flows.records import (
 from flows.steps import STRING, Go, Outcome, StepKind, problem, register
 from flows.turn import Turn
 
-WRITTEN_MARK = "~written:"  # hidden answer: the history length when a record step last wrote
-
 
 def _mapping(step: Step) -> Mapping[str, object]:
     fields = step.get("fields")
@@ -66,16 +64,15 @@ class Record(StepKind):
         asked = _asked_by(turn.flow, chooser) if chooser else None
         # Went back (atrás) into the round this step already wrote, and came forward again: the
         # history is no longer than when it wrote, so this corrects that record instead of adding one.
-        mark = WRITTEN_MARK + step.id
-        written_at = answers.get(mark)
-        amends = isinstance(written_at, int) and len(turn.state.history) <= written_at
+        written_at = turn.state.written.get(step.id)
+        amends = written_at is not None and len(turn.state.history) <= written_at
         turn.events.append(RecordWritten(
             record, values,
             commitment=answers.get(str(step.get("commitment_from"))) if step.get("commitment_from") else None,
             chosen_at=asked.id if asked else None,
             amends=amends,
         ))
-        updated = {**answers, mark: len(turn.state.history)}
+        updated = dict(answers)
         collect = step.get("collect_as")
         if collect:
             written = self._as_shown(turn, mapping)
@@ -83,7 +80,8 @@ class Record(StepKind):
             rounds = list(earlier) if isinstance(earlier, list) else []
             rounds = [*rounds[:-1], written] if amends and rounds else [*rounds, written]
             updated[str(collect)] = rounds
-        turn.state = turn.state.evolve(answers=updated)
+        written_now = {**turn.state.written, step.id: len(turn.state.history)}
+        turn.state = turn.state.evolve(answers=updated, written=written_now)
         return Go(turn.flow.next_of(step))
 
     def _as_shown(self, turn: Turn, mapping: Mapping[str, object]) -> dict[str, Any]:
