@@ -8,6 +8,9 @@ with how to use it (`/start <code>` in a private chat with the bot).
 Opening an invite (`/start <code>`), and why in this order:
 - A code that cannot be used (unknown, expired, used up) gets its own clear message and changes
   nothing: no run, no membership, no use spent.
+- Guessing is throttled: an unknown code is noted in the audit log (who and when, never the code);
+  after MAX_WRONG_CODES of them within WRONG_CODE_WINDOW, that person's codes are not even checked
+  until the window has passed, and they are asked kindly to wait a few minutes.
 - Someone who already accepted the privacy notice joins at once (a use is spent atomically); a
   member opening a coordinator invite is promoted; someone already there spends nothing.
 - Someone who has not accepted it yet is shown the notice first, and the invite only waits, as
@@ -20,7 +23,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from flows import engine
@@ -182,14 +185,25 @@ async def invite_from_cli(settings: Any, which: str, request: Request) -> list[s
 
 # -- opening an invite: /start <code> ---------------------------------------------------------------
 PENDING = "invitacion"  # the onboarding run's note of an invite waiting for consent
+# Repeated unknown codes from one person are slowed down: after MAX_WRONG_CODES within the window,
+# further codes get "espera unos minutos" and are not checked. Counted in audit_log, so it holds
+# across restarts and across workers.
+MAX_WRONG_CODES = 5
+WRONG_CODE_WINDOW = timedelta(minutes=10)
 PROBLEM_TEXTS = {"unknown": "invite_unknown", "expired": "invite_expired", "used_up": "invite_used_up"}
 
 
 async def open_invite(turn: HostTurn, code: str) -> None:
     from bot.conversation import START_FLOW
 
+    since = turn.now - WRONG_CODE_WINDOW
+    if await turn.uow.invites.wrong_codes_since(turn.person.id, since) >= MAX_WRONG_CODES:
+        turn.say("invite_slow_down")  # too many guesses: this code is not even looked at
+        return
     found = await turn.uow.invites.lookup(code, turn.now)
     if found.problem is not None or found.invite is None:
+        if found.invite is None:  # a guess, or a mistyped link: counted (never the code itself)
+            turn.uow.invites.note_wrong_code(turn.person.id, turn.now)
         turn.say(PROBLEM_TEXTS[found.problem or "unknown"])
         return
     invite = found.invite

@@ -45,7 +45,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "command_diagnostico_grupo", "group_diagnosis_empty", "group_diagnosis_header", "group_diagnosis_line",
         "group_diagnosis_recommend", "group_diagnosis_kit", "group_diagnosis_strong", "group_diagnosis_private",
         "group_diagnosis_one", "group_diagnosis_pending",
-        "invite_unknown", "invite_expired", "invite_used_up", "invite_joined", "invite_promoted",
+        "invite_unknown", "invite_slow_down", "invite_expired", "invite_used_up", "invite_joined", "invite_promoted",
         "invite_already_member", "invite_next", "invite_bad_word", "invite_bad_numbers", "invite_created",
         "invite_created_code", "group_needs_private", "group_private_howto", "group_linked", "group_moved",
         "group_already", "my_data", "delete_confirm", "delete_done",

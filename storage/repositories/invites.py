@@ -11,11 +11,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.errors import translate_errors
-from storage.models import ROLES, Invite, Secretariat
+from storage.models import ROLES, AuditEntry, Invite, Secretariat
 from storage.repositories._sql import flush
 
 CODE_BYTES = 12  # 16 URL-safe characters: [A-Za-z0-9_-], what a t.me ?start= link allows
@@ -24,6 +24,7 @@ MAX_DAYS = 365
 
 # Why a code cannot be used (None: it can).
 UNKNOWN, EXPIRED, USED_UP = "unknown", "expired", "used_up"
+WRONG_CODE = "invite_wrong_code"  # audit_log action of an unknown code (the code itself is never kept)
 
 
 def hash_code(code: str) -> str:
@@ -86,6 +87,16 @@ class Invites:
         """The invite a code stands for, without using it; `problem` says why it cannot be used."""
         invite = await self._session.scalar(select(Invite).where(Invite.code_hash == hash_code(code)))
         return Lookup(invite, _problem(invite, now))
+
+    def note_wrong_code(self, person_id: int, now: datetime) -> None:
+        """Remember that this person tried a code that stands for no invite (not the code)."""
+        self._session.add(AuditEntry(person_id=person_id, action=WRONG_CODE, detail={}, at=now))
+
+    async def wrong_codes_since(self, person_id: int, since: datetime) -> int:
+        """How many unknown codes this person tried after `since`."""
+        statement = select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.person_id == person_id, AuditEntry.action == WRONG_CODE, AuditEntry.at > since)
+        return int(await self._session.scalar(statement) or 0)
 
     async def redeem(self, code: str, now: datetime) -> Invite | None:
         """Use the code once; None when it is unknown, expired or used up (see `lookup` for which)."""
