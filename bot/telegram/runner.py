@@ -6,7 +6,6 @@ import os
 import re
 import sys
 from typing import Any
-from urllib.parse import urlsplit
 
 from bot.conversation import Conversation
 from bot.reload import ContentHolder, attach_watcher
@@ -54,13 +53,9 @@ def run_bot(settings: Settings) -> int:
     app.post_shutdown = dispose
     if settings.webhook_url:
         print(f"Cocrea en Telegram por webhook: escucho en {settings.listen}:{settings.port}", file=sys.stderr)
-        app.run_webhook(
-            listen=settings.listen,
-            port=settings.port,
-            url_path=urlsplit(settings.webhook_url).path.lstrip("/"),  # a proxy forwards the same path
-            secret_token=settings.webhook_secret,  # a request without it gets 403
-            webhook_url=settings.webhook_url,
-        )
+        from bot.telegram import webhook  # our server: the webhook path, /healthz and /metrics
+
+        webhook.run(app, settings, engine, sessions)  # a request without the secret gets 403
     else:
         print("Cocrea en Telegram por sondeo (long polling); Ctrl+C para detenerlo.", file=sys.stderr)
         app.run_polling()

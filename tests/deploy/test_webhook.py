@@ -1,0 +1,125 @@
+"""The webhook server's routes, in-process: the secret, the body limit, bad JSON, /healthz, /metrics."""
+
+from __future__ import annotations
+
+import json
+import socket
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from telegram import Update
+from tornado.httpclient import AsyncHTTPClient, HTTPResponse
+from tornado.httpserver import HTTPServer
+
+from bot import metrics
+from bot.telegram.webhook import MAX_BODY, SECRET_HEADER, Server, make_app
+
+SECRET = "s3cret_-x"
+
+
+class FakeApplication:
+    bot = None
+
+    def __init__(self) -> None:
+        self.updates: list[Update] = []
+
+    async def process_update(self, update: Update) -> None:
+        self.updates.append(update)
+
+
+class Ping:
+    def __init__(self) -> None:
+        self.healthy = True
+
+    async def __call__(self) -> None:
+        if not self.healthy:
+            raise ConnectionRefusedError("down")
+
+
+@pytest.fixture
+async def served() -> AsyncIterator[tuple[str, FakeApplication, Ping]]:
+    application, ping = FakeApplication(), Ping()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    http = HTTPServer(make_app(Server(application, SECRET, ping), "/hook/x"))
+    http.listen(port, address="127.0.0.1")
+    yield f"http://127.0.0.1:{port}", application, ping
+    http.stop()
+    await http.close_all_connections()
+
+
+async def call(url: str, body: bytes | None = None, secret: str | None = SECRET) -> HTTPResponse:
+    headers = {"Content-Type": "application/json"}
+    if secret is not None:
+        headers[SECRET_HEADER] = secret
+    return await AsyncHTTPClient().fetch(url, method="GET" if body is None else "POST", body=body, headers=headers,
+                                         raise_error=False)
+
+
+def update(update_id: int = 1) -> bytes:
+    return json.dumps({"update_id": update_id, "message": {
+        "message_id": 5, "date": 1_760_000_000, "chat": {"id": 9, "type": "private"},
+        "from": {"id": 9, "is_bot": False, "first_name": "Ana"}, "text": "hola"}}).encode()
+
+
+async def test_only_telegram_with_the_secret_gets_its_update_handled(served: Any) -> None:
+    base, application, _ = served
+    before = metrics.UPDATES.value
+    assert (await call(f"{base}/hook/x", update(1), secret=None)).code == 403
+    assert (await call(f"{base}/hook/x", update(2), secret="wrong")).code == 403
+    assert application.updates == []
+
+    answer = await call(f"{base}/hook/x", update(3))
+    assert answer.code == 200
+    assert [u.update_id for u in application.updates] == [3]
+    assert application.updates[0].message.text == "hola"
+    assert metrics.UPDATES.value == before + 1
+    assert (await call(f"{base}/hook/other", update(4))).code == 404
+
+
+async def test_a_body_over_one_megabyte_is_refused_and_bad_json_is_a_bad_request(served: Any) -> None:
+    base, application, _ = served
+    big = b'{"update_id": 1, "x": "' + b"a" * MAX_BODY + b'"}'
+    assert (await call(f"{base}/hook/x", big)).code == 413
+    assert (await call(f"{base}/hook/x", b"{not json")).code == 400
+    assert (await call(f"{base}/hook/x", b'["a list"]')).code == 400
+    assert (await call(f"{base}/hook/x", b'{"no": "update_id"}')).code == 400
+    assert application.updates == []
+
+
+async def test_healthz_says_ok_while_the_database_answers_and_503_when_it_does_not(served: Any) -> None:
+    base, _, ping = served
+    answer = await call(f"{base}/healthz")
+    assert (answer.code, answer.body) == (200, b"ok\n")
+    ping.healthy = False
+    assert (await call(f"{base}/healthz")).code == 503
+
+
+async def test_metrics_are_prometheus_text_with_counters_a_histogram_and_the_outbox_gauge(served: Any) -> None:
+    base, _, _ = served
+    metrics.REGISTRY.gauge("cocrea_outbox_depth", "pending rows", lambda: 7)
+    await call(f"{base}/hook/x", update(10))
+    answer = await call(f"{base}/metrics")
+    assert answer.code == 200
+    assert answer.headers["Content-Type"].startswith("text/plain; version=0.0.4")
+    lines = answer.body.decode().splitlines()
+    for name in ("cocrea_updates_total", "cocrea_update_errors_total", "cocrea_reminders_sent_total",
+                 "cocrea_reminders_failed_total"):
+        assert f"# TYPE {name} counter" in lines
+        assert any(line.startswith(f"{name} ") for line in lines)
+    assert "# TYPE cocrea_update_seconds histogram" in lines
+    assert "cocrea_outbox_depth 7" in lines
+    count = next(line for line in lines if line.startswith("cocrea_update_seconds_count "))
+    infinite = next(line for line in lines if line.startswith('cocrea_update_seconds_bucket{le="+Inf"}'))
+    assert count.split()[-1] == infinite.split()[-1] != "0"
+    assert any(line.startswith("cocrea_update_seconds_sum ") for line in lines)
+
+
+def test_histogram_buckets_are_cumulative() -> None:
+    histogram = metrics.Histogram("h", "help", (0.1, 1))
+    for value in (0.05, 0.5, 0.7, 3):
+        histogram.observe(value)
+    assert histogram.render()[2:] == ['h_bucket{le="0.1"} 1', 'h_bucket{le="1"} 3', 'h_bucket{le="+Inf"} 4',
+                                      "h_sum 4.25", "h_count 4"]
