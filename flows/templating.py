@@ -9,7 +9,7 @@ from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import ChainableUndefined, nodes
+from jinja2 import ChainableUndefined, meta, nodes
 from jinja2.exceptions import SecurityError, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -85,11 +85,26 @@ def _compile_expression(source: str) -> Any:
     return _ENV.compile_expression(source)
 
 
+@lru_cache(maxsize=4096)
+def _names(source: str, expression: bool = False) -> tuple[str, ...]:
+    """The names a template (or a condition) reads from its variables; () when it does not parse."""
+    try:
+        tree = _ENV.parse("{{ " + source + " }}" if expression else source)
+    except TemplateError:
+        return ()
+    return tuple(sorted(meta.find_undeclared_variables(tree)))
+
+
+def _used(source: str, variables: Mapping[str, Any], expression: bool = False) -> dict[str, Any]:
+    """Only the variables the template reads: a lazy mapping (Turn's) computes no others."""
+    return {name: variables[name] for name in _names(source, expression) if name in variables}
+
+
 def render(source: str, variables: Mapping[str, Any]) -> str:
     if "{" not in source:  # most texts are plain: Jinja would give them back unchanged
         return source.strip()
     try:
-        return str(_compile(source).render(**variables)).strip()
+        return str(_compile(source).render(**_used(source, variables))).strip()
     except SecurityError as exc:
         raise TemplateProblem(f"operación no permitida en la plantilla: {exc}") from exc
     except TemplateError as exc:
@@ -125,7 +140,7 @@ def render_document(source: str, variables: Mapping[str, Any]) -> str:
 
 def evaluate(expression: str, variables: Mapping[str, Any]) -> bool:
     try:
-        return bool(_compile_expression(expression)(**variables))
+        return bool(_compile_expression(expression)(**_used(expression, variables, expression=True)))
     except SecurityError as exc:
         raise TemplateProblem(f"operación no permitida en la condición: {exc}") from exc
     except Exception as exc:  # a condition that cannot be evaluated is a content problem

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from flows import templating
@@ -16,6 +17,42 @@ from flows.state import RunState
 from flows.text import normalize
 
 
+@lru_cache(maxsize=4096)
+def _ui_render_cached(source: str, params: tuple[tuple[str, Any], ...]) -> str:
+    return templating.render(source, dict(params))
+
+
+def _ui_render(source: str, params: dict[str, Any]) -> str:
+    """ui.yaml's texts read only their parameters: the same ones («Pregunta 3 de 12») render once."""
+    try:
+        return _ui_render_cached(source, tuple(sorted(params.items())))
+    except TypeError:  # a parameter that cannot be a cache key (a list): render it each time
+        return templating.render(source, params)
+
+
+class LazyVariables(Mapping[str, Any]):
+    """Template variables computed on first use: most texts read `answers` or nothing, and
+    `shown` (every answer's label) costs more than the rest of a step."""
+
+    def __init__(self, makers: dict[str, Callable[[], Any]]) -> None:
+        self._makers = makers
+        self._values: dict[str, Any] = {}
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self._values:
+            self._values[key] = self._makers[key]()
+        return self._values[key]
+
+    def __contains__(self, key: object) -> bool:  # without computing it (Mapping's would)
+        return key in self._makers
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._makers)
+
+    def __len__(self) -> int:
+        return len(self._makers)
+
+
 @dataclass
 class Turn:
     content: Content
@@ -24,26 +61,27 @@ class Turn:
     now: datetime
     context: Mapping[str, Any] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
-    _variables: dict[str, Any] | None = field(default=None, repr=False)
+    _variables: LazyVariables | None = field(default=None, repr=False)
     _variables_for: object = field(default=None, repr=False)
 
     # -- templates ---------------------------------------------------------------------------
-    def variables(self) -> dict[str, Any]:
+    def variables(self) -> Mapping[str, Any]:
         # Built once per set of answers: a turn renders several texts between two answers.
         if self._variables is None or self._variables_for is not self.state.answers:
             self._variables, self._variables_for = self._build_variables(), self.state.answers
         return self._variables
 
-    def _build_variables(self) -> dict[str, Any]:
-        return {
-            "answers": dict(self.state.answers),
-            "shown": self.shown_answers(),
-            "person": dict(self.context.get("person") or {}),
-            "secretariat": dict(self.context.get("secretariat") or {}),
-            "catalogs": self.content.template_catalogs,
-            "kits": self.content.template_kits,
-            "chosen": self.chosen_items(),
-        }
+    def _build_variables(self) -> LazyVariables:
+        answers = self.state.answers
+        return LazyVariables({
+            "answers": lambda: dict(answers),
+            "shown": lambda: self.shown_answers(answers),  # labels of every answer: only when a text reads them
+            "person": lambda: dict(self.context.get("person") or {}),
+            "secretariat": lambda: dict(self.context.get("secretariat") or {}),
+            "catalogs": lambda: self.content.template_catalogs,
+            "kits": lambda: self.content.template_kits,
+            "chosen": lambda: self.chosen_items(answers),
+        })
 
     @property
     def lists(self) -> Mapping[str, Any]:
@@ -51,25 +89,27 @@ class Turn:
         lists = self.context.get("lists")
         return lists if isinstance(lists, Mapping) else {}
 
-    def chosen_items(self) -> dict[str, dict[str, Any]]:
+    def chosen_items(self, answers: Mapping[str, Any] | None = None) -> dict[str, dict[str, Any]]:
         """For each answer chosen from a host list, the whole item (its title, objective, …)."""
+        answers = self.state.answers if answers is None else answers
         chosen: dict[str, dict[str, Any]] = {}
         for step_id in self.flow.question_ids:
             step = self.flow.steps[step_id]
             source = str(step.get("options_from"))
-            value = self.state.answers.get(step.save_as)
+            value = answers.get(step.save_as)
             if source in DYNAMIC_LISTS and value is not None:
                 item = next((i for i in list_items(self.lists, source) if str(i["value"]) == str(value)), None)
                 if item is not None:
                     chosen[step.save_as] = dict(item)
         return chosen
 
-    def shown_answers(self) -> dict[str, str]:
+    def shown_answers(self, answers: Mapping[str, Any] | None = None) -> dict[str, str]:
         """Each answer as the person would read it: labels instead of option values."""
+        answers = self.state.answers if answers is None else answers
         shown: dict[str, str] = {}
         for step_id in self.flow.question_ids:
             step = self.flow.steps[step_id]
-            value = self.state.answers.get(step.save_as)
+            value = answers.get(step.save_as)
             kind = get(str(step.get("answer")))
             if value is not None and kind is not None:
                 shown[step.save_as] = kind.show(value, self.spec(step))
@@ -88,7 +128,7 @@ class Turn:
         for section in ("texts", "rejected"):
             texts = self.content.ui.get(section) or {}
             if key in texts:
-                return templating.render(str(texts[key]), params)
+                return _ui_render(str(texts[key]), params)
         return key
 
     def button_label(self, key: str) -> str:
