@@ -22,7 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.scheduler.chart import progress_chart
 from flows.plan.progress import commitment_progress
-from flows.plan.schedule import due_dates
+from flows.plan.readiness import parse_date
+from flows.plan.schedule import indicator_due_dates
 from flows.plan.views import IndicatorView, MilestoneView, ReportView
 from flows.reminders.config import RemindersConfig
 from flows.reminders.digest import FOLLOWED, DigestCommitment, DigestInput, ReceivedReport, render_digest
@@ -30,7 +31,7 @@ from flows.reminders.planning import FollowedItem, Recipient, plan_reminders
 from flows.reminders.timing import Schedule, Window, digest_instant, local_date, parse_schedule, parse_window
 from flows.reminders.timing import week_start as week_of
 from storage import UnitOfWork
-from storage.models import Indicator, Person, Secretariat
+from storage.models import Commitment, Indicator, Person, Secretariat
 from storage.repositories.outbox import PlanRows
 
 log = logging.getLogger(__name__)
@@ -66,17 +67,13 @@ def schedule_of(secretariat: Secretariat, config: RemindersConfig) -> Schedule |
 
 
 def _dates(raw: object) -> tuple[date, ...]:
-    found: list[date] = []
-    for value in raw if isinstance(raw, list) else []:
-        try:
-            found.append(date.fromisoformat(str(value)))
-        except ValueError:
-            continue
-    return tuple(found)
+    return tuple(d for d in (parse_date(x) for x in (raw if isinstance(raw, list) else [])) if d is not None)
 
 
-def indicator_dates(indicator: Indicator) -> tuple[date, ...]:
-    return tuple(due_dates(indicator.frequency, indicator.first_due, indicator.last_due, _dates(indicator.dates)))
+def indicator_dates(indicator: Indicator, commitment: Commitment) -> tuple[date, ...]:
+    end = parse_date((commitment.fields or {}).get("end_date"))
+    return tuple(indicator_due_dates(indicator.frequency, indicator.first_due, indicator.last_due,
+                                     _dates(indicator.dates), end))
 
 
 class Reach:
@@ -112,7 +109,7 @@ def followed_items(rows: PlanRows) -> list[FollowedItem]:
         if c is None:
             continue
         items.append(FollowedItem(
-            "indicator", i.id, i.name, c.title or "sin título", indicator_dates(i),
+            "indicator", i.id, i.name, c.title or "sin título", indicator_dates(i, c),
             frozenset(reported.get(i.id, ())), reach.first(i.reporter_id, c.created_by), i.unit))
     for m in rows.milestones:
         c = commitments.get(m.commitment_id)

@@ -72,6 +72,16 @@ def due_dates(
     return result
 
 
+def indicator_due_dates(
+    frequency: str, first_due: date | None, last_due: date | None, dates: Iterable[date], commitment_end: date | None
+) -> list[date]:
+    """An indicator's due dates as everyone counts them: without a last date of its own, a
+    repeating indicator runs until its commitment ends (the reminders and the reports agree)."""
+    if last_due is None and frequency not in ("unica", "fechas"):
+        last_due = commitment_end
+    return due_dates(frequency, first_due, last_due, dates)
+
+
 def _pending(due: Sequence[date], reported: Collection[date]) -> list[date]:
     done = set(reported)
     return sorted(d for d in set(due) if d not in done)

@@ -183,13 +183,10 @@ class Plan:
 
     async def due_dates(self, indicator: Indicator) -> list[date]:
         """The indicator's due dates; without its own last date, up to its commitment's end date."""
-        last_due = indicator.last_due
-        if last_due is None and indicator.frequency not in ("unica", "fechas"):
-            commitment = await self._session.get(Commitment, indicator.commitment_id)
-            if commitment is not None:
-                last_due = parse_date((commitment.fields or {}).get("end_date"))
+        commitment = await self._session.get(Commitment, indicator.commitment_id)
+        end = parse_date((commitment.fields or {}).get("end_date")) if commitment is not None else None
         dates = [d for d in (parse_date(x) for x in indicator.dates or []) if d is not None]
-        return schedule.due_dates(indicator.frequency, indicator.first_due, last_due, dates)
+        return schedule.indicator_due_dates(indicator.frequency, indicator.first_due, indicator.last_due, dates, end)
 
     async def reports(self, indicator_id: int) -> list[IndicatorReport]:
         statement = (
