@@ -1,17 +1,26 @@
-"""/mis_datos: what Cocrea keeps about the person who asks (derechos ARCO: acceso)."""
+"""/mis_datos: what Cocrea keeps about the person who asks (derechos ARCO: acceso).
+
+A short summary in the chat, and the whole of it as a JSON file (`mis_datos.json`, see
+storage/repositories/personal_data.py `export`): their row, memberships, runs with their answers,
+and every record they authored (commitment changes, sign-offs, reports, invites they created …).
+"""
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.commands.registry import ANYONE, command
 from bot.invites import ROLE_NAMES
+from flows.events import Attachment, MessageOut
 from storage.models import DEFAULT_TIMEZONE
 
 if TYPE_CHECKING:
     from bot.conversation import HostTurn
     from flows.inputs import Command
+
+FILENAME = "mis_datos.json"
 
 
 def sector_label(turn: HostTurn, sector: str | None) -> str | None:
@@ -28,7 +37,9 @@ async def mis_datos(turn: HostTurn, inp: Command) -> None:
     secretariat = await turn.uow.secretariats.first_of(person)
     zone = ZoneInfo(secretariat.timezone if secretariat else DEFAULT_TIMEZONE)
     consent = person.consent_at.astimezone(zone).strftime("%d/%m/%Y") if person.consent_at else "—"
-    turn.say(
+    exported = await turn.uow.personal.export(person)
+    data = json.dumps(exported, ensure_ascii=False, indent=2, default=str).encode("utf-8")
+    text = turn.text(
         "my_data",
         name=person.name,
         sector=sector_label(turn, person.sector),
@@ -37,3 +48,4 @@ async def mis_datos(turn: HostTurn, inp: Command) -> None:
         runs=summary.runs,
         changes=summary.changes,
     )
+    turn.reply.messages.append(MessageOut(text, attachment=Attachment(FILENAME, data, "document")))

@@ -4,19 +4,55 @@ Erasing deletes the person's row: their runs and memberships go with it (ON DELE
 and every record of the secretariat's plan they authored stays, no longer naming them (ON DELETE
 SET NULL on commitments, changes, sign-offs, milestones, indicators, reports, invites and the
 audit log). A sign-off also copied the signer's name: that copy is cleared; its sector stays,
-because the secretariat's approval record needs it. Reminders still waiting for them are
-cancelled. If they write again, they start as someone new, from the privacy notice.
+because the secretariat's approval record needs it. Their reminders and digests are deleted (a
+scheduled message holds their chat id, which is their Telegram id, and a text that may greet them
+by name). If they write again, they start as someone new, from the privacy notice.
+
+`export` is the other side (acceso): every row that is about them or that they wrote, as plain
+JSON values, for the file /mis_datos sends.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.errors import translate_errors
-from storage.models import CommitmentChange, FlowRun, Membership, OutboxMessage, Person, Secretariat, Signoff
+from storage.models import (
+    AuditEntry,
+    Base,
+    Commitment,
+    CommitmentChange,
+    FlowRun,
+    Indicator,
+    IndicatorReport,
+    Invite,
+    Membership,
+    Milestone,
+    OutboxMessage,
+    Person,
+    Secretariat,
+    Signoff,
+)
+
+# What the export holds, by section: the model and the column that points at the person.
+AUTHORED: tuple[tuple[str, type[Base], str], ...] = (
+    ("compromisos_creados", Commitment, "created_by"),
+    ("cambios_a_compromisos", CommitmentChange, "person_id"),
+    ("firmas", Signoff, "person_id"),
+    ("hitos_creados", Milestone, "created_by"),
+    ("indicadores_creados", Indicator, "created_by"),
+    ("indicadores_a_reportar", Indicator, "reporter_id"),
+    ("reportes_de_indicadores", IndicatorReport, "person_id"),
+    ("invitaciones_creadas", Invite, "created_by"),
+    ("registro_de_actividad", AuditEntry, "person_id"),
+    ("recordatorios", OutboxMessage, "person_id"),
+)
+HIDDEN = {"code_hash", "attachment", "claimed_by"}  # never useful to the person (and never the code)
 
 
 @dataclass(frozen=True)
@@ -49,6 +85,23 @@ class PersonalData:
             changes=await self._count(CommitmentChange, CommitmentChange.person_id == person.id),
         )
 
+    async def export(self, person: Person) -> dict[str, Any]:
+        """Everything Cocrea holds about the person, as JSON values (acceso)."""
+        memberships = await self._session.execute(
+            select(Membership, Secretariat.name).join(Secretariat, Secretariat.id == Membership.secretariat_id)
+            .where(Membership.person_id == person.id).order_by(Membership.id))
+        runs = await self._session.scalars(select(FlowRun).where(FlowRun.person_id == person.id).order_by(FlowRun.id))
+        data: dict[str, Any] = {
+            "persona": _row(person),
+            "secretariados": [{**_row(m), "secretariado": name} for m, name in memberships],
+            "recorridos": [{**_row(run), "respuestas": (run.state or {}).get("answers", {})} for run in runs],
+        }
+        for section, model, column in AUTHORED:
+            rows = await self._session.scalars(
+                select(model).where(getattr(model, column) == person.id).order_by(model.id))  # type: ignore[attr-defined]
+            data[section] = [_row(row) for row in rows]
+        return data
+
     async def erase(self, person: Person) -> Erased:
         """Delete the person and what is only theirs; the plan's records stay, anonymous."""
         erased = Erased(
@@ -60,10 +113,11 @@ class PersonalData:
             await self._session.execute(
                 update(Signoff).where(Signoff.person_id == person.id).values(name=None)
                 .execution_options(synchronize_session=False))
+            chats = [OutboxMessage.person_id == person.id]
+            if person.telegram_id is not None:
+                chats.append(OutboxMessage.chat_id == person.telegram_id)
             await self._session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.person_id == person.id, OutboxMessage.status == "pending")
-                .values(status="cancelled").execution_options(synchronize_session=False))
+                delete(OutboxMessage).where(or_(*chats)).execution_options(synchronize_session=False))
             await self._session.execute(
                 delete(Person).where(Person.id == person.id).execution_options(synchronize_session=False))
         self._session.expunge(person)
@@ -72,3 +126,14 @@ class PersonalData:
     async def _count(self, model: type, where: object) -> int:
         statement = select(func.count()).select_from(model).where(where)  # type: ignore[arg-type]
         return int(await self._session.scalar(statement) or 0)
+
+
+def _row(row: Base) -> dict[str, Any]:
+    """A row's columns as JSON values (dates as ISO text)."""
+    values: dict[str, Any] = {}
+    for column in row.__table__.columns:
+        if column.key in HIDDEN:
+            continue
+        value = getattr(row, column.key)
+        values[column.key] = value.isoformat() if isinstance(value, (date, datetime)) else value
+    return values
