@@ -1,8 +1,9 @@
-"""The scheduler inside `cocrea run`: an APScheduler job, once a minute, that runs one tick.
+"""The scheduler inside `cocrea run`: an APScheduler job, every 30 seconds, that runs one tick.
 
 It starts with the bot (python-telegram-bot's post_init, so it shares the bot's event loop) and
 runs once at start, which sends what fell due while the bot was down; it stops before the bot.
-Several processes may each run it: the rows are claimed atomically (see bot/scheduler).
+Several processes may each run it: only the leader (a PostgreSQL advisory lock, bot/scheduler/leader.py)
+plans and sends, and the rows are claimed atomically besides (see bot/scheduler).
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import metrics
 from bot.scheduler.cli import telegram_sender
+from bot.scheduler.leader import Leader
 from bot.scheduler.limiter import RateLimiter
 from bot.scheduler.tick import TickStats, sector_labels, tick
 from bot.settings import Settings
@@ -26,15 +29,17 @@ from flows.reminders.config import load_reminders
 
 log = logging.getLogger(__name__)
 
-EVERY_SECONDS = 60
+EVERY_SECONDS = 30  # also how soon another process takes over when the leader dies
 STOP_TIMEOUT = 30  # seconds a stopping bot waits for a tick in progress
 
 
 def make_job(app: Any, sessions: async_sessionmaker[AsyncSession], settings: Settings,
-             content: Callable[[], Content]) -> Callable[[], Awaitable[TickStats | None]]:
+             content: Callable[[], Content], leader: Leader | None = None) -> Callable[[], Awaitable[TickStats | None]]:
     limiter = RateLimiter(settings.rate_limit)  # one per process: the limits hold across ticks
 
     async def job() -> TickStats | None:
+        if leader is not None and not await leader.acquire():
+            return None  # another process plans and sends
         current = content()
         config, problems = load_reminders(Path(current.directory))
         if config is None:
@@ -48,6 +53,8 @@ def make_job(app: Any, sessions: async_sessionmaker[AsyncSession], settings: Set
         except Exception:  # the next minute tries again; the bot itself keeps answering
             log.exception("the reminders tick failed")
             return None
+        metrics.REMINDERS_SENT.inc(stats.sent.sent)
+        metrics.REMINDERS_FAILED.inc(stats.sent.failed + stats.sent.blocked)
         if stats.sent.sent or stats.plan.digests:
             log.info(stats.summary())
         return stats
@@ -58,7 +65,9 @@ def make_job(app: Any, sessions: async_sessionmaker[AsyncSession], settings: Set
 def attach_scheduler(app: Any, sessions: async_sessionmaker[AsyncSession], settings: Settings,
                      content: Callable[[], Content]) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone=UTC)
-    one_tick = make_job(app, sessions, settings, content)
+    engine = sessions.kw.get("bind")
+    leader = Leader(engine) if engine is not None else None
+    one_tick = make_job(app, sessions, settings, content, leader)
     running: set[asyncio.Task[Any]] = set()
 
     async def job() -> None:
@@ -86,6 +95,8 @@ def attach_scheduler(app: Any, sessions: async_sessionmaker[AsyncSession], setti
         # A tick in the middle of a send finishes it and marks it, so nothing is sent twice later.
         if running:
             await asyncio.wait(set(running), timeout=STOP_TIMEOUT)
+        if leader is not None:
+            await leader.release()
         if previous_stop is not None:
             await previous_stop(application)
 

@@ -45,7 +45,7 @@ def run_bot(settings: Settings) -> int:
     conversation = Conversation(holder, sessions, admins=settings.admins)
     app = build_application(settings, conversation, holder, sessions=sessions)
     attach_watcher(app, holder, sessions, settings.admins)  # started and stopped with the bot
-    attach_scheduler(app, sessions, settings, holder)  # reminders and digests, one tick a minute
+    attach_scheduler(app, sessions, settings, holder)  # reminders and digests, a tick every 30 s
 
     async def dispose(_: Any) -> None:
         await engine.dispose()
