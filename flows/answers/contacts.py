@@ -37,7 +37,10 @@ class Url(AnswerType):
             raise Rejected("not_a_url")
         if "://" not in value:
             value = "https://" + value
-        parts = urlsplit(value)
+        try:
+            parts = urlsplit(value)
+        except ValueError:  # "https://[::1" and the like: urllib refuses a bracket left open
+            raise Rejected("not_a_url") from None
         if parts.scheme not in ("http", "https") or not _HOST.match(parts.hostname or ""):
             raise Rejected("not_a_url")
         return value
