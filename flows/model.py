@@ -126,8 +126,16 @@ class Content:
                          for i in list_items(lists, str(source)))
         if source:
             return self.catalogs.get(str(source), ())
-        return tuple(
-            Option(str(item.get("value")), str(item.get("label", item.get("value"))))
-            for item in step.get("options") or ()
-            if isinstance(item, Mapping)
-        )
+        found = self._written_options.get(id(step))
+        if found is None or found[0] is not step:  # built once per step: a step is asked, read, shown
+            options = tuple(
+                Option(str(item.get("value")), str(item.get("label", item.get("value"))))
+                for item in step.get("options") or ()
+                if isinstance(item, Mapping)
+            )
+            found = self._written_options[id(step)] = (step, options)
+        return found[1]
+
+    @cached_property
+    def _written_options(self) -> dict[int, tuple[Step, tuple[Option, ...]]]:
+        return {}
