@@ -12,6 +12,8 @@ On SQLite there is one machine and one process that writes: always the leader.
 from __future__ import annotations
 
 import logging
+import os
+import socket
 from contextlib import suppress
 
 from sqlalchemy import text
@@ -20,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 log = logging.getLogger(__name__)
 
 LOCK_KEY = 0x636F637265610001  # "cocrea" + 1, a bigint no other application is likely to use
+LEADER_NAME = "cocrea reminders leader"
 # A bigint advisory lock shows in pg_locks as classid (high 32 bits), objid (low 32 bits), objsubid 1.
 HELD = text("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()"
             " AND classid::bigint = :hi AND objid::bigint = :lo AND objsubid = 1 AND granted)")
@@ -64,6 +67,10 @@ class Leader:
         if not took:
             await connection.close()
             return False
+        with suppress(Exception):  # who leads, for an operator (and a test) in pg_stat_activity
+            await connection.execute(text("SELECT set_config('application_name', :name, false)"),
+                                     {"name": f"{LEADER_NAME} {socket.gethostname()}:{os.getpid()}"[:63]})
+            await connection.commit()
         self.connection = connection
         log.info("this process is now the reminders leader")
         return True

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from storage import make_engine
+from tests.telegram.e2e.conftest import api  # noqa: F401 - the fake Bot API server, a fixture
 
 
 @pytest.fixture
