@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -291,7 +290,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from bot.logs import configure
+
+    configure()  # plain lines, or JSON with COCREA_LOG_FORMAT=json
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))

@@ -65,8 +65,12 @@ class Server:
         try:
             await self.application.process_update(update)  # handler errors go to the error handlers
         finally:
+            seconds = time.perf_counter() - started
             metrics.UPDATES.inc()
-            metrics.UPDATE_SECONDS.observe(time.perf_counter() - started)
+            metrics.UPDATE_SECONDS.observe(seconds)
+            chat = update.effective_chat.id if update.effective_chat else None
+            log.debug("update handled", extra={"update_id": update.update_id, "chat": chat,
+                                               "seconds": round(seconds, 4)})
 
 
 @tornado.web.stream_request_body
