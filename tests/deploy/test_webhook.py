@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
+import signal
 import socket
 from collections.abc import AsyncIterator
 from typing import Any
@@ -123,3 +126,83 @@ def test_histogram_buckets_are_cumulative() -> None:
         histogram.observe(value)
     assert histogram.render()[2:] == ['h_bucket{le="0.1"} 1', 'h_bucket{le="1"} 3', 'h_bucket{le="+Inf"} 4',
                                       "h_sum 4.25", "h_count 4"]
+
+
+class StoppableApplication(FakeApplication):
+    """What serve() needs of PTB's Application, recording the order of the shutdown."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.events: list[str] = []
+        self.release = asyncio.Event()
+        self.running = False
+        self.post_init = self.post_stop = self.post_shutdown = None
+        outer = self
+
+        class Bot:
+            async def set_webhook(self, url: str, **kwargs: Any) -> None:
+                outer.events.append(f"setWebhook {kwargs['secret_token']} {kwargs['drop_pending_updates']}")
+
+        self.bot = Bot()  # type: ignore[assignment]
+
+    def add_error_handler(self, callback: Any) -> None:
+        pass
+
+    async def initialize(self) -> None:
+        self.events.append("initialize")
+
+    async def start(self) -> None:
+        self.running = True
+        self.events.append("start")
+
+    async def process_update(self, update: Update) -> None:
+        self.events.append(f"update {update.update_id} begins")
+        await self.release.wait()
+        self.events.append(f"update {update.update_id} done")
+
+    async def stop(self) -> None:
+        self.running = False
+        self.events.append("stop")
+
+    async def shutdown(self) -> None:
+        self.events.append("shutdown")
+
+
+async def test_sigterm_stops_accepting_finishes_the_update_in_hand_then_stops_the_bot(tmp_path: Any) -> None:
+    from bot.settings import Settings
+    from bot.telegram.webhook import serve
+    from storage import make_engine, make_session_factory
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    settings = Settings(telegram_token="1:x", webhook_url=f"http://127.0.0.1:{port}/hook", webhook_secret=SECRET,
+                        listen="127.0.0.1", port=port)
+    engine = make_engine(f"sqlite:///{tmp_path / 'x.db'}")
+    application = StoppableApplication()
+    ready = asyncio.Event()
+    serving = asyncio.create_task(serve(application, settings, engine, make_session_factory(engine),
+                                        ready=ready.set))
+    try:
+        await asyncio.wait_for(ready.wait(), 30)
+        in_hand = asyncio.create_task(call(f"http://127.0.0.1:{port}/hook", update(41)))
+        while "update 41 begins" not in application.events:
+            await asyncio.sleep(0.01)
+        os.kill(os.getpid(), signal.SIGTERM)
+        refused = False
+        for _ in range(600):  # new connections are refused once the signal is seen
+            await asyncio.sleep(0.05)
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) != 0:
+                    refused = True
+                    break
+        assert refused
+        assert "stop" not in application.events  # the update in hand holds the stop back
+        application.release.set()
+        assert (await in_hand).code == 200
+        await asyncio.wait_for(serving, 30)
+    finally:
+        application.release.set()
+        await engine.dispose()
+    assert application.events == ["initialize", f"setWebhook {SECRET} False", "start", "update 41 begins",
+                                  "update 41 done", "stop", "shutdown"]
