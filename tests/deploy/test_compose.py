@@ -80,3 +80,25 @@ def test_health_reports_a_database_that_answers_and_one_that_does_not(
     monkeypatch.setenv("COCREA_DATABASE_URL", "postgresql://nadie@127.0.0.1:1/nada")
     assert main(["health"]) == 1
     assert "la base de datos no responde" in capsys.readouterr().err
+
+
+def test_the_proxy_keeps_health_and_metrics_inside_and_bodies_under_one_megabyte() -> None:
+    conf = (DOCKER / "nginx.conf").read_text(encoding="utf-8")
+    assert "client_max_body_size 1m;" in conf
+    assert re.search(r"location ~ \^/\(healthz\|metrics\)\$ \{\s*return 404;", conf)
+
+
+def test_the_readme_deploys_with_the_files_that_exist() -> None:
+    readme = (DOCKER.parent / "README.md").read_text(encoding="utf-8")
+    deploy = readme.split("## Desplegar", 1)[1].split("\n## ", 1)[0]
+    services = set(compose()["services"])
+    for command in re.findall(r"docker compose -f docker/compose\.yaml[^\n]*", deploy):
+        for profile in re.findall(r"--profile (\w+)", command):
+            assert any(profile in (s.get("profiles") or []) for s in compose()["services"].values()), profile
+        for scaled in re.findall(r"--scale (\w+)=", command):
+            assert scaled in services
+    for name in ("POSTGRES_PASSWORD", "COCREA_TELEGRAM_TOKEN", "COCREA_WEBHOOK_URL", "COCREA_WEBHOOK_SECRET"):
+        assert name in deploy
+    for metric in ("cocrea_updates_total", "cocrea_update_errors_total", "cocrea_reminders_sent_total",
+                   "cocrea_reminders_failed_total", "cocrea_outbox_depth", "cocrea_update_seconds"):
+        assert metric in deploy
