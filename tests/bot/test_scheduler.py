@@ -512,7 +512,7 @@ async def test_cocrea_run_sends_what_is_due_at_start_and_then_every_minute(sessi
     try:
         await asyncio.wait_for(got.wait(), timeout=60)
         job = scheduler.get_job("reminders")
-        assert job is not None and job.trigger.interval == timedelta(seconds=30)  # a dead leader's successor within 30 s
+        assert job is not None and job.trigger.interval == timedelta(seconds=30)  # a dead leader's heir in 30 s
     finally:
         await app.post_stop(app)  # type: ignore[misc]
     assert [chat for chat, _ in sent] == [CARLA, CARLA, GROUP, GROUP]
