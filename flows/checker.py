@@ -179,7 +179,12 @@ def _check_template(step: Step, key: str, source: str, saved: set[str], expressi
         line = base + (exc.line - 1 + offset if not expression else 0)
         return [Problem(step.file, line, f"paso '{step.id}', `{key}`: {exc}")]
     names, answer_names = templating.referenced_names(tree)
-    problems = [
+    problems = [  # the sandbox refuses these when rendering: say so before anyone meets it
+        Problem(step.file, base, f"paso '{step.id}', `{key}`: atributo no permitido '{attr}' (la plantilla no puede "
+                                 "usar atributos que empiezan con _)")
+        for attr in templating.unsafe_attributes(tree)
+    ]
+    problems += [
         Problem(step.file, base, f"paso '{step.id}', `{key}`: variable no definida '{name}'")
         for name in sorted(names - templating.ALLOWED_NAMES)
     ]

@@ -165,6 +165,14 @@ def parse_expression(source: str) -> nodes.Template:
 ANSWER_MAPS = ("answers", "shown")
 
 
+def unsafe_attributes(tree: nodes.Template) -> list[str]:
+    """Attributes the sandbox would refuse at run time (`x.__class__`, `x['__globals__']`), for the checker."""
+    found = [node.attr for node in tree.find_all(nodes.Getattr) if node.attr.startswith("_")]
+    found += [str(node.arg.value) for node in tree.find_all(nodes.Getitem)
+              if isinstance(node.arg, nodes.Const) and str(node.arg.value).startswith("_")]
+    return sorted(set(found))
+
+
 def referenced_names(tree: nodes.Template) -> tuple[set[str], set[str]]:
     """The top-level names a template reads, and the answer names it reads (answers.X)."""
     names: set[str] = set()
