@@ -53,3 +53,7 @@ async def every_cell(sessions: Any) -> list[tuple[str, str, str]]:
 
 async def cells_holding(sessions: Any, *needles: str) -> list[tuple[str, str, str]]:
     return [cell for cell in await every_cell(sessions) if any(n in cell[2] for n in needles)]
+
+
+# The Telegram harness (the real Application over a recording request), for the tests of this folder.
+from tests.telegram.conftest import harness, make_harness  # noqa: E402,F401
