@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test bench lint clean
+.PHONY: run test bench lint clean rasa-demo
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,12 @@ lint: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench
+
+# A real Rasa 3.6 conversation with Cocrea's actions (not part of `make test`): needs a Python 3.10
+# venv with `pip install rasa==3.6.21`; RASA=path/to/that/venv/bin/rasa (see docker/rasa/README.md).
+RASA ?= $(or $(COCREA_RASA_BIN),rasa)
+rasa-demo: $(VENV)/.installed
+	$(BIN)/python docker/rasa/demo.py --rasa $(RASA)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
