@@ -1,0 +1,135 @@
+"""4. Reminder dispatch: due outbox rows sent by the real Dispatcher (claim, RateLimiter, send through
+python-telegram-bot over HTTP, mark sent) to a Bot API server on 127.0.0.1 in its own process.
+
+Rows are due within the last hour, in random order; one chat each, and in a last case about two a chat
+(Telegram's one message a second per chat then holds the sequential dispatcher back). Measured at the server: the rate
+achieved against COCREA_RATE_LIMIT, the most messages in any one-second window (overall, and for one
+chat), duplicates and rows never sent. Three dispatchers are three asyncio tasks on the same
+PostgreSQL database, each with its own RateLimiter, as three `cocrea run` processes would have.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import subprocess
+import sys
+import time
+import urllib.request
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from telegram import Bot
+from telegram.request import HTTPXRequest
+
+from bench.common import TOKEN, Row, migrated_url, pg_available, session_factory
+from bot.scheduler.cli import telegram_sender
+from bot.scheduler.dispatcher import Dispatcher
+from bot.scheduler.limiter import RateLimiter
+from storage.models import OutboxMessage, Secretariat
+
+GOAL_SHARE = 0.95
+CASES = (  # (rate limit, rows, dispatchers, chats): chats == rows: one reminder each
+    (30, 300, 1, 300),
+    (1_000, 10_000, 1, 10_000),
+    (1_000, 10_000, 3, 10_000),
+    (1_000, 2_000, 1, 1_000),  # two a chat on average: the per-chat limit (1/s) comes into play
+)
+
+
+def start_server() -> tuple[subprocess.Popen[str], int]:
+    server = subprocess.Popen([sys.executable, "-m", "bench.fake_api", "0"], stdout=subprocess.PIPE, text=True)
+    assert server.stdout is not None
+    return server, int(server.stdout.readline())
+
+
+def collect(port: int) -> list[tuple[float, int, str]]:
+    with urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{port}/sent", method="POST")) as r:
+        return [tuple(x) for x in json.loads(r.read())]  # type: ignore[misc]
+
+
+async def seed(sessions: Any, rows: int, chats: int) -> None:
+    now = datetime.now(UTC)
+    rnd = random.Random(rows)
+    async with sessions() as session, session.begin():
+        secretariat = Secretariat(name="Bench")
+        session.add(secretariat)
+        await session.flush()
+        values = []
+        for i in range(rows):
+            due = now - timedelta(seconds=rnd.randint(1, 3600))
+            chat = i + 1 if chats == rows else rnd.randint(1, chats)
+            values.append(dict(key=f"bench:{i}", kind="reminder", secretariat_id=secretariat.id, person_id=None,
+                               chat_id=chat, item_kind="indicator", item_id=i, period=None,
+                               rule="bench", due_at=due, body=f"Recordatorio #{i}", status="pending", attempts=0,
+                               next_attempt_at=due, created_at=now))
+        for start in range(0, rows, 1000):
+            await session.execute(insert(OutboxMessage), values[start:start + 1000])
+
+
+def most_in_a_second(times: list[float]) -> int:
+    times = sorted(times)
+    best, left = 0, 0
+    for right, t in enumerate(times):
+        while times[left] <= t - 1.0:
+            left += 1
+        best = max(best, right - left + 1)
+    return best
+
+
+async def dispatch(url: str, port: int, limit: float, rows: int, dispatchers: int, chats: int) -> dict[str, float]:
+    async with session_factory(url) as sessions:
+        await seed(sessions, rows, chats)
+        request = HTTPXRequest(connection_pool_size=8)
+        bot = Bot(TOKEN, base_url=f"http://127.0.0.1:{port}/bot", request=request)
+        await bot.initialize()
+        send = telegram_sender(bot)
+        workers = [Dispatcher(sessions, send, limiter=RateLimiter(limit), worker=f"bench-{i}")
+                   for i in range(dispatchers)]
+        started = time.perf_counter()
+        stats = await asyncio.gather(*(w.run() for w in workers))
+        elapsed = time.perf_counter() - started
+        await bot.shutdown()
+        async with sessions() as session:
+            left = await session.scalar(select(func.count()).select_from(OutboxMessage)
+                                        .where(OutboxMessage.status != "sent"))
+    sent = collect(port)
+    times = [t for t, _, _ in sent]
+    by_chat: dict[int, list[float]] = {}
+    for t, chat, _ in sent:
+        by_chat.setdefault(chat, []).append(t)
+    texts = Counter(text for _, _, text in sent)
+    span = max(times) - min(times) if len(times) > 1 else elapsed
+    return {"rate": (len(sent) - 1) / span if span else 0.0, "window": most_in_a_second(times),
+            "chat_window": max(most_in_a_second(v) for v in by_chat.values()),
+            "duplicates": sum(n - 1 for n in texts.values() if n > 1), "unsent": float(left or 0),
+            "sent": sum(s.sent for s in stats), "elapsed": elapsed}
+
+
+def run(cases: tuple[tuple[int, int, int, int], ...] = CASES) -> list[Row]:
+    if not pg_available():
+        return [Row("reminder dispatch: no PostgreSQL at 127.0.0.1:5432", None)]
+    server, port = start_server()
+    rows: list[Row] = []
+    try:
+        for limit, count, dispatchers, chats in cases:
+            url, drop = migrated_url("postgresql", "dispatch")
+            try:
+                m = asyncio.run(dispatch(url, port, limit, count, dispatchers, chats))
+            finally:
+                drop()
+            name = f"dispatch {count:,} rows/{chats:,} chats, {limit:g}/s, {dispatchers} disp."
+            rows += [
+                Row(f"{name}: msgs/s", m["rate"], "", limit, GOAL_SHARE * limit,
+                    note=f"baseline: the limit; {m['sent']:.0f} marked sent in {m['elapsed']:.1f} s, "
+                         f"{m['unsent']:.0f} rows not sent, most to one chat in a second: {m['chat_window']:.0f}"),
+                Row(f"{name}: most in any 1 s window", m["window"], "", limit, limit, higher=False),
+                Row(f"{name}: duplicates", m["duplicates"], "", None, 0, higher=False),
+            ]
+    finally:
+        server.terminate()
+        server.wait()
+    return rows
