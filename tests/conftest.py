@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from storage import make_engine, make_session_factory
 from storage.migrate import upgrade
@@ -21,3 +24,30 @@ async def sessions(tmp_path: Path) -> AsyncIterator[Any]:
     engine = make_engine(url)
     yield make_session_factory(engine)
     await engine.dispose()
+
+
+@pytest.fixture
+def own_postgres() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database of the test's own, dropped afterwards.
+
+    For tests that run processes or cut connections: the storage suite drops and recreates the
+    schema of the `test` database itself, so nothing else may share it.
+    """
+    base = os.environ.get("COCREA_TEST_DATABASE_URL")
+    if not base or not base.startswith(("postgresql", "postgres")):
+        pytest.skip("COCREA_TEST_DATABASE_URL (PostgreSQL) no está definida")
+    name = f"cocrea_{uuid.uuid4().hex[:10]}"
+    asyncio.run(_admin(base, f'CREATE DATABASE "{name}"'))
+    try:
+        yield base.rsplit("/", 1)[0] + "/" + name
+    finally:
+        asyncio.run(_admin(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def _admin(url: str, statement: str) -> None:
+    engine = make_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text(statement))
+    finally:
+        await engine.dispose()

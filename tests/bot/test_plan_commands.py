@@ -179,7 +179,8 @@ async def test_only_a_coordinator_of_the_secretariat_sends_to_review(conversatio
 async def test_review_signoffs_and_approval_with_the_acta(conversation: Conversation, sessions: Any,
                                                           plan: Plan) -> None:
     said = await say(conversation, "tg:1", f"/revision {plan.ready}")
-    assert "está en revisión" in said and "Gobierno y Sociedad civil" in said and "/firmar" in said and f"/aprobar {plan.ready}" in said
+    assert "está en revisión" in said and "Gobierno y Sociedad civil" in said
+    assert "/firmar" in said and f"/aprobar {plan.ready}" in said
     assert (await stored(sessions, plan.ready)).status == "en_revision"
 
     await sign(sessions, "tg:1", plan.ready, "aprueba")

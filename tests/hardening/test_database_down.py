@@ -9,12 +9,9 @@ this test cuts (open connections closed, new ones refused) and restores. Needs C
 from __future__ import annotations
 
 import asyncio
-import os
-import uuid
 from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from bot.conversation import Conversation
@@ -73,28 +70,10 @@ class Proxy:
         await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
 
 
-async def _admin(url: str, statement: str) -> None:
-    engine = make_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        async with engine.connect() as conn:
-            await conn.execute(text(statement))
-    finally:
-        await engine.dispose()
-
-
 @pytest.fixture
-async def database() -> AsyncIterator[str]:
-    base = os.environ.get("COCREA_TEST_DATABASE_URL")
-    if not base or not base.startswith("postgresql"):
-        pytest.skip("COCREA_TEST_DATABASE_URL (PostgreSQL) no está definida")
-    name = f"cocrea_down_{uuid.uuid4().hex[:8]}"
-    await _admin(base, f'CREATE DATABASE "{name}"')
-    url = base.rsplit("/", 1)[0] + "/" + name
-    try:
-        await asyncio.to_thread(upgrade, url)
-        yield url
-    finally:
-        await _admin(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+async def database(own_postgres: str) -> AsyncIterator[str]:
+    await asyncio.to_thread(upgrade, own_postgres)
+    yield own_postgres
 
 
 async def test_database_down_for_ten_seconds_then_back(database: str) -> None:

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import uuid
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from bot.cli import main
 from storage import UnitOfWork
@@ -62,26 +59,8 @@ def sqlite_source(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def postgres_target() -> Iterator[str]:
-    """A database of its own, so the copy never touches the one the storage suite uses."""
-    base = os.environ.get("COCREA_TEST_DATABASE_URL")
-    if not base:
-        pytest.skip("COCREA_TEST_DATABASE_URL no está definida")
-    name = f"cocrea_copy_{uuid.uuid4().hex[:8]}"
-    asyncio.run(_admin(base, f'CREATE DATABASE "{name}"'))
-    try:
-        yield base.rsplit("/", 1)[0] + "/" + name
-    finally:
-        asyncio.run(_admin(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-
-async def _admin(url: str, statement: str) -> None:
-    engine = make_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        async with engine.connect() as conn:
-            await conn.execute(text(statement))
-    finally:
-        await engine.dispose()
+def postgres_target(own_postgres: str) -> str:
+    return own_postgres
 
 
 def test_copy_to_sqlite_keeps_every_row(sqlite_source: str, tmp_path: Path) -> None:
