@@ -258,6 +258,8 @@ class AuditEntry(Base):
     """Who did what that matters: invites, reviews, approvals, exports, deletions."""
 
     __tablename__ = "audit_log"
+    # Counting one person's recent actions (wrong invite codes) stays cheap as the log grows.
+    __table_args__ = (Index("ix_audit_log_person_action_at", "person_id", "action", "at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     secretariat_id: Mapped[int | None] = mapped_column(

@@ -174,6 +174,7 @@ def upgrade() -> None:
         _fk("person_id", "audit_log", "people", "SET NULL"),
     )
     op.create_index("ix_audit_log_secretariat_id", "audit_log", ["secretariat_id"])
+    op.create_index("ix_audit_log_person_action_at", "audit_log", ["person_id", "action", "at"])
 
     op.create_table(
         "content_versions",
@@ -189,6 +190,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("content_versions")
+    op.drop_index("ix_audit_log_person_action_at", table_name="audit_log")
     op.drop_index("ix_audit_log_secretariat_id", table_name="audit_log")
     op.drop_table("audit_log")
     op.drop_index("ix_indicator_reports_indicator_period", table_name="indicator_reports")
