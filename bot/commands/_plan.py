@@ -46,6 +46,20 @@ async def find_commitment(turn: HostTurn, word: str, command: str) -> Commitment
     return found
 
 
+async def commitment_and_word(
+    turn: HostTurn, args: str, command: str, usage: str
+) -> tuple[Commitment, str] | None:
+    """For `/command N word`: the commitment and the word, or None after saying kindly what is wrong."""
+    word, rest = split_args(args)
+    if parse_number(word) is None or not rest.strip():
+        if parse_number(word) is not None and await find_commitment(turn, word, command) is None:
+            return None  # a number that is not theirs: say so before explaining the command
+        turn.say(usage, example=await example_number(turn))
+        return None
+    commitment = await find_commitment(turn, word, command)
+    return None if commitment is None else (commitment, rest)
+
+
 async def example_number(turn: HostTurn) -> int:
     secretariat = await turn.secretariat()
     commitments = await turn.uow.plan.commitments_of(secretariat.id)

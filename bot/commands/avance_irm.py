@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.commands._plan import example_number, find_commitment, parse_number, split_args, title_of
+from bot.commands._plan import commitment_and_word, title_of
 from bot.commands.registry import COORDINATOR, command
 from flows.plan import lifecycle
 
@@ -18,15 +18,10 @@ MEASURED = ("aprobado", "en_implementacion", "concluido")
 
 @command("avance_irm", role=COORDINATOR)
 async def avance_irm(turn: HostTurn, inp: Command) -> None:
-    word, rest = split_args(inp.args)
-    if parse_number(word) is None or not rest.strip():
-        if parse_number(word) is not None and await find_commitment(turn, word, "avance_irm") is None:
-            return  # a number that is not theirs: say so before explaining the command
-        turn.say("completion_usage", example=await example_number(turn))
+    found = await commitment_and_word(turn, inp.args, "avance_irm", "completion_usage")
+    if found is None:
         return
-    commitment = await find_commitment(turn, word, "avance_irm")
-    if commitment is None:
-        return
+    commitment, rest = found
     level = lifecycle.parse_completion(rest)
     if level is None:
         turn.say("completion_unknown", word=rest.strip())

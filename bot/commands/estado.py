@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.commands._plan import example_number, find_commitment, parse_number, split_args, title_of
+from bot.commands._plan import commitment_and_word, title_of
 from bot.commands.registry import COORDINATOR, command
 from flows.plan import LifecycleError, lifecycle
 
@@ -19,15 +19,10 @@ ELSEWHERE = {"en_revision": "revision", "aprobado": "aprobar"}
 
 @command("estado", role=COORDINATOR)
 async def estado(turn: HostTurn, inp: Command) -> None:
-    word, rest = split_args(inp.args)
-    if parse_number(word) is None or not rest.strip():
-        if parse_number(word) is not None and await find_commitment(turn, word, "estado") is None:
-            return  # a number that is not theirs: say so before explaining the command
-        turn.say("status_usage", example=await example_number(turn))
+    found = await commitment_and_word(turn, inp.args, "estado", "status_usage")
+    if found is None:
         return
-    commitment = await find_commitment(turn, word, "estado")
-    if commitment is None:
-        return
+    commitment, rest = found
     wanted = lifecycle.parse_status(rest)
     if wanted in ELSEWHERE:
         turn.say("status_elsewhere", command=ELSEWHERE[wanted], number=commitment.id)
