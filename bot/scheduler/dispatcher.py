@@ -64,6 +64,19 @@ class DispatchStats:
     lost: int = 0  # sent, but the row had been reclaimed meanwhile (a lease too short)
 
 
+def interleaved(rows: list[OutboxMessage]) -> list[OutboxMessage]:
+    """The batch taken one chat at a time, round robin: a chat waiting out its one-second pause
+    does not hold back the others. Each chat's own rows keep their order."""
+    by_chat: dict[int, list[OutboxMessage]] = {}
+    for row in rows:
+        by_chat.setdefault(row.chat_id, []).append(row)
+    queues = list(by_chat.values())
+    ordered: list[OutboxMessage] = []
+    for turn in range(max((len(q) for q in queues), default=0)):
+        ordered += [q[turn] for q in queues if turn < len(q)]
+    return ordered
+
+
 class Dispatcher:
     def __init__(
         self,
@@ -101,7 +114,7 @@ class Dispatcher:
             if not rows:
                 break
             delivered: list[int] = []
-            for row in rows:
+            for row in interleaved(rows):
                 if await self.deliver(row, stats):
                     delivered.append(row.id)
                 if len(delivered) >= self.mark_every:

@@ -518,3 +518,14 @@ async def test_cocrea_run_sends_what_is_due_at_start_and_then_every_minute(sessi
     assert [chat for chat, _ in sent] == [CARLA, CARLA, GROUP, GROUP]
     assert sent[0][1].startswith("Resumen semanal de STL Oaxaca") and sent[1][1] == "[foto]"
     assert not scheduler.running
+
+
+def test_a_chat_waiting_its_one_second_pause_does_not_hold_back_the_others() -> None:
+    from types import SimpleNamespace
+
+    from bot.scheduler.dispatcher import interleaved
+
+    rows = [SimpleNamespace(id=i, chat_id=chat) for i, chat in enumerate([10, 10, 10, 20, 30, 30])]
+    order = [(r.chat_id, r.id) for r in interleaved(rows)]  # type: ignore[arg-type]
+    # One message for each chat first, then the second ones; each chat keeps its own order.
+    assert order == [(10, 0), (20, 3), (30, 4), (10, 1), (30, 5), (10, 2)]
