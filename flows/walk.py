@@ -32,6 +32,7 @@ class Walk:
     state: RunState
     steps: int = 0
     events: list[Event] = field(default_factory=list)
+    inputs: list[Input] = field(default_factory=list)  # what was answered after Begin, to replay the walk
 
     @property
     def texts(self) -> list[str]:
@@ -48,13 +49,17 @@ def next_input(content: Content, state: RunState, last: list[Event]) -> Input:
     return Text(str(step.get("example")))
 
 
+def walk_context(context: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The engine's context in a walk: one made-up commitment, indicator, … for questions on host lists."""
+    return {"lists": SAMPLE_LISTS, **(context or {})}
+
+
 def walk(
     content: Content, flow_id: str, now: datetime | None = None, context: Mapping[str, Any] | None = None
 ) -> Walk:
     """`context` adds to the engine's (e.g. `secretariat` for a mesa's wording); host lists are sample ones."""
     moment = now or datetime.now(UTC)
-    # One made-up commitment, indicator, … for questions on host lists.
-    context = {"lists": SAMPLE_LISTS, **(context or {})}
+    context = walk_context(context)
     state, events = engine.step(content, engine.start(flow_id), Begin(), moment, context)
     result = Walk(state, 0, list(events))
     while state.status != DONE:
@@ -63,6 +68,7 @@ def walk(
         before = state.step_id
         inp = next_input(content, state, events)
         state, events = engine.step(content, state, inp, moment, context)
+        result.inputs.append(inp)
         result.events += events
         result.steps += 1
         if state.step_id == before and state.status != DONE:
