@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 ACTIVE = "active"
@@ -26,7 +26,12 @@ class RunState:
     # last wrote: coming forward again after `atrás` into that round corrects the record, not adds one
 
     def evolve(self, **changes: Any) -> RunState:
-        return replace(self, **changes)
+        """A copy with `changes`; what dataclasses.replace does, without re-running __init__ (twice a step)."""
+        if not _FIELDS.issuperset(changes):
+            raise TypeError(f"RunState has no field {', '.join(sorted(changes.keys() - _FIELDS))}")
+        evolved = object.__new__(RunState)
+        evolved.__dict__.update(self.__dict__, **changes)
+        return evolved
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -54,3 +59,6 @@ class RunState:
             ahead=tuple(data.get("ahead") or ()),
             written={str(k): int(v) for k, v in (data.get("written") or {}).items()},
         )
+
+
+_FIELDS = frozenset(f.name for f in fields(RunState))
