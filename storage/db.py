@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from storage.errors import unavailable_on_connect
+from storage.sqlite_inline import inline_connector
 
 _ASYNC_SCHEMES = {
     "sqlite": "sqlite+aiosqlite",
@@ -48,9 +49,12 @@ def async_url(url: str) -> str:
 
 
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """An async engine; SQLite gets foreign keys, WAL and write-locking transactions."""
+    """An async engine; SQLite gets foreign keys, WAL and write-locking transactions, and runs its
+    statements on the event loop's thread (see storage/sqlite_inline.py)."""
     target = async_url(url)
     if target.startswith("sqlite"):
+        database = make_url(target).database or ":memory:"
+        kwargs.setdefault("async_creator", inline_connector(database))
         engine = create_async_engine(target, json_serializer=_json_dumps, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
         event.listen(engine.sync_engine, "begin", _sqlite_on_begin)
@@ -79,7 +83,8 @@ async def connect(engine: AsyncEngine) -> AsyncConnection:
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     # The driver would BEGIN lazily (and only before writes); _sqlite_on_begin takes over instead.
-    dbapi_connection.isolation_level = None
+    if dbapi_connection.isolation_level is not None:  # inline connections open in autocommit already
+        dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA foreign_keys=ON")
