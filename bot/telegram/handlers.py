@@ -7,6 +7,7 @@ chat never sees the answer to its second message before the answer to its first.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -29,6 +30,9 @@ from storage import DatabaseUnavailable, NoSecretariat
 log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"  # the channel name under which update ids are remembered
+# "escribiendo…" only for a reply that takes a while (a chart, an export, Rasa): an instant reply
+# needs none, and skipping it spares a Bot API round trip per update.
+TYPING_AFTER = 0.4
 
 
 class TelegramChannel:
@@ -73,12 +77,12 @@ class TelegramChannel:
         if user is None or chat is None:
             return
         async with self.locks.hold(chat.id):  # first await of the handler: keeps arrival order
-            await self.sender.quietly(
-                chat.id, lambda: self.sender.bot.send_chat_action(chat.id, ChatAction.TYPING), "typing",
-                retry=False,  # worth nothing once the reply is there: never wait for it
-            )
             group = chat.id if chat.type in (chat.GROUP, chat.SUPERGROUP) else None
-            reply, handled = await self.converse(f"tg:{user.id}", inp, update.update_id, group)
+            typing = asyncio.create_task(self.typing_later(chat.id))
+            try:
+                reply, handled = await self.converse(f"tg:{user.id}", inp, update.update_id, group)
+            finally:
+                typing.cancel()  # the reply is ready: "escribiendo…" would now only linger
             if query is not None:
                 if not handled:  # nothing was saved: keep the buttons, so the tap can be tried again
                     await self.answer(query)
@@ -95,6 +99,13 @@ class TelegramChannel:
                 if reply.delivered is not None:
                     done = reply.delivered(sent, len(reply.deliveries))
                     await self.sender.send(chat.id, render(done, self.codes))
+
+    async def typing_later(self, chat_id: int) -> None:
+        await asyncio.sleep(TYPING_AFTER)
+        await self.sender.quietly(
+            chat_id, lambda: self.sender.bot.send_chat_action(chat_id, ChatAction.TYPING), "typing",
+            retry=False,  # worth nothing once the reply is there: never wait for it
+        )
 
     async def converse(self, key: str, inp: Input, update_id: int, group: int | None = None) -> tuple[Reply, bool]:
         """The loop's reply, and whether the loop handled the input (False: a notice instead)."""

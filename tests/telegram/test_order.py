@@ -71,3 +71,25 @@ async def test_a_double_tap_advances_once(harness: Harness) -> None:
     assert sum("¿Cómo te gustaría que te llame?" in p["text"] for p in ana.since("sendMessage")) == 1
     step, answers = await state_of(harness, "tg:813")
     assert step == "nombre" and answers == {"consentimiento": True}
+
+
+async def test_typing_shows_only_while_a_reply_takes_a_while(make_harness: Any, monkeypatch: Any) -> None:
+    import bot.telegram.handlers as handlers
+
+    monkeypatch.setattr(handlers, "TYPING_AFTER", 0.05)
+    slow = asyncio.Event()
+
+    class Sometimes:
+        async def handle(self, key: str, inp: Any, **kwargs: Any) -> Reply:
+            if slow.is_set():
+                await asyncio.sleep(0.5)  # a chart or an export being made
+            return Reply([MessageOut("listo")])
+
+    harness: Harness = await make_harness(Sometimes())
+    ana = harness.client(821)
+    await ana.send("rápido")
+    assert [name for name, _ in ana.calls] == ["sendMessage"]  # an instant reply: no flicker
+    slow.set()
+    await ana.send("lento")
+    assert [name for name, _ in ana.calls] == ["sendChatAction", "sendMessage"]
+    assert ana.since("sendChatAction")[0]["action"] == "typing"
