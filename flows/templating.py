@@ -5,11 +5,11 @@ Texts are rendered as plain text; each channel escapes them for its own markup.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, MutableMapping
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import ChainableUndefined, meta, nodes
+from jinja2 import ChainableUndefined, Template, meta, nodes
 from jinja2.exceptions import SecurityError, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -62,7 +62,16 @@ def _join(value: Any, sep: str = ", ") -> str:
     return str(value)
 
 
-_ENV = ImmutableSandboxedEnvironment(undefined=Blank, autoescape=False, keep_trailing_newline=False)
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """Each template's globals in a plain dict: Jinja keeps them in a ChainMap (so later changes to
+    the environment's globals show through), which it copies key by key at every render, most of the
+    cost of a short text. Our globals and filters are set once, here, before any template."""
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        return {**self.globals, **(d or {})}
+
+
+_ENV = _Sandbox(undefined=Blank, autoescape=False, keep_trailing_newline=False)
 _ENV.filters["lista"] = _join
 ALLOWED_NAMES = CONTENT_NAMES | frozenset(_ENV.globals)  # Jinja's own: range, loop helpers, …
 
@@ -76,7 +85,7 @@ class TemplateProblem(Exception):
 
 
 @lru_cache(maxsize=4096)
-def _compile(source: str) -> Any:
+def _compile(source: str) -> Template:
     return _ENV.from_string(source)
 
 
@@ -100,11 +109,37 @@ def _used(source: str, variables: Mapping[str, Any], expression: bool = False) -
     return {name: variables[name] for name in _names(source, expression) if name in variables}
 
 
+# Texts that read only these (a mesa's wording: «tu secretaría», «tu grupo») come out the same
+# for everyone of a secretariat: rendered once per set of values, not at every step.
+PER_SECRETARIAT = frozenset({"person", "secretariat"})
+
+
+def _key(used: dict[str, Any]) -> tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] | None:
+    """The variables as a cache key, when each is a flat mapping of texts; None otherwise."""
+    key = []
+    for name, value in used.items():
+        if not isinstance(value, Mapping) or not all(
+            type(k) is str and (type(v) is str or v is None) for k, v in value.items()
+        ):
+            return None
+        key.append((name, tuple(sorted(value.items()))))
+    return tuple(key)
+
+
+@lru_cache(maxsize=4096)
+def _render_per_secretariat(source: str, key: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...]) -> str:
+    return _compile(source).render({name: dict(items) for name, items in key})
+
+
 def render(source: str, variables: Mapping[str, Any]) -> str:
     if "{" not in source:  # most texts are plain: Jinja would give them back unchanged
         return source.strip()
     try:
-        return str(_compile(source).render(**_used(source, variables))).strip()
+        compiled = _compile(source)  # first: a template that does not compile reports that, not its names
+        used = _used(source, variables)
+        key = _key(used) if PER_SECRETARIAT.issuperset(_names(source)) else None
+        text = compiled.render(used) if key is None else _render_per_secretariat(source, key)
+        return text.strip()
     except SecurityError as exc:
         raise TemplateProblem(f"operación no permitida en la plantilla: {exc}") from exc
     except TemplateError as exc:
@@ -115,7 +150,7 @@ def render(source: str, variables: Mapping[str, Any]) -> str:
 
 # Whole documents (content/templates/*.j2: the plan, the OGP template): block tags take their own
 # line away, so a template can be laid out readably; the text keeps its final newline.
-_DOC_ENV = ImmutableSandboxedEnvironment(
+_DOC_ENV = _Sandbox(
     undefined=Blank, autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True
 )
 _DOC_ENV.filters["lista"] = _join
