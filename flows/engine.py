@@ -15,7 +15,7 @@ from flows.inputs import Begin, Command, Input, Repeat, Tap, Text
 from flows.model import Content, Step
 from flows.state import ACTIVE, DONE, PAUSED, RunState
 from flows.steps import REGISTRY, STAY, Go, Outcome, Stop
-from flows.turn import Turn
+from flows.turn import Turn, word
 
 MAX_HOPS = 500  # steps passed in one call before we call it a loop in the content
 
@@ -119,8 +119,9 @@ def _navigation(turn: Turn, inp: Input) -> str | None:
     if isinstance(inp, Command):
         return NAVIGATION_COMMANDS.get(inp.name, "unknown_command")
     if isinstance(inp, Text):
+        typed, words = word(inp.text), turn.content.navigation_words
         for group in ("back", "skip", "help", "pause"):
-            if turn.is_word(inp.text, group):
+            if typed in words.get(group, ()):
                 return group
     return None
 
@@ -185,8 +186,7 @@ def _advance(turn: Turn, step_id: str | None) -> None:
             return
         outcome = REGISTRY[target.type].enter(turn, target)
         if outcome is STAY:
-            following = turn.flow.order[turn.flow.order.index(target.id) + 1:]
-            turn.state = turn.state.evolve(step_id=target.id, ahead=tuple(following))
+            turn.state = turn.state.evolve(step_id=target.id, ahead=turn.flow.ahead_of(target.id))
             return
         if isinstance(outcome, Stop):
             return

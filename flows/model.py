@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -30,6 +30,14 @@ class Step:
     data: LineDict
     file: str
     index: int
+    # What turns derive from the step alone or its content (its spec, its progress line), built at
+    # its first use and kept: content does not change once loaded, and a reload makes new steps.
+    derived: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+    # `step.get(key, default)`: the data's own `get`, read a dozen times a step.
+    get: Callable[..., Any] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.get = self.data.get
 
     @property
     def line(self) -> int:
@@ -38,11 +46,8 @@ class Step:
     def line_of(self, key: str) -> int:
         return self.data.line_of(key)
 
-    def get(self, key: str, default: Any = None) -> Any:
-        return self.data.get(key, default)
-
-    @property
-    def save_as(self) -> str:
+    @cached_property
+    def save_as(self) -> str:  # read many times a step: by every summary, every `shown`
         return str(self.data.get("save_as") or self.id)
 
     @property
@@ -68,10 +73,25 @@ class Flow:
     def first(self) -> str | None:
         return self.order[0] if self.order else None
 
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        return {step_id: index for index, step_id in enumerate(self.order)}
+
     def following(self, step_id: str) -> str | None:
         """The step written below `step_id`, where a step without `next` goes."""
-        index = self.order.index(step_id)
+        index = self._positions[step_id]
         return self.order[index + 1] if index + 1 < len(self.order) else None
+
+    def ahead_of(self, step_id: str) -> tuple[str, ...]:
+        """Every step written below `step_id`, once per step: a run keeps them where it waits."""
+        ahead = self._ahead.get(step_id)
+        if ahead is None:
+            ahead = self._ahead[step_id] = tuple(self.order[self._positions[step_id] + 1:])
+        return ahead
+
+    @cached_property
+    def _ahead(self) -> dict[str, tuple[str, ...]]:
+        return {}
 
     def next_of(self, step: Step) -> str | None:
         target = step.get("next")
@@ -84,7 +104,12 @@ class Flow:
 
     @property
     def question_ids(self) -> list[str]:
-        return [sid for sid in self.order if self.steps[sid].type == "question"]
+        return list(self.questions)
+
+    @cached_property
+    def questions(self) -> tuple[str, ...]:
+        """The question ids in order, built once: summaries, `shown` and progress go through them."""
+        return tuple(sid for sid in self.order if self.steps[sid].type == "question")
 
 
 @dataclass
@@ -110,6 +135,12 @@ class Content:
         return {group: frozenset(normalize(str(w)) for w in words or ()) for group, words in groups.items()}
 
     @cached_property
+    def ui_texts(self) -> dict[str, str]:
+        """ui.yaml's `texts` and `rejected` in one mapping (`texts` first), for Turn.ui."""
+        sections = [self.ui.get(section) or {} for section in ("rejected", "texts")]
+        return {str(key): str(text) for texts in sections for key, text in texts.items()}
+
+    @cached_property
     def template_kits(self) -> list[dict[str, Any]]:
         return [{"id": k.id, "title": k.title, "number": k.number} for k in self.kits()]
 
@@ -126,16 +157,11 @@ class Content:
                          for i in list_items(lists, str(source)))
         if source:
             return self.catalogs.get(str(source), ())
-        found = self._written_options.get(id(step))
-        if found is None or found[0] is not step:  # built once per step: a step is asked, read, shown
-            options = tuple(
+        options = step.derived.get("options")
+        if options is None:  # built once per step: a step is asked, read, shown
+            options = step.derived["options"] = tuple(
                 Option(str(item.get("value")), str(item.get("label", item.get("value"))))
                 for item in step.get("options") or ()
                 if isinstance(item, Mapping)
             )
-            found = self._written_options[id(step)] = (step, options)
-        return found[1]
-
-    @cached_property
-    def _written_options(self) -> dict[int, tuple[Step, tuple[Option, ...]]]:
-        return {}
+        return options

@@ -109,9 +109,10 @@ def _used(source: str, variables: Mapping[str, Any], expression: bool = False) -
     return {name: variables[name] for name in _names(source, expression) if name in variables}
 
 
-# Texts that read only these (a mesa's wording: «tu secretaría», «tu grupo») come out the same
-# for everyone of a secretariat: rendered once per set of values, not at every step.
-PER_SECRETARIAT = frozenset({"person", "secretariat"})
+# Texts that read nothing but the secretariat (a mesa's wording: «tu secretaría», «tu grupo») come
+# out the same for everyone in it: rendered once per secretariat, not at every step. (Not so for
+# texts that read the person: each person reads them about once.)
+PER_SECRETARIAT = frozenset({"secretariat"})
 
 
 def _key(used: dict[str, Any]) -> tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] | None:

@@ -11,8 +11,8 @@ from typing import Any
 from flows import templating
 from flows.answers import Spec, get
 from flows.events import Button, ContentError, Event, MessageOut
-from flows.model import Content, Flow, Step
-from flows.records import DYNAMIC_LISTS, list_items
+from flows.model import Content, Flow, Option, Step
+from flows.records import DYNAMIC_LISTS, is_dynamic, list_items
 from flows.state import RunState
 from flows.text import normalize
 
@@ -34,23 +34,24 @@ class LazyVariables(Mapping[str, Any]):
     """Template variables computed on first use: most texts read `answers` or nothing, and
     `shown` (every answer's label) costs more than the rest of a step."""
 
-    def __init__(self, makers: dict[str, Callable[[], Any]]) -> None:
-        self._makers = makers
+    def __init__(self, turn: Turn, answers: Mapping[str, Any]) -> None:
+        self._turn = turn
+        self._answers = answers
         self._values: dict[str, Any] = {}
 
     def __getitem__(self, key: str) -> Any:
         if key not in self._values:
-            self._values[key] = self._makers[key]()
+            self._values[key] = _MAKERS[key](self._turn, self._answers)
         return self._values[key]
 
     def __contains__(self, key: object) -> bool:  # without computing it (Mapping's would)
-        return key in self._makers
+        return key in _MAKERS
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._makers)
+        return iter(_MAKERS)
 
     def __len__(self) -> int:
-        return len(self._makers)
+        return len(_MAKERS)
 
 
 @dataclass
@@ -68,20 +69,8 @@ class Turn:
     def variables(self) -> Mapping[str, Any]:
         # Built once per set of answers: a turn renders several texts between two answers.
         if self._variables is None or self._variables_for is not self.state.answers:
-            self._variables, self._variables_for = self._build_variables(), self.state.answers
+            self._variables, self._variables_for = LazyVariables(self, self.state.answers), self.state.answers
         return self._variables
-
-    def _build_variables(self) -> LazyVariables:
-        answers = self.state.answers
-        return LazyVariables({
-            "answers": lambda: dict(answers),
-            "shown": lambda: self.shown_answers(answers),  # labels of every answer: only when a text reads them
-            "person": lambda: dict(self.context.get("person") or {}),
-            "secretariat": lambda: dict(self.context.get("secretariat") or {}),
-            "catalogs": lambda: self.content.template_catalogs,
-            "kits": lambda: self.content.template_kits,
-            "chosen": lambda: self.chosen_items(answers),
-        })
 
     @property
     def lists(self) -> Mapping[str, Any]:
@@ -93,7 +82,7 @@ class Turn:
         """For each answer chosen from a host list, the whole item (its title, objective, …)."""
         answers = self.state.answers if answers is None else answers
         chosen: dict[str, dict[str, Any]] = {}
-        for step_id in self.flow.question_ids:
+        for step_id in self.flow.questions:
             step = self.flow.steps[step_id]
             source = str(step.get("options_from"))
             value = answers.get(step.save_as)
@@ -107,7 +96,7 @@ class Turn:
         """Each answer as the person would read it: labels instead of option values."""
         answers = self.state.answers if answers is None else answers
         shown: dict[str, str] = {}
-        for step_id in self.flow.question_ids:
+        for step_id in self.flow.questions:
             step = self.flow.steps[step_id]
             value = answers.get(step.save_as)
             kind = get(str(step.get("answer")))
@@ -125,18 +114,16 @@ class Turn:
 
     def ui(self, key: str, **params: Any) -> str:
         """The assistant's own words from ui.yaml, looked up by key in its sections."""
-        for section in ("texts", "rejected"):
-            texts = self.content.ui.get(section) or {}
-            if key in texts:
-                return _ui_render(str(texts[key]), params)
-        return key
+        source = self.content.ui_texts.get(key)
+        if source is None:
+            return key
+        return _ui_render_cached(source, ()) if not params else _ui_render(source, params)
 
     def button_label(self, key: str) -> str:
         return str((self.content.ui.get("buttons") or {}).get(key, key))
 
     def is_word(self, text: str, group: str) -> bool:
-        words = self.content.navigation_words.get(group, frozenset())
-        return normalize(text).strip(" .!¡¿?") in words
+        return word(text) in self.content.navigation_words.get(group, frozenset())
 
     # -- output ------------------------------------------------------------------------------
     def say(
@@ -150,17 +137,54 @@ class Turn:
             self.events.append(MessageOut(text, buttons, placeholder, step_id))
 
     def spec(self, step: Step) -> Spec:
+        fixed: Spec | None = step.derived.get("spec")
+        if fixed is not None:
+            return fixed
         options = self.content.options_for(step, self.lists)
         within = step.get("within")
         if within:  # only the options under earlier choices: the ODS targets of the chosen goals
             chosen = self.state.answers.get(str(within))
-            keys = {str(v) for v in chosen} if isinstance(chosen, list) else {str(chosen)} if chosen else set()
-            narrowed = tuple(o for o in options if o.value.split(".")[0] in keys)
-            options = narrowed or options
-        return Spec(step.data, options)
+            keys = frozenset(str(v) for v in chosen) if isinstance(chosen, list) else frozenset(
+                {str(chosen)} if chosen else ())
+            return self._narrowed(step, options, keys)
+        spec = Spec(step.data, options)
+        if not is_dynamic(step.get("options_from")):  # the same at every turn
+            step.derived["spec"] = spec
+        return spec
+
+    def _narrowed(self, step: Step, options: tuple[Option, ...], keys: frozenset[str]) -> Spec:
+        """The spec with the options under `keys`; the last one is kept, as a turn asks for it
+        several times (to ask, to read, to show) and going through every ODS target takes a while."""
+        last: tuple[tuple[Option, ...], frozenset[str], Spec] | None = step.derived.get("narrowed")
+        if last is not None and last[0] is options and last[1] == keys:
+            return last[2]
+        narrowed = tuple(o for o in options if o.value.split(".")[0] in keys)
+        spec = Spec(step.data, narrowed or options)
+        step.derived["narrowed"] = (options, keys, spec)
+        return spec
 
     def progress(self, step: Step) -> str:
-        questions = self.flow.question_ids
-        if step.id not in questions:
-            return ""
-        return self.ui("progress", n=questions.index(step.id) + 1, total=len(questions))
+        line: str | None = step.derived.get("progress")
+        if line is None:  # «Pregunta 3 de 12» depends on the content only
+            questions = self.flow.questions
+            line = step.derived["progress"] = (
+                self.ui("progress", n=questions.index(step.id) + 1, total=len(questions))
+                if step.id in questions else ""
+            )
+        return line
+
+
+def word(text: str) -> str:
+    """A typed text as a word of ui.yaml's lists: normalized, without the punctuation around it."""
+    return normalize(text).strip(" .!¡¿?")
+
+
+_MAKERS: dict[str, Callable[[Turn, Mapping[str, Any]], Any]] = {
+    "answers": lambda turn, answers: dict(answers),
+    "shown": lambda turn, answers: turn.shown_answers(answers),  # labels of every answer: only when read
+    "person": lambda turn, answers: dict(turn.context.get("person") or {}),
+    "secretariat": lambda turn, answers: dict(turn.context.get("secretariat") or {}),
+    "catalogs": lambda turn, answers: turn.content.template_catalogs,
+    "kits": lambda turn, answers: turn.content.template_kits,
+    "chosen": lambda turn, answers: turn.chosen_items(answers),
+}

@@ -12,9 +12,11 @@ from flows.steps import STRING, Go, Outcome, StepKind, problem, register
 from flows.turn import Turn
 
 
-def _branches(step: Step) -> list[Mapping[str, object]]:
-    items = step.get("branches") or []
-    return [b for b in items if isinstance(b, Mapping)]
+def _branches(step: Step) -> tuple[Mapping[str, object], ...]:
+    branches: tuple[Mapping[str, object], ...] | None = step.derived.get("branches")
+    if branches is None:  # the same at every turn
+        branches = step.derived["branches"] = tuple(b for b in step.get("branches") or [] if isinstance(b, Mapping))
+    return branches
 
 
 @register

@@ -32,6 +32,27 @@ def answer_type(step: Step) -> answers.AnswerType:
     return kind
 
 
+def _hints(turn: Turn, step: Step, kind: answers.AnswerType) -> tuple[str, ...]:
+    """The lines under the question (how to choose several, how to skip): the same at every turn."""
+    hints: tuple[str, ...] | None = step.derived.get("hints")
+    if hints is None:
+        hints = step.derived["hints"] = (
+            *([turn.ui("multi_choice_hint")] if kind.name == "multi_choice" else []),
+            *([turn.ui("optional_hint")] if step.get("optional") else []),
+        )
+    return hints
+
+
+def _buttons(step: Step, kind: answers.AnswerType, spec: answers.Spec) -> tuple[Button, ...]:
+    """The answer's buttons, built once for a question whose options never change (its spec is kept)."""
+    if step.derived.get("spec") is not spec:
+        return kind.buttons(spec)
+    buttons: tuple[Button, ...] | None = step.derived.get("buttons")
+    if buttons is None:
+        buttons = step.derived["buttons"] = kind.buttons(spec)
+    return buttons
+
+
 def shown_answer(turn: Turn, step: Step) -> str | None:
     """The person's earlier answer to `step` as they would read it, if there is one."""
     value = turn.state.answers.get(step.save_as)
@@ -65,7 +86,7 @@ class Question(StepKind):
     def enter(self, turn: Turn, step: Step) -> Outcome:
         if _empty_list(turn, step):
             return self.nothing_to_choose(turn, step)
-        self.prompt(turn, step)
+        self._ask(turn, step)
         return STAY
 
     def nothing_to_choose(self, turn: Turn, step: Step) -> Outcome:
@@ -83,19 +104,18 @@ class Question(StepKind):
             turn.say(turn.ui(DYNAMIC_LISTS[str(step.get("options_from"))]),
                      (Button(turn.button_label("go_on"), GO_ON),), None, step.id)
             return
+        self._ask(turn, step)
+
+    def _ask(self, turn: Turn, step: Step) -> None:
         kind, spec = answer_type(step), turn.spec(step)
-        lines = [turn.progress(step), turn.render(step.get("text"), step.id)]
-        if kind.name == "multi_choice":
-            lines.append(turn.ui("multi_choice_hint"))
-        if step.get("optional"):
-            lines.append(turn.ui("optional_hint"))
-        buttons = kind.buttons(spec)
+        lines = [turn.progress(step), turn.render(step.get("text"), step.id), *_hints(turn, step, kind)]
+        buttons = _buttons(step, kind, spec)
         earlier = shown_answer(turn, step) if turn.state.mode in ("review", "edit") else None
         if earlier is not None:
             lines.append(turn.ui("previous_answer", answer=earlier))
             buttons = (*buttons, Button(turn.button_label("keep"), KEEP))
         placeholder = turn.ui(kind.placeholder) if not buttons or kind.name == "multi_choice" else None
-        turn.say("\n\n".join(line for line in lines if line), buttons, placeholder, step.id)
+        turn.say("\n\n".join(filter(None, lines)), buttons, placeholder, step.id)
 
     def receive(self, turn: Turn, step: Step, inp: Input) -> Outcome:
         if _empty_list(turn, step):
