@@ -5,12 +5,13 @@ hops a statement, each a wake-up of another thread and a hand-over of the GIL (0
 virtual machine), while SQLite itself answers in microseconds. Here the connection speaks aiosqlite's
 interface (what SQLAlchemy's `sqlite+aiosqlite` dialect calls) but runs `sqlite3` inline.
 
-The one call that may wait long is `BEGIN IMMEDIATE`, while another process holds the write lock.
-It is tried without SQLite's busy timeout, and while the lock is taken the coroutine sleeps on the
-loop and tries again (so the other units of work of this process go on and can release it), up to the
-connection's busy_timeout. Once BEGIN IMMEDIATE returned, this connection holds the write lock: in WAL
-mode nothing it runs until COMMIT or ROLLBACK waits for another connection. COMMIT does wait for the
-disk (the log's fsync, a fraction of a millisecond on an SSD), inline: durable before the reply goes.
+The one call that may wait long is `BEGIN IMMEDIATE`, for the write lock. Units of work of this
+process take turns on an asyncio lock first (in arrival order, each starting as soon as the last one
+ends); then, should another process hold SQLite's lock, BEGIN is tried without SQLite's busy timeout
+and the coroutine sleeps on the loop between tries, up to the connection's busy_timeout. Once BEGIN
+IMMEDIATE returned, this connection holds the write lock: in WAL mode nothing it runs until COMMIT or
+ROLLBACK waits for another connection. COMMIT does wait for the disk (the log's fsync, well under a
+millisecond on an idle SSD), inline: the answer is durable before the reply goes out.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -84,17 +86,31 @@ class InlineCursor:
 
 class InlineConnection:
     """aiosqlite's Connection over a `sqlite3` connection in autocommit mode (isolation_level None):
-    transactions are begun explicitly, as storage/db.py does with BEGIN IMMEDIATE."""
+    transactions are begun explicitly, as storage/db.py does with BEGIN IMMEDIATE.
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
+    `writer` is the turn of the connections of one engine: inside this process, units of work queue
+    for it in order and the next one starts the moment the last one ends, instead of each polling
+    SQLite's lock. Other processes are waited for by polling, as SQLite's own busy handler does.
+    """
+
+    def __init__(self, connection: sqlite3.Connection, writer: Callable[[], asyncio.Lock]) -> None:
         self._connection: sqlite3.Connection | None = connection
+        self._writer = writer
+        self._holding: asyncio.Lock | None = None
 
     async def _begin(self, cursor: sqlite3.Cursor, sql: str) -> None:
-        """BEGIN, waiting for another writer on the loop rather than inside SQLite."""
+        """BEGIN once this process's earlier writers are done and no other process writes."""
         patience = cursor.execute("PRAGMA busy_timeout").fetchone()[0] / 1000
+        deadline = time.monotonic() + patience
+        turn = self._writer()
+        try:
+            await asyncio.wait_for(turn.acquire(), patience)
+        except TimeoutError:
+            raise sqlite3.OperationalError("database is locked") from None
+        self._holding = turn
         cursor.execute("PRAGMA busy_timeout = 0")
         try:
-            deadline, pause = time.monotonic() + patience, FIRST_PAUSE
+            pause = FIRST_PAUSE
             while True:
                 try:
                     cursor.execute(sql)
@@ -104,8 +120,16 @@ class InlineConnection:
                         raise
                 await asyncio.sleep(pause)
                 pause = min(pause * 2, LONGEST_PAUSE)
+        except BaseException:
+            self._end_turn()
+            raise
         finally:
             cursor.execute(f"PRAGMA busy_timeout = {int(patience * 1000)}")
+
+    def _end_turn(self) -> None:
+        if self._holding is not None:
+            turn, self._holding = self._holding, None
+            turn.release()
 
     def _open(self) -> sqlite3.Connection:
         if self._connection is None:
@@ -119,16 +143,23 @@ class InlineConnection:
         self._open().create_function(*args, **kwargs)
 
     async def commit(self) -> None:
-        self._open().commit()
+        try:
+            self._open().commit()
+        finally:
+            self._end_turn()
 
     async def rollback(self) -> None:
-        self._open().rollback()
+        try:
+            self._open().rollback()
+        finally:
+            self._end_turn()
 
     async def close(self) -> None:
         self.stop()
 
     def stop(self) -> None:
         """Close; also what SQLAlchemy calls to terminate a connection it gave up on."""
+        self._end_turn()
         if self._connection is not None:
             connection, self._connection = self._connection, None
             connection.close()
@@ -139,10 +170,15 @@ class InlineConnection:
 
 
 def inline_connector(database: str) -> Callable[[], Any]:
-    """The `async_creator` for create_async_engine: one inline connection to `database`."""
+    """The `async_creator` for create_async_engine: inline connections to `database` that share
+    one writer's turn per event loop (an engine may outlive a loop, as in tests and CLI commands)."""
+    turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+    def writer() -> asyncio.Lock:
+        return turns.setdefault(asyncio.get_running_loop(), asyncio.Lock())
 
     async def connect() -> InlineConnection:
         raw = sqlite3.connect(database, isolation_level=None, uri=database.startswith("file:"))
-        return InlineConnection(raw)
+        return InlineConnection(raw, writer)
 
     return connect
