@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.errors import StorageError, translate_errors
@@ -12,6 +12,8 @@ from storage.models import Person
 from storage.repositories._sql import dialect_name, flush, insert_or_ignore
 
 _TELEGRAM_KEY = re.compile(r"tg:(\d+)")
+# Read on every update: built once, as building a statement costs more than running it on SQLite.
+_BY_KEY = select(Person).where(Person.key == bindparam("key"))
 
 
 def telegram_id_of(key: str) -> int | None:
@@ -25,7 +27,7 @@ class People:
         self._session = session
 
     async def get(self, key: str) -> Person | None:
-        return await self._session.scalar(select(Person).where(Person.key == key))
+        return await self._session.scalar(_BY_KEY, {"key": key})
 
     async def create(
         self, key: str, *, name: str | None = None, telegram_id: int | None = None

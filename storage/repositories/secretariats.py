@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import DEFAULT_TIMEZONE, KINDS, Membership, Person, Secretariat
 from storage.repositories._sql import flush
+
+# Read on every update: built once, as building a statement costs more than running it on SQLite.
+_FIRST_OF = (
+    select(Secretariat)
+    .join(Membership, Membership.secretariat_id == Secretariat.id)
+    .where(Membership.person_id == bindparam("person_id"))
+    .order_by(Membership.joined_at, Membership.id)
+    .limit(1)
+)
 
 
 class Secretariats:
@@ -40,14 +49,7 @@ class Secretariats:
 
     async def first_of(self, person: Person) -> Secretariat | None:
         """The secretariat the person joined first: the default one for their work."""
-        statement = (
-            select(Secretariat)
-            .join(Membership, Membership.secretariat_id == Secretariat.id)
-            .where(Membership.person_id == person.id)
-            .order_by(Membership.joined_at, Membership.id)
-            .limit(1)
-        )
-        return await self._session.scalar(statement)
+        return await self._session.scalar(_FIRST_OF, {"person_id": person.id})
 
     async def named(self, name: str) -> Secretariat | None:
         """The oldest secretariat with this exact name (the terminal's local one, say)."""
