@@ -14,6 +14,9 @@ from storage.repositories._sql import dialect_name, flush, insert_or_ignore
 _TELEGRAM_KEY = re.compile(r"tg:(\d+)")
 # Read on every update: built once, as building a statement costs more than running it on SQLite.
 _BY_KEY = select(Person).where(Person.key == bindparam("key"))
+_LOCK = (  # also reloads the person as the previous holder of the lock left them
+    select(Person).where(Person.id == bindparam("id")).with_for_update().execution_options(populate_existing=True)
+)
 
 
 def telegram_id_of(key: str) -> int | None:
@@ -65,13 +68,7 @@ class People:
         """
         if await dialect_name(self._session) == "sqlite":
             return
-        statement = (
-            select(Person)
-            .where(Person.id == person.id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-        await self._session.execute(statement)
+        await self._session.execute(_LOCK, {"id": person.id})
 
     async def set_active(self, key: str, active: bool) -> bool:
         """Mark whether Cocrea can reach this person (False once they block the bot).
