@@ -1,5 +1,18 @@
 """Telegram's limits for bots, kept by the sender: N messages a second overall, 1 a second per
 chat, 20 a minute per group. The clock and the sleep are injectable, so tests never wait.
+
+Telegram counts messages as they reach it, and the network and a busy event loop move arrivals
+by some milliseconds; so each limit is kept from what we know for sure, Telegram's answer:
+- a chat's second, and a group's minute, run from the answer to its last message, not from its
+  start: the next message to it arrives at least that long after the last one did;
+- overall, a message starts only while fewer than N are in flight or were answered within the
+  last second: then no second at the server sees more than N arrivals. Starts are also spaced
+  1/N apart, so they come evenly rather than N at once.
+On a slow network (round trip r) the most one can send is therefore N / (1 + r) a second.
+
+Starts are reserved: a caller whose chat may send takes the next free start and sleeps until it,
+so concurrent senders line up instead of all waking at once; a chat still in its pause reserves
+nothing, and `chat_ready_in` lets a sender take another chat meanwhile.
 """
 
 from __future__ import annotations
@@ -7,10 +20,12 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 GROUP_WINDOW = 60.0
+WINDOW = 1.0
 
 
 class RateLimiter:
@@ -23,33 +38,89 @@ class RateLimiter:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
     ) -> None:
-        self.spacing, self.chat_spacing, self.group_per_minute = 1 / per_second, 1 / per_chat, group_per_minute
+        self.per_second, self.spacing, self.chat_spacing = per_second, 1 / per_second, 1 / per_chat
+        self.group_per_minute = group_per_minute
         self.clock, self.sleep = clock, sleep
-        self._next_any = float("-inf")
+        self._next_start = self._paused_until = float("-inf")
         self._next_chat: dict[int, float] = {}
-        self._groups: dict[int, deque[float]] = {}
+        self._groups: dict[int, deque[float]] = {}  # a group's answers within the last minute
+        self._in_flight = 0  # started (or with a start reserved) and not answered yet
+        self._answered: deque[float] = deque()  # answers within the last second
+        self._answer = asyncio.Event()
+        self._window = asyncio.Lock()  # one caller at a time waits for room in the second
 
-    def _ready_at(self, chat_id: int, now: float) -> float:
-        ready = max(self._next_any, self._next_chat.get(chat_id, now))
+    @asynccontextmanager
+    async def turn(self, chat_id: int) -> AsyncIterator[None]:
+        """Send one message to `chat_id` inside: entered when it keeps every limit, left when
+        Telegram answered (or the send failed)."""
+        await self._start(chat_id)
+        try:
+            yield
+        finally:
+            self._answered_now(chat_id)
+
+    def chat_ready_in(self, chat_id: int) -> float:
+        """Seconds until `chat_id` may get one more message (0: now), the overall limit aside."""
+        now = self.clock()
+        ready = self._next_chat.get(chat_id, now)
         if chat_id < 0:  # groups and channels have negative ids
             recent = self._groups.setdefault(chat_id, deque())
-            while recent and recent[0] <= now - GROUP_WINDOW:
+            while recent and recent[0] + GROUP_WINDOW <= now:  # the same sum as below: no rounding gap
                 recent.popleft()
             if len(recent) >= self.group_per_minute:
                 ready = max(ready, recent[0] + GROUP_WINDOW)
-        return ready
+        return max(0.0, ready - now)
 
-    async def wait(self, chat_id: int) -> None:
-        """Return when one more message to `chat_id` keeps every limit; counts it as sent."""
+    def pause(self, seconds: float) -> None:
+        """Telegram asked the bot to wait (flood control): no message starts before `seconds` from now
+        (those already in flight cannot be called back)."""
+        self._paused_until = max(self._paused_until, self.clock() + seconds)
+        self._next_start = max(self._next_start, self._paused_until)
+
+    async def _start(self, chat_id: int) -> None:
+        while True:
+            while (pause := self.chat_ready_in(chat_id)) > 0:
+                await self.sleep(pause)
+            async with self._window:
+                await self._room_in_the_second()
+                if self.chat_ready_in(chat_id) > 0:
+                    continue  # another caller took this chat's turn meanwhile
+                now = self.clock()
+                start = self._reserve(chat_id, now)
+            if start > now:
+                await self.sleep(start - now)
+            if start >= self._paused_until:
+                return
+            self._in_flight -= 1  # Telegram asked for a pause after this start was reserved: not now
+
+    async def _room_in_the_second(self) -> None:
         while True:
             now = self.clock()
-            ready = self._ready_at(chat_id, now)
-            if ready <= now:
-                break
-            await self.sleep(ready - now)
-        self._next_any = now + self.spacing
-        self._next_chat[chat_id] = now + self.chat_spacing
-        if chat_id < 0:
-            self._groups[chat_id].append(now)
+            while self._answered and self._answered[0] + WINDOW <= now:
+                self._answered.popleft()
+            if self._in_flight + len(self._answered) < self.per_second:
+                return
+            if self._answered:
+                await self.sleep(self._answered[0] + WINDOW - now)
+            else:  # all N in flight: wait for an answer
+                self._answer.clear()
+                await self._answer.wait()
+
+    def _reserve(self, chat_id: int, now: float) -> float:
+        """The next free start, counted as a message to `chat_id` in flight from then on."""
+        start = max(now, self._next_start)
+        self._next_start = start + self.spacing
+        self._next_chat[chat_id] = start + self.chat_spacing  # until it is answered
+        self._in_flight += 1
         if len(self._next_chat) > 10_000:  # forget chats whose pause is long over
             self._next_chat = {c: t for c, t in self._next_chat.items() if t > now}
+        return start
+
+    def _answered_now(self, chat_id: int) -> None:
+        now = self.clock()
+        self._in_flight -= 1
+        self._answered.append(now)
+        self._next_chat[chat_id] = max(self._next_chat.get(chat_id, now), now + self.chat_spacing)
+        if chat_id < 0:
+            self._groups.setdefault(chat_id, deque()).append(now)
+        self._answer.set()

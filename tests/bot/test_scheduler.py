@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import heapq
+import itertools
 import os
 import re
 import subprocess
 import sys
 import textwrap
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -326,25 +329,21 @@ async def test_transient_errors_back_off_then_fail_and_admins_are_told_once(sess
 
 def test_the_rate_limiter_keeps_telegrams_limits() -> None:
     clock = [0.0]
-    waits: list[float] = []
 
     async def sleep(seconds: float) -> None:
-        waits.append(seconds)
         clock[0] += seconds
 
     async def scenario() -> list[float]:
         limiter = RateLimiter(2, clock=lambda: clock[0], sleep=sleep)
         times = []
-        for chat in (1, 2, 1, 3):
-            await limiter.wait(chat)
-            times.append(clock[0])
-        for _ in range(21):
-            await limiter.wait(GROUP)
-            times.append(clock[0])
+        for chat in [1, 2, 1, 3] + [GROUP] * 21:
+            async with limiter.turn(chat):
+                times.append(clock[0])
         return times
 
     times = asyncio.run(scenario())
-    assert times[:4] == [0.0, 0.5, 1.0, 1.5]  # 2 a second overall, a second between two to chat 1
+    assert all(b - a >= 0.5 for a, b in zip(times, times[1:], strict=False))  # 2 a second overall
+    assert times[2] - times[0] >= 1.0  # a second between two to chat 1, and chat 2 did not wait for it
     group = times[4:]
     assert all(b - a >= 1.0 for a, b in zip(group, group[1:], strict=False))
     assert group[20] - group[0] >= 60.0  # the 21st message to a group waits for the minute
@@ -379,36 +378,34 @@ KILLER = textwrap.dedent("""
 """)
 
 
-async def test_a_dispatcher_killed_mid_batch_loses_and_doubles_nothing(sessions: Any, tmp_path: Path) -> None:
-    await seed(sessions)
-    now = local("2026-03-09T09:00")
-    async with UnitOfWork(sessions) as uow:
-        sid = (await uow.outbox.secretariats())[0].id
-        person = await uow.people.get(f"tg:{ANA}")
-        assert person is not None
-        rows = [Planned(reminder_key(person.id, "indicator", n, date(2026, 3, 10), "x"), person.id, 10_000 + n,
-                        "indicator", n, date(2026, 3, 10), "x", now, "Hola") for n in range(50)]
-        await uow.outbox.sync_reminders(sid, rows, now=now, scope_from=now - timedelta(hours=1))
-    url = str(uow.session.bind.url).replace("sqlite+aiosqlite", "sqlite")
+async def test_a_dispatcher_killed_mid_batch_loses_nothing_and_repeats_only_what_it_had_not_marked(
+        sessions: Any, tmp_path: Path) -> None:
+    await rows_to(sessions, [10_000 + n for n in range(50)])
+    url = str(sessions.kw["bind"].url).replace("sqlite+aiosqlite", "sqlite")
     log = tmp_path / "sent.log"
-    killed = subprocess.run([sys.executable, "-c", KILLER, url, str(log), "25", now.isoformat()],
+    killed = subprocess.run([sys.executable, "-c", KILLER, url, str(log), "25", NOW.isoformat()],
                             capture_output=True, text=True, timeout=120)
     assert killed.returncode == -9, killed.stderr  # SIGKILL: no cleanup ran
-    before = log.read_text().split()
-    assert len(before) == 24
-    counts = await statuses(sessions)
-    assert sum(1 for s in counts if s[0] == "sending") == 16  # the rest of the second batch, claimed
-
-    delivered = [int(c) for c in before]
+    delivered = [int(c) for c in log.read_text().split()]
+    assert len(delivered) == 24
+    async with UnitOfWork(sessions) as uow:
+        status = {r.chat_id: r.status for r in await uow.session.scalars(select(OutboxMessage))}
+    not_marked = {chat for chat in delivered if status[chat] == "sending"}  # sent, the crash came before the mark
+    assert {chat for chat, s in status.items() if s == "sent"} == set(delivered) - not_marked
+    claimed = sum(1 for s in status.values() if s == "sending")
+    never_claimed = sum(1 for s in status.values() if s == "pending")
 
     async def send(chat_id: int, text: str, attachment: bytes | None) -> None:
         delivered.append(chat_id)
 
     # Within the lease nobody touches the claimed rows; after it, a new worker takes them over.
-    early = await Dispatcher(sessions, send, clock=lambda: now + timedelta(minutes=5), limiter=no_wait()).run()
-    late = await Dispatcher(sessions, send, clock=lambda: now + timedelta(minutes=11), limiter=no_wait()).run()
-    assert early.sent == 10 and late.sent == 16  # 10 never claimed, then the 16 abandoned
-    assert sorted(delivered) == [10_000 + n for n in range(50)]  # each exactly once
+    early = await Dispatcher(sessions, send, clock=lambda: NOW + timedelta(minutes=5), limiter=no_wait()).run()
+    late = await Dispatcher(sessions, send, clock=lambda: NOW + timedelta(minutes=11), limiter=no_wait()).run()
+    assert early.sent == never_claimed
+    assert late.sent == claimed
+    assert sorted(set(delivered)) == [10_000 + n for n in range(50)]  # nothing lost
+    twice = sorted(chat for chat, n in Counter(delivered).items() if n > 1)
+    assert twice == sorted(not_marked)  # at least once: only what went out in the moment before the crash
     assert {s[0] for s in await statuses(sessions)} == {"sent"}
 
 
@@ -520,12 +517,165 @@ async def test_cocrea_run_sends_what_is_due_at_start_and_then_every_minute(sessi
     assert not scheduler.running
 
 
-def test_a_chat_waiting_its_one_second_pause_does_not_hold_back_the_others() -> None:
-    from types import SimpleNamespace
+# --- sending concurrently ---------------------------------------------------------------------------------
 
-    from bot.scheduler.dispatcher import interleaved
+class VirtualTime:
+    """A clock that moves only when every task sleeps on it: the dispatcher really runs concurrently,
+    and no test waits. `run` drives it."""
 
-    rows = [SimpleNamespace(id=i, chat_id=chat) for i, chat in enumerate([10, 10, 10, 20, 30, 30])]
-    order = [(r.chat_id, r.id) for r in interleaved(rows)]  # type: ignore[arg-type]
-    # One message for each chat first, then the second ones; each chat keeps its own order.
-    assert order == [(10, 0), (20, 3), (30, 4), (10, 1), (30, 5), (10, 2)]
+    def __init__(self) -> None:
+        self.now = 0.0
+        self._sleepers: list[tuple[float, int, asyncio.Future[None]]] = []
+        self._order = itertools.count()
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        wake = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._sleepers, (self.now + max(0.0, seconds), next(self._order), wake))
+        await wake
+
+    async def run(self, work: Any) -> Any:
+        task = asyncio.ensure_future(work)
+        while not task.done():
+            for _ in range(50):  # let every task that can run get as far as it can
+                await asyncio.sleep(0)
+            if not self._sleepers:
+                await asyncio.sleep(0.001)  # a database call in its thread
+                continue
+            when, _, wake = heapq.heappop(self._sleepers)
+            self.now = max(self.now, when)
+            if not wake.done():
+                wake.set_result(None)
+        return task.result()
+
+
+@dataclass
+class Delivery:
+    chat: int
+    text: str
+    started: float
+
+
+class SlowTelegram:
+    """Takes `latency` (virtual) seconds per message; records when each started; `fail` picks an
+    exception by chat. Notes the most messages in flight at once, overall and to one chat."""
+
+    def __init__(self, time: VirtualTime, latency: float = 0.3, fail: dict[int, Exception] | None = None) -> None:
+        self.time, self.latency, self.fail = time, latency, fail or {}
+        self.delivered: list[Delivery] = []
+        self.in_flight: dict[int, int] = {}
+        self.most_in_flight = self.most_to_one_chat = 0
+
+    async def __call__(self, chat_id: int, text: str, attachment: bytes | None) -> None:
+        started = self.time.now
+        self.in_flight[chat_id] = self.in_flight.get(chat_id, 0) + 1
+        self.most_in_flight = max(self.most_in_flight, sum(self.in_flight.values()))
+        self.most_to_one_chat = max(self.most_to_one_chat, self.in_flight[chat_id])
+        try:
+            await self.time.sleep(self.latency)
+            if chat_id in self.fail:
+                raise self.fail.pop(chat_id)
+        finally:
+            self.in_flight[chat_id] -= 1
+        self.delivered.append(Delivery(chat_id, text, started))
+
+    def to(self, chat_id: int) -> list[Delivery]:
+        return [d for d in self.delivered if d.chat == chat_id]
+
+
+NOW = local("2026-03-09T09:00")
+
+
+async def rows_to(sessions: Any, chats: list[int]) -> None:
+    """One due row for each entry of `chats` (a chat may come several times), texts #0, #1… in order."""
+    await seed(sessions)
+    async with UnitOfWork(sessions) as uow:
+        sid = (await uow.outbox.secretariats())[0].id
+        person = await uow.people.get(f"tg:{ANA}")
+        assert person is not None
+        rows = [Planned(reminder_key(person.id, "indicator", n, date(2026, 3, 10), "x"), person.id, chat,
+                        "indicator", n, date(2026, 3, 10), "x", NOW, f"#{n}") for n, chat in enumerate(chats)]
+        await uow.outbox.sync_reminders(sid, rows, now=NOW, scope_from=NOW - timedelta(hours=1))
+
+
+def dispatcher(sessions: Any, send: SlowTelegram, per_second: float = 10, **options: Any) -> Dispatcher:
+    limiter = RateLimiter(per_second, clock=send.time, sleep=send.time.sleep)
+    return Dispatcher(sessions, send, clock=lambda: NOW, limiter=limiter, **options)
+
+
+def most_in_one_second(times: list[float]) -> int:
+    return max(sum(1 for t in times if start <= t < start + 1.0) for start in times)
+
+
+async def test_concurrent_sends_keep_each_chats_order_and_every_limit(sessions: Any) -> None:
+    chats = [ANA, ANA, CARLA, ANA, CARLA, *range(3000, 3030), ANA]
+    await rows_to(sessions, chats)
+    telegram = SlowTelegram(VirtualTime())
+    stats = await telegram.time.run(dispatcher(sessions, telegram).run())
+
+    assert stats.sent == len(chats) and {s for s, _, _ in await statuses(sessions)} == {"sent"}
+    assert sorted(d.text for d in telegram.delivered) == sorted(f"#{n}" for n in range(len(chats)))
+    assert [d.text for d in telegram.to(ANA)] == ["#0", "#1", "#3", "#35"]  # each chat in its own order
+    assert [d.text for d in telegram.to(CARLA)] == ["#2", "#4"]
+    for chat in (ANA, CARLA):
+        starts = [d.started for d in telegram.to(chat)]
+        assert all(b - a >= 1.0 for a, b in zip(starts, starts[1:], strict=False))  # 1 a second to a chat
+    assert most_in_one_second([d.started for d in telegram.delivered]) <= 10  # 10 a second overall
+    assert telegram.most_in_flight > 1 and telegram.most_to_one_chat == 1  # parallel, never twice one chat
+
+
+async def test_a_chat_waiting_its_second_does_not_hold_back_the_others(sessions: Any) -> None:
+    await rows_to(sessions, [ANA, ANA, ANA, CARLA, 3000])
+    telegram = SlowTelegram(VirtualTime(), latency=0.05)
+    send = dispatcher(sessions, telegram, concurrency=1)  # even with one sender
+
+    async def the_tick_before() -> None:  # Ana just got a message
+        async with send.limiter.turn(ANA):
+            pass
+
+    await telegram.time.run(the_tick_before())
+    await telegram.time.run(send.run())
+
+    assert [d.chat for d in telegram.delivered] == [CARLA, 3000, ANA, ANA, ANA]
+    assert telegram.to(CARLA)[0].started < 0.5 and telegram.to(3000)[0].started < 0.5  # not after Ana's pause
+    assert telegram.time.now < 3.5  # Ana's three, a second apart, are all it took
+
+
+async def test_sent_rows_are_marked_together_and_only_those_delivered(sessions: Any,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from storage.repositories.outbox import Outbox as OutboxRepository
+
+    chats = list(range(3000, 3020))
+    await rows_to(sessions, chats)
+    marked: list[list[int]] = []
+    mark_all_sent = OutboxRepository.mark_all_sent
+
+    async def spy(self: Any, row_ids: Any, worker: str, *, now: datetime) -> int:
+        marked.append(list(row_ids))
+        return await mark_all_sent(self, row_ids, worker, now=now)
+
+    monkeypatch.setattr(OutboxRepository, "mark_all_sent", spy)
+    fail: dict[int, Exception] = {3003: NetworkError("connection reset"), 3007: Forbidden("Forbidden: blocked")}
+    telegram = SlowTelegram(VirtualTime(), latency=0.05, fail=fail)
+    stats = await telegram.time.run(dispatcher(sessions, telegram, mark_every=1.0).run())
+
+    assert (stats.sent, stats.retried, stats.blocked) == (18, 1, 1)
+    assert 1 < len(marked) <= 4  # 20 rows in ~2 s, one UPDATE a second (and the last)
+    async with UnitOfWork(sessions) as uow:
+        rows = {r.chat_id: r for r in await uow.session.scalars(select(OutboxMessage))}
+        assert sorted(n for ids in marked for n in ids) == sorted(r.id for r in rows.values() if r.status == "sent")
+    assert sorted(c for c, r in rows.items() if r.status == "sent") == sorted({d.chat for d in telegram.delivered})
+    assert (rows[3003].status, rows[3003].attempts) == ("pending", 1)
+    assert rows[3007].status == "failed"
+
+
+async def test_retry_after_holds_every_further_send_for_as_long_as_telegram_asks(sessions: Any) -> None:
+    await rows_to(sessions, list(range(3000, 3010)))
+    telegram = SlowTelegram(VirtualTime(), latency=0.05, fail={3000: RetryAfter(dt.timedelta(seconds=5))})
+    stats = await telegram.time.run(dispatcher(sessions, telegram).run())
+
+    assert (stats.sent, stats.retried) == (9, 1)
+    assert min(d.started for d in telegram.delivered) >= 5.0  # Telegram answered at 0.05 s: wait 5 s
+    assert (await statuses(sessions))[0] == ("pending", 0, "RetryAfter 5 s")

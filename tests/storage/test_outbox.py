@@ -118,8 +118,7 @@ class TestStorageContract:
             sent.append(chat_id)
 
         def dispatcher(name: str) -> Dispatcher:
-            return Dispatcher(db.factory, send, clock=lambda: NOW, limiter=fake_limiter(), worker=name, batch=25,
-                              mark_every=25)
+            return Dispatcher(db.factory, send, clock=lambda: NOW, limiter=fake_limiter(), worker=name, batch=25)
 
         first, second = await asyncio.gather(dispatcher("a").run(), dispatcher("b").run())
         assert len(sent) == 1000 and len(set(sent)) == 1000
