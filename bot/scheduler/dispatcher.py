@@ -3,7 +3,8 @@
 How a run goes:
 - A feeder claims batches of due rows while few chats are ready to send; each chat's claimed rows
   wait in that chat's own queue, in order (ChatQueues).
-- `concurrency` senders each take a chat that may send now and send its next row: different chats
+- Senders (as many as the limiter lets be in flight) each take a chat that may send now and send
+  its next row: different chats
   go in parallel, one chat never has two messages in flight, and a chat waiting out its second (a
   group its minute) is not in line at all, so it holds back nobody. The RateLimiter keeps the
   overall limit, shared by every sender.
@@ -53,9 +54,6 @@ Clock = Callable[[], datetime]
 LEASE = timedelta(minutes=10)  # a claim older than this belongs to a worker that died
 BATCH = 50
 MAX_BATCHES = 200  # per run: a tick ends even if rows keep falling due
-# Messages in flight at once: 4 keep 30/s going up to a ~130 ms round trip; more cost CPU in httpx's
-# connection pool (in `bench dispatch` 8 sent slower than 4 at 1,000/s).
-CONCURRENCY = 4
 MARK_EVERY = 0.1  # seconds between two UPDATEs that mark sent rows
 MAX_WAITING = 20 * BATCH  # claimed rows not yet sent, at most
 LANE_LIMIT = 20  # no more claims while one chat has this many rows waiting: they go 1 a second
@@ -199,7 +197,6 @@ class Dispatcher:
         catch_up: timedelta = timedelta(hours=24),
         lease: timedelta = LEASE,
         batch: int = BATCH,
-        concurrency: int = CONCURRENCY,
         mark_every: float = MARK_EVERY,
         max_attempts: int = MAX_ATTEMPTS,
         admins: frozenset[int] = frozenset(),
@@ -209,7 +206,7 @@ class Dispatcher:
         self.limiter = limiter or RateLimiter()
         self.worker = worker or worker_name()
         self.catch_up, self.lease, self.batch, self.max_attempts = catch_up, lease, batch, max_attempts
-        self.concurrency, self.mark_every = max(1, concurrency), mark_every
+        self.mark_every = mark_every
         self.admins, self.admin_text = admins, admin_text
 
     async def run(self) -> DispatchStats:
@@ -217,10 +214,10 @@ class Dispatcher:
         stats = DispatchStats()
         async with UnitOfWork(self.sessions) as uow:
             stats.folded = await uow.outbox.fold_stale(now=self.clock(), catch_up=self.catch_up, lease=self.lease)
-        queues = ChatQueues(self.limiter, self.concurrency)
+        queues = ChatQueues(self.limiter, self.limiter.in_flight)
         marks = SentMarks(lambda ids: self.mark_sent(ids, stats), self.limiter.clock, self.mark_every)
         tasks = [asyncio.create_task(self.feed(queues))]
-        tasks += [asyncio.create_task(self.sender(queues, marks, stats)) for _ in range(self.concurrency)]
+        tasks += [asyncio.create_task(self.sender(queues, marks, stats)) for _ in range(queues.senders)]
         try:
             await asyncio.gather(*tasks)
         finally:  # on an error: stop everything, and still mark what went out
