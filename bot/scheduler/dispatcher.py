@@ -3,11 +3,10 @@
 How a run goes:
 - A feeder claims batches of due rows while few chats are ready to send; each chat's claimed rows
   wait in that chat's own queue, in order (ChatQueues).
-- Senders (as many as the limiter lets be in flight) each take a chat that may send now and send
-  its next row: different chats
-  go in parallel, one chat never has two messages in flight, and a chat waiting out its second (a
-  group its minute) is not in line at all, so it holds back nobody. The RateLimiter keeps the
-  overall limit, shared by every sender.
+- Senders, as many as the limiter lets be in flight, each take a chat that may send now and send
+  its next row: different chats go in parallel, one chat never has two messages in flight, and a
+  chat waiting out its second (a group its minute) is not in line at all, so it holds back nobody.
+  The RateLimiter, shared by every sender, keeps the overall limit.
 - Sent rows are marked `sent` together, one UPDATE every MARK_EVERY seconds and at the end.
 
 At least once: a row is marked after Telegram took it. If the process dies in between, the rows in

@@ -11,8 +11,9 @@ by some milliseconds; so each limit is kept from what we know for sure, Telegram
 On a slow network (round trip r) the most one can send is therefore N / (1 + r) a second.
 
 At most `in_flight` messages are in flight at once, for everyone sharing the limiter (the workers
-of one process share its HTTP connections too): 4 keep 30/s going up to a ~130 ms round trip;
-more cost CPU in httpx's connection pool (in `bench dispatch` 8 sent slower than 4 at 1,000/s).
+of one process share its HTTP connections too). 4 allow 4 / r messages a second, 30 up to a 130 ms
+round trip; more cost CPU in httpx's connection pool (in `bench dispatch` 8 sent slower than 4 at
+1,000/s).
 
 Starts are reserved: a caller whose chat may send takes the next free start and sleeps until it,
 so concurrent senders line up instead of all waking at once; a chat still in its pause reserves
