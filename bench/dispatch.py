@@ -11,6 +11,9 @@ one-second window (overall, and to one chat), duplicates, and rows left unsent.
 Three dispatchers are three Dispatcher.run() tasks in one process, on the same database (claims with
 SKIP LOCKED), sharing one RateLimiter as workers of one process do: they measure contention on the
 claims, and the limit holds overall. In production only the leader process dispatches (leader.py).
+
+First, the ceiling: bare send_message calls to the same server, as many at once as the RateLimiter
+lets be in flight, no database and no limits: the most any dispatcher can reach on this machine.
 """
 
 from __future__ import annotations
@@ -114,12 +117,35 @@ async def dispatch(url: str, port: int, limit: float, rows: int, dispatchers: in
             "sent": sum(s.sent for s in stats), "elapsed": elapsed}
 
 
+async def bare_sends(port: int, messages: int, at_once: int) -> float:
+    """send_message as fast as python-telegram-bot goes, `at_once` in flight: no database, no limits."""
+    bot = Bot(TOKEN, base_url=f"http://127.0.0.1:{port}/bot", request=HTTPXRequest(connection_pool_size=at_once))
+    await bot.initialize()
+    numbers = iter(range(messages))
+
+    async def sender() -> None:
+        for n in numbers:
+            await bot.send_message(n + 1, f"#{n}")
+
+    started = time.perf_counter()
+    await asyncio.gather(*(sender() for _ in range(at_once)))
+    elapsed = time.perf_counter() - started
+    await bot.shutdown()
+    collect(port)
+    return messages / elapsed
+
+
 def run(cases: tuple[tuple[int, int, int, int], ...] = CASES) -> list[Row]:
     if not pg_available():
         return [Row("reminder dispatch: no PostgreSQL at 127.0.0.1:5432", None)]
     server, port = start_server()
     rows: list[Row] = []
     try:
+        at_once = RateLimiter().in_flight
+        rows.append(Row(f"dispatch ceiling: bare send_message, {at_once} at once: msgs/s",
+                        asyncio.run(bare_sends(port, 5_000, at_once)),
+                        note="python-telegram-bot alone on this machine, no database and no limits: "
+                             "what a dispatcher at 1,000/s can reach at most"))
         for limit, count, dispatchers, chats in cases:
             url, drop = migrated_url("postgresql", "dispatch")
             try:
