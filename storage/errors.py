@@ -57,6 +57,8 @@ class QuorumNotMet(PlanError):
         self.missing = missing
 
 
+STALE_ROW = "Otro proceso guardó este registro mientras lo usábamos; vuelve a intentarlo."
+
 # What a failed connection attempt looks like from asyncpg, aiosqlite and SQLAlchemy.
 _CONNECT_ERRORS = (OSError, sa_exc.DBAPIError)
 
@@ -83,9 +85,7 @@ def unavailable_on_connect(url: str) -> Iterator[None]:
 def translated(exc: BaseException) -> StorageError | None:
     """The storage error that stands for `exc` raised mid-transaction, or None to keep it as is."""
     if isinstance(exc, StaleDataError):
-        return ConcurrentUpdate(
-            "Otro proceso guardó este registro mientras lo usábamos; vuelve a intentarlo."
-        )
+        return ConcurrentUpdate(STALE_ROW)
     if isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated:
         return DatabaseUnavailable(f"Se perdió la conexión a la base de datos: {_first_line(exc)}")
     if isinstance(exc, sa_exc.OperationalError) and "database is locked" in str(exc.orig):

@@ -11,7 +11,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from flows.state import ACTIVE, DONE, PAUSED, RunState
 from storage.columns import utcnow
-from storage.errors import ConcurrentUpdate, translate_errors
+from storage.errors import STALE_ROW, ConcurrentUpdate, translate_errors
 from storage.models import FlowRun, Person
 from storage.repositories._sql import flush
 
@@ -101,7 +101,7 @@ class Runs:
         with translate_errors():
             result = await connection.execute(_SAVE, {**values, "run_id": run.id, "version": run.lock_version})
         if result.rowcount != 1:
-            raise ConcurrentUpdate("Otro proceso guardó este registro mientras lo usábamos; vuelve a intentarlo.")
+            raise ConcurrentUpdate(STALE_ROW)
         values["lock_version"] = values.pop("next_version")
         for name, value in values.items():
             set_committed_value(run, name, value)
