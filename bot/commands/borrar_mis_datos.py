@@ -2,7 +2,8 @@
 
 First it says exactly what would go and asks for `/borrar_mis_datos confirmar`; then it deletes
 (see storage/repositories/personal_data.py: the person's row, runs and memberships; the plan's
-records stay without their name) and writes an audit entry with counts only, no personal data.
+records stay without their name, and other people's digests and reminders that named them say
+«una persona que borró sus datos» instead) and writes an audit entry with counts only, no personal data.
 """
 
 from __future__ import annotations
@@ -24,13 +25,13 @@ CONFIRM = "confirmar"
 async def borrar_mis_datos(turn: HostTurn, inp: Command) -> None:
     summary = await turn.uow.personal.summary(turn.person)
     if normalize(inp.args) != CONFIRM:
-        turn.say("delete_confirm", runs=summary.runs,
+        turn.say("delete_confirm", runs=summary.runs, mentions=summary.mentions,
                  memberships=", ".join(f"«{name}»" for name, _ in summary.memberships))
         return
     secretariats = [s.id for s in [await turn.uow.secretariats.first_of(turn.person)] if s is not None]
     erased = await turn.uow.personal.erase(turn.person)
     turn.uow.session.add(AuditEntry(
         secretariat_id=secretariats[0] if secretariats else None, person_id=None, action="personal_data_erased",
-        detail={"runs": erased.runs, "memberships": erased.memberships},
+        detail={"runs": erased.runs, "memberships": erased.memberships, "mentions": erased.mentions},
     ))
     turn.say("delete_done", runs=erased.runs, memberships=erased.memberships)

@@ -2,7 +2,8 @@
 
 A short summary in the chat, and the whole of it as a JSON file (`mis_datos.json`, see
 storage/repositories/personal_data.py `export`): their row, memberships, runs with their answers,
-and every record they authored (commitment changes, sign-offs, reports, invites they created …).
+every record they authored (commitment changes, sign-offs, reports, invites they created …), and
+the lines of other people's digests and reminders that name them.
 """
 
 from __future__ import annotations
@@ -47,5 +48,6 @@ async def mis_datos(turn: HostTurn, inp: Command) -> None:
         consent=consent,
         runs=summary.runs,
         changes=summary.changes,
+        mentions=summary.mentions,
     )
     turn.reply.messages.append(MessageOut(text, attachment=Attachment(FILENAME, data, "document")))

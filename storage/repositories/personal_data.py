@@ -6,20 +6,26 @@ SET NULL on commitments, changes, sign-offs, milestones, indicators, reports, in
 audit log). A sign-off also copied the signer's name: that copy is cleared; its sector stays,
 because the secretariat's approval record needs it. Their reminders and digests are deleted (a
 scheduled message holds their chat id, which is their Telegram id, and a text that may greet them
-by name). If they write again, they start as someone new, from the privacy notice.
+by name). Messages for other people that name them (a coordinator's digest: «…, de Carla Reyes»,
+«Se unieron: Ana, Carla Reyes»), pending or already sent, are rewritten in the same transaction:
+their whole name becomes «una persona que borró sus datos» (see `name_pattern`). If they write
+again, they start as someone new, from the privacy notice.
 
 `export` is the other side (acceso): every row that is about them or that they wrote, as plain
-JSON values, for the file /mis_datos sends.
+JSON values, for the file /mis_datos sends, including the lines of other people's messages that
+name them.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import defer
 
 from storage.errors import translate_errors
 from storage.models import (
@@ -53,6 +59,8 @@ AUTHORED: tuple[tuple[str, type[Base], str], ...] = (
     ("recordatorios", OutboxMessage, "person_id"),
 )
 HIDDEN = {"code_hash", "attachment", "claimed_by"}  # never useful to the person (and never the code)
+MENTIONS = "mensajes_que_te_nombran"  # the export's section of other people's messages that name them
+ERASED_NAME = "una persona que borró sus datos"  # what those messages say instead, once they are erased
 
 
 @dataclass(frozen=True)
@@ -60,12 +68,35 @@ class Summary:
     memberships: list[tuple[str, str]]  # (secretariat name, role)
     runs: int
     changes: int  # commitment fields they wrote
+    mentions: int = 0  # messages for other people (digests, reminders) that name them
 
 
 @dataclass(frozen=True)
 class Erased:
     runs: int
     memberships: int
+    mentions: int = 0  # messages for other people rewritten without their name
+
+
+def name_pattern(name: str | None) -> re.Pattern[str] | None:
+    """The person's whole name inside a text: never part of a longer word («Ana» is not found in
+    «Mariana» or «Anaya»), any run of blanks between its words. None when there is no name."""
+    words = (name or "").split()
+    if not any(ch.isalnum() for word in words for ch in word):
+        return None
+    return re.compile(r"(?<!\w)" + r"\s+".join(re.escape(word) for word in words) + r"(?!\w)")
+
+
+def lines_naming(pattern: re.Pattern[str], body: str) -> list[str]:
+    """The lines of `body` where the name appears, each once, in order."""
+    found: list[str] = []
+    for match in pattern.finditer(body):
+        start = body.rfind("\n", 0, match.start()) + 1
+        end = body.find("\n", match.end())
+        line = body[start:end if end >= 0 else len(body)].strip()
+        if line not in found:
+            found.append(line)
+    return found
 
 
 class PersonalData:
@@ -83,6 +114,7 @@ class PersonalData:
             memberships=[(str(name), str(role)) for name, role in rows],
             runs=await self._count(FlowRun, FlowRun.person_id == person.id),
             changes=await self._count(CommitmentChange, CommitmentChange.person_id == person.id),
+            mentions=len(await self._mentions(person)),
         )
 
     async def export(self, person: Person) -> dict[str, Any]:
@@ -100,15 +132,46 @@ class PersonalData:
             rows = await self._session.scalars(
                 select(model).where(getattr(model, column) == person.id).order_by(model.id))  # type: ignore[attr-defined]
             data[section] = [_row(row) for row in rows]
+        pattern = name_pattern(person.name)
+        data[MENTIONS] = [
+            {"kind": row.kind, "status": row.status, "due_at": row.due_at.isoformat(),
+             "sent_at": row.sent_at.isoformat() if row.sent_at else None,
+             "lineas_que_te_nombran": lines_naming(pattern, row.body) if pattern else []}
+            for row in await self._mentions(person)
+        ]
         return data
+
+    async def _mentions(self, person: Person) -> list[OutboxMessage]:
+        """Scheduled messages for other people (any status) whose text names the person.
+
+        Their own reminders and digests are not among them: those are theirs, in `recordatorios`.
+        """
+        pattern = name_pattern(person.name)
+        if pattern is None or person.name is None:
+            return []
+        longest = max(person.name.split(), key=len)  # every match holds it: the database narrows first
+        others = [or_(OutboxMessage.person_id.is_(None), OutboxMessage.person_id != person.id)]
+        if person.telegram_id is not None:
+            others.append(OutboxMessage.chat_id != person.telegram_id)
+        rows = await self._session.scalars(
+            select(OutboxMessage).where(OutboxMessage.body.contains(longest, autoescape=True), *others)
+            .options(defer(OutboxMessage.attachment)).order_by(OutboxMessage.id))
+        return [row for row in rows if pattern.search(row.body)]
 
     async def erase(self, person: Person) -> Erased:
         """Delete the person and what is only theirs; the plan's records stay, anonymous."""
-        erased = Erased(
-            runs=await self._count(FlowRun, FlowRun.person_id == person.id),
-            memberships=await self._count(Membership, Membership.person_id == person.id),
-        )
         with translate_errors():
+            await self._session.flush()
+            mentions = await self._mentions(person)
+            erased = Erased(
+                runs=await self._count(FlowRun, FlowRun.person_id == person.id),
+                memberships=await self._count(Membership, Membership.person_id == person.id),
+                mentions=len(mentions),
+            )
+            pattern = name_pattern(person.name)
+            for row in mentions:  # pending ones go out without the name; sent ones keep no copy of it
+                assert pattern is not None
+                row.body = pattern.sub(lambda _: ERASED_NAME, row.body)
             await self._session.flush()
             await self._session.execute(
                 update(Signoff).where(Signoff.person_id == person.id).values(name=None)

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from hypothesis import HealthCheck, settings
-from sqlalchemy import String, cast, select
+from sqlalchemy import LargeBinary, String, cast, select
 
 from flows.loader import load_checked
 from storage import UnitOfWork
@@ -46,6 +46,11 @@ async def every_cell(sessions: Any) -> list[tuple[str, str, str]]:
     async with UnitOfWork(sessions) as uow:
         for table in Base.metadata.sorted_tables:
             for column in table.columns:
+                if isinstance(column.type, LargeBinary):  # bytes (a chart): read as text where they are
+                    rows = await uow.session.execute(select(column).where(column.is_not(None)))
+                    found.extend((table.name, column.name, bytes(value).decode("utf-8", "replace"))
+                                 for (value,) in rows)
+                    continue
                 rows = await uow.session.execute(select(cast(column, String)).where(column.is_not(None)))
                 found.extend((table.name, column.name, str(value)) for (value,) in rows)
     return found
@@ -55,5 +60,7 @@ async def cells_holding(sessions: Any, *needles: str) -> list[tuple[str, str, st
     return [cell for cell in await every_cell(sessions) if any(n in cell[2] for n in needles)]
 
 
-# The Telegram harness (the real Application over a recording request), for the tests of this folder.
+# For the tests of this folder: the storage suite's `db` (SQLite, and PostgreSQL too when
+# COCREA_TEST_DATABASE_URL is set), and the Telegram harness (the real Application over a recording request).
+from tests.storage.conftest import db  # noqa: E402,F401
 from tests.telegram.conftest import harness, make_harness  # noqa: E402,F401
