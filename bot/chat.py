@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 import sys
+from typing import TextIO
 
 from bot.conversation import Conversation, Reply
 from bot.settings import Settings
 from bot.startup import prepare
 from bot.terminal import TerminalChat
+from bot.typed import clean
 from flows.events import MessageOut
 from flows.inputs import Command, Input
 from storage import DatabaseUnavailable, make_engine, make_session_factory
@@ -22,7 +25,17 @@ def run_chat(settings: Settings, *, key: str, name: str | None) -> int:
     content = prepare(settings)
     if content is None:
         return 1
-    return asyncio.run(_chat(settings, content, key, name))
+    # Arguments that are not UTF-8 arrive with lone surrogates: cleaned like anything typed.
+    return asyncio.run(_chat(settings, content, clean(key), clean(name) if name is not None else None))
+
+
+def forgiving(stream: TextIO) -> TextIO:
+    """A standard stream that never fails on what its encoding cannot hold: bytes read that are
+    not valid text become «�» (U+FFFD), characters written that the terminal cannot show become «?»,
+    and the chat goes on. Valid text reads and writes as before."""
+    if isinstance(stream, io.TextIOWrapper):
+        stream.reconfigure(errors="replace")
+    return stream
 
 
 async def _chat(settings: Settings, content: object, key: str, name: str | None) -> int:
@@ -41,7 +54,7 @@ async def _chat(settings: Settings, content: object, key: str, name: str | None)
             log.exception("error while handling a message")
             return Reply([MessageOut(str(bot_texts.get("sorry")))])
 
-    chat = TerminalChat(handle, sys.stdin, sys.stdout, echo=not sys.stdin.isatty())
+    chat = TerminalChat(handle, forgiving(sys.stdin), forgiving(sys.stdout), echo=not sys.stdin.isatty())
     try:
         await chat.run(first=Command("start"))
     finally:

@@ -1,7 +1,8 @@
 """The terminal channel: one message per line in, the bot's messages out.
 
 Buttons show as `[1] Label` and accept the number or the label. Streams are arguments, so
-tests and `cocrea content preview` drive it with plain strings.
+tests and `cocrea content preview` drive it with plain strings. Every line is cleaned of control
+characters first (see bot/typed.py); Rasa's actions read their text through `read_input` too.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from typing import TextIO
 
 from bot.conversation import Reply
+from bot.typed import clean
 from flows.events import Attachment, Button, MessageOut
 from flows.inputs import Command, Input, Tap, Text
 from flows.text import normalize
@@ -20,7 +22,7 @@ Handler = Callable[[Input], Awaitable[Reply]]
 
 def read_input(line: str, buttons: tuple[Button, ...], step_id: str | None) -> Input:
     """A typed line as the engine sees it: a command, a tap on a shown button, or text."""
-    text = line.strip()
+    text = clean(line).strip()
     if text.startswith("/") and len(text) > 1:
         name, _, args = text[1:].partition(" ")
         return Command(normalize(name.split("@")[0]), args.strip())
@@ -81,6 +83,7 @@ class TerminalChat:
             line = await loop.run_in_executor(None, self.stdin.readline)
             if not line:  # end of input
                 return
+            line = clean(line)  # before the echo too: a stray byte must not break the transcript
             # Piped input is echoed; typed input already shows, so just leave a blank line.
             self.stdout.write(f"> {line.rstrip()}\n\n" if self.echo else "\n")
             await self.send(read_input(line, self.buttons, self.step_id))

@@ -19,12 +19,12 @@ from bot.conversation import Conversation, Reply
 from bot.telegram.broadcast import Throttle, deliver
 from bot.telegram.buttons import ButtonCodes
 from bot.telegram.locks import ChatLocks
-from bot.telegram.reading import kind_of, read_command
+from bot.telegram.reading import kind_of, read_command, read_text
 from bot.telegram.render import render, with_choice
 from bot.telegram.sending import Sender
 from bot.telegram.texts import Texts
 from flows.events import MessageOut
-from flows.inputs import Input, Text
+from flows.inputs import Input
 from storage import DatabaseUnavailable, NoSecretariat
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,7 @@ class TelegramChannel:
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
         if message is not None and message.text is not None:
-            await self.serve(update, Text(message.text))
+            await self.serve(update, read_text(message.text))
 
     async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A photo, document, sticker, voice note…: the engine explains it needs text."""

@@ -1,11 +1,16 @@
-"""A Telegram message as the engine sees it: a command, a file (evidence), or something it cannot read."""
+"""A Telegram message as the engine sees it: a command, text, a file (evidence), or something it cannot read.
+
+What the person typed is cleaned of control characters here (see bot/typed.py): a NUL byte
+would otherwise reach the database.
+"""
 
 from __future__ import annotations
 
 from telegram import Message
 
 from bot.telegram.texts import Texts
-from flows.inputs import Command, File, Unsupported
+from bot.typed import clean
+from flows.inputs import Command, File, Text, Unsupported
 from flows.text import normalize
 
 # Which ui.yaml word names each kind of message the engine cannot read as an answer. The words
@@ -42,11 +47,17 @@ def read_file(message: Message) -> File | None:
         return File("photo", largest.file_id, None, "image/jpeg")
     if message.document and not message.animation:
         document = message.document
-        return File("document", document.file_id, document.file_name, document.mime_type)
+        name = clean(document.file_name) if document.file_name is not None else None
+        return File("document", document.file_id, name, document.mime_type)
     return None
 
 
 def read_command(text: str) -> Command:
     """'/start@CocreaBot abc' → Command('start', 'abc'): the deep-link code rides in args."""
-    name, _, args = text.strip()[1:].partition(" ")
+    name, _, args = clean(text).strip()[1:].partition(" ")
     return Command(normalize(name.split("@")[0]), args.strip())
+
+
+def read_text(text: str) -> Text:
+    """A typed answer, as typed, without control characters."""
+    return Text(clean(text))

@@ -36,6 +36,27 @@ def test_a_typed_line_becomes_a_command_a_tap_or_text() -> None:
     assert read_input("tal vez", buttons, "q") == Text("tal vez")
 
 
+def test_control_characters_are_dropped_from_what_is_typed() -> None:
+    buttons = (Button("Sí", "si"), Button("No", "no"))
+    assert read_input("tal\x00 vez\x07", buttons, "q") == Text("tal vez")
+    assert read_input("/borrar_mis_datos\x00 conf\x1birmar", buttons, "q") == Command("borrar_mis_datos", "confirmar")
+    assert read_input("s\x00i", buttons, "q") == Tap("si", "q")
+    assert read_input("roto \udcff", buttons, "q") == Text("roto \ufffd")  # a byte read with surrogateescape
+
+
+@pytest.mark.parametrize("io_encoding", ["", "utf-8"])  # the locale's (surrogateescape), and strict UTF-8
+def test_invalid_utf8_on_stdin_becomes_a_replacement_character(tmp_path: Path, database: Path,
+                                                               io_encoding: str) -> None:
+    typed = "sí\nAna\n2\nkit5\n1, 2\n".encode() + b"Agua\xff con\x00 horarios \xc3\n/progreso\n"
+    result = subprocess.run(cocrea_command("chat"), input=typed, capture_output=True, timeout=120, cwd=tmp_path,
+                            env=cocrea_env(database, PYTHONIOENCODING=io_encoding))
+    assert result.returncode == 0, result.stderr.decode(errors="replace")
+    assert result.stderr == b""
+    out = result.stdout.decode("utf-8")
+    assert "algo falló" not in out and "Paso 3 de" in out and f"{KIT5}: en curso (paso 3 de" in out
+    assert answers_in(database, "kit5")["titulo"] == "Agua\ufffd con horarios \ufffd"
+
+
 @pytest.mark.parametrize("name", sorted(p.stem for p in GOLDEN.glob("*.in")))
 def test_golden_transcript(name: str, run_cocrea: ChatRunner) -> None:
     result = run_cocrea("chat", "--as", f"cli:{name}", stdin=(GOLDEN / f"{name}.in").read_text(encoding="utf-8"))
