@@ -1,4 +1,7 @@
-"""CSV: one row per indicator report, for spreadsheets and other tools."""
+"""CSV: one row per indicator report, for spreadsheets and other tools.
+
+Texts are neutralised against formula injection (bot/export/cells.py); numbers stay numbers.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ import io
 from datetime import date, datetime
 from typing import Any
 
+from bot.export.cells import neutral
 from bot.export.snapshot import PlanSnapshot
 
 CSV_COLUMNS = (
@@ -22,7 +26,7 @@ def _plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return int(value)  # 14, not 14.0
-    return value
+    return neutral(value)
 
 
 def report_rows(snapshot: PlanSnapshot) -> list[list[Any]]:

@@ -51,3 +51,9 @@ def visible(text: str) -> bool:
 
 def one_line(text: str) -> bool:
     return "\n" not in LINE_SEPARATORS.sub("\n", text)
+
+
+def flat(text: str) -> str:
+    """The text as one line, for one-line places (a name in a list of signers, a title in a digest
+    line): made plain, every line break and run of spaces one space, so it cannot add a line."""
+    return " ".join(plain(text).split())
