@@ -26,7 +26,11 @@ def _plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return int(value)  # 14, not 14.0
-    return neutral(value)
+    if isinstance(value, str):
+        # The writer quotes a field with "\n" (our line end) but not one with a lone "\r", which
+        # would end the row for every reader: a text's line breaks are written as "\n".
+        return neutral(value).replace("\r\n", "\n").replace("\r", "\n")
+    return value
 
 
 def report_rows(snapshot: PlanSnapshot) -> list[list[Any]]:
