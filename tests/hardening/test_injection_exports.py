@@ -88,7 +88,8 @@ async def seed(sessions: Any, text: str, tag: str) -> Seeded:
         s.add_all([stl, coco, memo, dani])
         await s.flush()
         s.add_all([
-            Membership(person_id=coco.id, secretariat_id=stl.id, role="coordinator", joined_at=NOW - timedelta(days=60)),
+            Membership(person_id=coco.id, secretariat_id=stl.id, role="coordinator",
+                       joined_at=NOW - timedelta(days=60)),
             Membership(person_id=memo.id, secretariat_id=stl.id, role="member", joined_at=NOW - timedelta(days=2)),
             Membership(person_id=dani.id, secretariat_id=stl.id, role="member", joined_at=NOW - timedelta(days=3)),
         ])
