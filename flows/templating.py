@@ -150,7 +150,9 @@ def render(source: str, variables: Mapping[str, Any]) -> str:
 
 
 # Whole documents (content/templates/*.j2: the plan, the OGP template): block tags take their own
-# line away, so a template can be laid out readably; the text keeps its final newline.
+# line away, so a template can be laid out readably; the text keeps its final newline. No autoescape:
+# the templates are admins' Markdown, and what people typed reaches them already escaped for Markdown
+# by the host (bot/export/views.py), as one line or as paragraphs depending on where it goes.
 _DOC_ENV = _Sandbox(
     undefined=Blank, autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True
 )

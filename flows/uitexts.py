@@ -18,7 +18,8 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "record_refused",
     ),
     "rejected": (
-        "empty_text", "too_short", "too_long", "not_a_number", "not_an_integer", "below_min",
+        "empty_text", "invisible_text", "one_line", "too_short", "too_long", "not_a_number", "not_an_integer",
+        "below_min",
         "above_max", "not_a_date", "bad_month", "no_such_day", "date_before", "date_after",
         "not_yes_no", "not_an_option", "not_options", "too_few_choices", "too_many_choices",
         "not_an_email", "not_a_url", "stale_button", "unsupported_input", "not_a_file",

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from bot.commands._plan import find_commitment, moment, sector_label, sectors_text, split_args, title_of
 from bot.commands.registry import COORDINATOR, command
 from flows import templating
+from flows.answers.plain import flat
 from flows.events import MessageOut
 from flows.loader import default_content_dir
 from flows.plan import LifecycleError, lifecycle
@@ -57,20 +58,24 @@ def acta_template(directory: str) -> str:
 
 
 async def acta(turn: HostTurn, commitment: Commitment) -> str:
-    """The approval record: the commitment, when, who signed for which sector and when, dissents."""
+    """The approval record: the commitment, when, who signed for which sector and when, dissents.
+
+    Each signer is one line of the record, so what people typed (names, the title, a dissent's
+    reason) is placed as one line: a name with a line break cannot add a signer of its own.
+    The channel escapes the text for its markup (Telegram's HTML), as for any message."""
     secretariat = await turn.secretariat()
     signoffs = lifecycle.latest_decisions([s for s in (await turn.uow.plan.view(commitment))[3]])
     people: list[dict[str, Any]] = [
-        {"name": s.name or "—", "sector": sector_label(turn, s.sector), "decision": s.decision,
-         "reason": s.reason or "", "when": await moment(turn, s.signed_at)}
+        {"name": flat(s.name or "") or "—", "sector": flat(sector_label(turn, s.sector)), "decision": s.decision,
+         "reason": flat(s.reason or ""), "when": await moment(turn, s.signed_at)}
         for s in signoffs
     ]
     approved_at = commitment.approved_at or turn.now
     variables = {
-        "secretariat": {"name": secretariat.name},
-        "commitment": {"number": commitment.id, "title": title_of(turn, commitment)},
+        "secretariat": {"name": flat(secretariat.name)},
+        "commitment": {"number": commitment.id, "title": flat(title_of(turn, commitment))},
         "approved_at": await moment(turn, approved_at),
-        "approved_by": turn.person.name or "—",
+        "approved_by": flat(turn.person.name or "") or "—",
         "signed": [p for p in people if p["decision"] == "aprueba"],
         "dissents": [p for p in people if p["decision"] == "disiente"],
         "sectors": sectors_text(turn, lifecycle.required_sectors(secretariat.signoff_sectors)),

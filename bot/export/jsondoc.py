@@ -1,4 +1,9 @@
-"""JSON: one document with the whole plan, nested (commitments → milestones, indicators → reports)."""
+"""JSON: one document with the whole plan, nested (commitments → milestones, indicators → reports).
+
+Values are data: every text is kept exactly as typed. So that a page or a script that embeds the
+file cannot mistake a text for markup, `<`, `>`, `&` and the line separators U+2028/U+2029 are
+written as \\u escapes (as Go's encoder does); any JSON reader gives back the same text.
+"""
 
 from __future__ import annotations
 
@@ -56,5 +61,11 @@ def plan_document(snapshot: PlanSnapshot) -> dict[str, Any]:
     }
 
 
+# Inside a JSON document these characters only occur within strings, where an escape means the same.
+_EMBED_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
+                             "\u2029": "\\u2029"})
+
+
 def plan_json(snapshot: PlanSnapshot) -> str:
-    return json.dumps(plan_document(snapshot), ensure_ascii=False, indent=2, default=str) + "\n"
+    text = json.dumps(plan_document(snapshot), ensure_ascii=False, indent=2, default=str)
+    return text.translate(_EMBED_SAFE) + "\n"

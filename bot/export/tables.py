@@ -1,4 +1,7 @@
-"""CSV: one row per indicator report, for spreadsheets and other tools."""
+"""CSV: one row per indicator report, for spreadsheets and other tools.
+
+Texts are neutralised against formula injection (bot/export/cells.py); numbers stay numbers.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ import io
 from datetime import date, datetime
 from typing import Any
 
+from bot.export.cells import neutral
 from bot.export.snapshot import PlanSnapshot
 
 CSV_COLUMNS = (
@@ -22,6 +26,10 @@ def _plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return int(value)  # 14, not 14.0
+    if isinstance(value, str):
+        # The writer quotes a field with "\n" (our line end) but not one with a lone "\r", which
+        # would end the row for every reader: a text's line breaks are written as "\n".
+        return neutral(value).replace("\r\n", "\n").replace("\r", "\n")
     return value
 
 

@@ -1,7 +1,9 @@
 """The snapshot as the document templates read it: every value already in words, "—" when missing.
 
 Templates (content/templates/*.md.j2) only lay text out; what a value means is decided here.
-Cells of Markdown tables are escaped here too (a `|` or a line break would break the table).
+What people typed is escaped here for Markdown (bot/export/escape.py): as one line where the
+template places it in a heading, a table cell or a list item, as paragraphs where it stands alone.
+Catalog labels, dates and numbers are the assistant's own and are not escaped.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from bot.export import escape
 from bot.export import labels as L
 from bot.export.progress import bar, percent
 from bot.export.snapshot import CommitmentSnap, IndicatorSnap, PlanSnapshot
@@ -22,17 +25,29 @@ PLACED = frozenset({
 
 
 def cell(value: Any) -> str:
+    """A person's text on one line: safe in a table cell, a heading or a list item."""
     shown = L.text(value) if not isinstance(value, str) else (value.strip() or L.DASH)
-    return " ".join(shown.split()).replace("|", "\\|")
+    return escape.line(shown) or L.DASH
+
+
+def paragraphs(value: Any) -> str:
+    """A person's text where it stands on its own lines: their line breaks kept, each line escaped."""
+    return escape.block(L.text(value)) or L.DASH
+
+
+def label(found: str, value: Any) -> str:
+    """A catalog's label as it is; a value the catalog does not know came from a person: escaped."""
+    return found if found != str(value) else cell(found)
 
 
 def _supporting(value: Any, labels: L.Labels) -> list[dict[str, str]]:
     """Supporting actors by sector when the record keeps them so; otherwise one line."""
     if isinstance(value, Mapping):
-        return [{"sector": labels.sector(str(k)), "actors": L.text(v)} for k, v in value.items() if v]
+        return [{"sector": label(labels.sector(str(k)), k), "actors": cell(L.text(v))}
+                for k, v in value.items() if v]
     if not L.as_list(value):
         return []
-    return [{"sector": "", "actors": L.text(value)}]
+    return [{"sector": "", "actors": cell(L.text(value))}]
 
 
 def _ogp(fields: Mapping[str, Any], labels: L.Labels) -> list[dict[str, Any]]:
@@ -42,10 +57,10 @@ def _ogp(fields: Mapping[str, Any], labels: L.Labels) -> list[dict[str, Any]]:
     return [
         {"id": option.value, "label": option.label, "selected": option.value in chosen,
          "answer": "Sí" if option.value in chosen else "No",
-         "explanation": L.text(per_value.get(option.value)) if per_value else ""}
+         "explanation": cell(per_value.get(option.value)) if per_value else ""}
         for option in labels.ogp_values
-    ] or [{"id": v, "label": labels.of("ogp_values", v), "selected": True, "answer": "Sí", "explanation": ""}
-          for v in sorted(chosen)]
+    ] or [{"id": v, "label": label(labels.of("ogp_values", v), v), "selected": True, "answer": "Sí",
+           "explanation": ""} for v in sorted(chosen)]
 
 
 def indicator_view(indicator: IndicatorSnap, labels: L.Labels) -> dict[str, Any]:
@@ -71,27 +86,27 @@ def indicator_view(indicator: IndicatorSnap, labels: L.Labels) -> dict[str, Any]
 def commitment_view(c: CommitmentSnap, labels: L.Labels) -> dict[str, Any]:
     f = c.fields
     others = [
-        {"label": L.FIELD_LABELS.get(k, L.capital(k.replace("_", " "))), "value": L.text(v)}
+        {"label": L.FIELD_LABELS.get(k, cell(L.capital(k.replace("_", " ")))), "value": cell(v)}
         for k, v in sorted(f.items()) if k not in PLACED and v not in (None, "", [], {})
     ]
     return {
         "id": c.id,
-        "title": L.text(c.title),
-        "title_cell": cell(c.title),  # the same, safe inside a Markdown table
+        "title": cell(c.title),  # one line: it heads the commitment's section
+        "title_cell": cell(c.title),  # kept for templates written before titles were escaped
         "lead_cell": cell(f.get("lead_institution")),
         "status": labels.status(c.status),
         "irm": labels.irm(c.irm_completion),
         "progress": percent(c.progress),
         "bar": bar(c.progress),
-        "created_by": L.text(c.created_by),
+        "created_by": cell(c.created_by),
         "created_at": L.moment(c.created_at),
         "updated_at": L.moment(c.updated_at),
         "approved_at": L.moment(c.approved_at),
-        "field": {key: L.text(f.get(key)) for key in PLACED},
+        "field": {key: paragraphs(f.get(key)) for key in PLACED},
         "others": others,
         "ogp_values": _ogp(f, labels),
-        "ods_goals": [labels.ods_goal(g) for g in L.as_list(f.get("ods_goals"))],
-        "ods_targets": [labels.ods_target(t) for t in L.as_list(f.get("ods_targets"))],
+        "ods_goals": [label(labels.ods_goal(g), g) for g in L.as_list(f.get("ods_goals"))],
+        "ods_targets": [label(labels.ods_target(t), t) for t in L.as_list(f.get("ods_targets"))],
         "supporting": _supporting(f.get("supporting_actors"), labels),
         "start_date": L.day(f.get("start_date")),
         "end_date": L.day(f.get("end_date")),
@@ -102,7 +117,7 @@ def commitment_view(c: CommitmentSnap, labels: L.Labels) -> dict[str, Any]:
         ],
         "indicators": [indicator_view(i, labels) for i in c.indicators],
         "signoffs": [
-            {"name": cell(s.name), "sector": cell(labels.sector(s.sector)),
+            {"name": cell(s.name), "sector": label(labels.sector(s.sector), s.sector or L.DASH),
              "decision": L.DECISION_LABELS.get(s.decision, s.decision), "reason": cell(s.reason),
              "when": L.moment(s.signed_at)}
             for s in c.signoffs
@@ -114,10 +129,10 @@ def plan_view(snapshot: PlanSnapshot, labels: L.Labels) -> dict[str, Any]:
     return {
         "secretariat": {
             "id": snapshot.secretariat_id,
-            "name": snapshot.secretariat_name,
+            "name": cell(snapshot.secretariat_name),  # one line: it is in the document's heading
             "name_cell": cell(snapshot.secretariat_name),
             "kind": "Secretariado Técnico Local" if snapshot.kind == "stl" else "Mesa técnica",
-            "territory": L.text(snapshot.territory),
+            "territory": cell(snapshot.territory),
             "timezone": snapshot.timezone,
         },
         "exported_at": L.moment(snapshot.exported_at),

@@ -1,4 +1,8 @@
-"""XLSX (openpyxl): sheets compromisos, hitos, indicadores and reportes; dates are real dates."""
+"""XLSX (openpyxl): sheets compromisos, hitos, indicadores and reportes; dates are real dates.
+
+Every text is written as a string cell, never a formula (openpyxl reads a text starting with `=`
+as one), and neutralised as in the CSV (bot/export/cells.py); numbers stay numbers.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,13 @@ from datetime import date, datetime
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.export import labels as L
+from bot.export.cells import neutral
 from bot.export.snapshot import CommitmentSnap, PlanSnapshot
 
 SHEETS = ("compromisos", "hitos", "indicadores", "reportes")
@@ -26,9 +32,12 @@ COMMITMENT_FIELDS = ("problem", "baseline", "causes", "affected_population", "ob
 
 
 def _excel(value: Any) -> Any:
-    """Excel keeps no time zones: a time is written as the secretariat's wall-clock time."""
+    """Excel keeps no time zones: a time is written as the secretariat's wall-clock time. A text
+    loses the control characters XLSX cannot hold (openpyxl would refuse the whole workbook)."""
     if isinstance(value, datetime):
         return value.replace(tzinfo=None)
+    if isinstance(value, str):
+        return neutral(ILLEGAL_CHARACTERS_RE.sub("", value))
     return value
 
 
@@ -61,6 +70,7 @@ def _sheet(book: Workbook, title: str, header: Sequence[str], rows: list[list[An
             elif index in percent and isinstance(c.value, int | float):
                 c.number_format = PERCENT
             elif isinstance(c.value, str):
+                c.data_type = "s"  # text, never a formula, whatever it starts with
                 widths[index] = max(widths[index], min(len(c.value), MAX_WIDTH))
                 if len(c.value) > MAX_WIDTH:
                     c.alignment = Alignment(wrap_text=True, vertical="top")

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from flows.answers import AnswerType, Spec, register
+from flows.answers.plain import plain
 from flows.errors import Rejected
 from flows.events import Button
 from flows.model import Option
@@ -21,7 +22,7 @@ class YesNo(AnswerType):
     placeholder = "placeholder_choice"
 
     def parse(self, text: str, spec: Spec) -> Any:
-        word = normalize(text).strip(".!¡¿?")
+        word = normalize(plain(text)).strip(".!¡¿?")
         if word in YES:
             return True
         if word in NO:
@@ -37,7 +38,7 @@ class YesNo(AnswerType):
 
 def find_option(text: str, options: tuple[Option, ...]) -> Option | None:
     """An option by its number in the list, its value or its label (accents and case ignored)."""
-    raw = normalize(text).strip(".")
+    raw = normalize(plain(text)).strip(".")
     if raw.isdigit() and 1 <= int(raw) <= len(options):
         return options[int(raw) - 1]
     for option in options:
@@ -99,7 +100,7 @@ class MultiChoice(Choice):
 
     def parse(self, text: str, spec: Spec) -> Any:
         chosen: list[Option] = []
-        parts = [p for p in _SEPARATORS.split(normalize(text)) if p]
+        parts = [p for p in _SEPARATORS.split(normalize(plain(text))) if p]
         if len(parts) == 1 and " " in parts[0] and find_option(parts[0], spec.options) is None:
             parts = parts[0].split()  # "1 3 4"
         for part in parts:

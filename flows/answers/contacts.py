@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flows.answers import AnswerType, Spec, register
+from flows.answers.plain import plain
 from flows.errors import Rejected
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
@@ -19,7 +20,7 @@ class Email(AnswerType):
     placeholder = "placeholder_email"
 
     def parse(self, text: str, spec: Spec) -> Any:
-        value = text.strip()
+        value = plain(text).strip()
         if not _EMAIL.match(value):
             raise Rejected("not_an_email")
         local, domain = value.rsplit("@", 1)
@@ -32,8 +33,8 @@ class Url(AnswerType):
     placeholder = "placeholder_url"
 
     def parse(self, text: str, spec: Spec) -> Any:
-        value = text.strip()
-        if " " in value or not value:
+        value = plain(text).strip()
+        if not value or any(ch.isspace() for ch in value):  # a line break too: urllib would drop it
             raise Rejected("not_a_url")
         if "://" not in value:
             value = "https://" + value

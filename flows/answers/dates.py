@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from flows.answers import AnswerType, Spec, register
+from flows.answers.plain import plain
 from flows.errors import Rejected
 
 _DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
@@ -17,7 +18,7 @@ MONTHS = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agost
 
 
 def read_date(text: str) -> date:
-    raw = text.strip()
+    raw = plain(text).strip()
     if match := _YMD.match(raw):
         year, month, day = (int(g) for g in match.groups())
     elif match := _DMY.match(raw):

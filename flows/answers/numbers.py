@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from flows.answers import AnswerType, Spec, register
+from flows.answers.plain import plain
 from flows.errors import Rejected
 
 _THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
@@ -14,6 +15,7 @@ _PLAIN = re.compile(r"^-?\d+([.,]\d+)?$")
 
 
 def read_number(text: str) -> float:
+    text = plain(text)
     raw = text.strip().replace(" ", "").replace("\u00a0", "").lstrip("$").rstrip("%")
     if _THOUSANDS.match(raw):
         raw = raw.replace(",", "")

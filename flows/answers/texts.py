@@ -1,20 +1,34 @@
-"""Short and long free texts, with length limits."""
+"""Short and long free texts, with length limits.
+
+Both are read as plain text first (no NUL, control or bidi characters, see plain.py); an answer
+with nothing visible left is refused. A short text is one line: it lands in one-line places (a
+name in the acta's list of signers, a title in a heading or a table cell), so a line break there
+is refused, not stored.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flows.answers import AnswerType, Spec, register
+from flows.answers.plain import one_line, plain, visible
 from flows.errors import Rejected
 
 
 class _Text(AnswerType):
     default_max = 200
+    single_line = False
 
     def parse(self, text: str, spec: Spec) -> Any:
-        value = text.strip()
+        value = plain(text).strip()
         if not value:
-            raise Rejected("empty_text")
+            raise Rejected("empty_text" if not text.strip() else "invisible_text")
+        if not visible(value):
+            raise Rejected("invisible_text")
+        if self.single_line:
+            if not one_line(value):
+                raise Rejected("one_line")
+            value = value.replace("\t", " ")
         low = int(spec.data.get("min_length", 1))
         high = int(spec.data.get("max_length", self.default_max))
         if len(value) < low:
@@ -35,6 +49,7 @@ class _Text(AnswerType):
 class ShortText(_Text):
     name = "short_text"
     placeholder = "placeholder_text"
+    single_line = True
 
 
 @register

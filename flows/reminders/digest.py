@@ -3,6 +3,10 @@
 The host gathers `DigestInput` from the database; `digest_context` turns it into the names the
 digest template uses (see content/reminders.yaml), and `render_digest` writes the text. A week in
 which nothing is due, late, reported or new gets the one-line `empty` text instead.
+
+Each item of the digest is one line, so what people typed (titles, names, units) is placed as one
+line (`flat`): a name with a line break cannot add a line of its own. The channel escapes the text
+for its markup, as for any message.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from flows.answers.plain import flat
 from flows.plan.lifecycle import STATUS_LABELS
 from flows.plan.progress import commitment_progress, indicator_due, late_items, progress_bar
 from flows.plan.views import IndicatorView, MilestoneView
@@ -69,23 +74,24 @@ def digest_context(data: DigestInput) -> dict[str, Any]:
     for c in sorted(data.commitments, key=lambda c: (STATUS_ORDER.index(c.status)
                                                      if c.status in STATUS_ORDER else 99, c.title, c.id)):
         fraction = commitment_progress(c.milestones, c.indicators)
-        groups.setdefault(c.status, []).append({"title": c.title, "progress": progress_bar(fraction),
+        title = flat(c.title)
+        groups.setdefault(c.status, []).append({"title": title, "progress": progress_bar(fraction),
                                                 "fraction": fraction})
         if c.status not in FOLLOWED:
             continue
         for m in c.milestones:
             if not m.done and m.due_date is not None and today <= m.due_date <= week_end:
-                due_this_week.append({"kind": "hito", "name": m.output, "commitment": c.title,
+                due_this_week.append({"kind": "hito", "name": flat(m.output), "commitment": title,
                                       "due": format_date(m.due_date), "date": m.due_date})
         for i in c.indicators:
             reported = {r.period_due for r in i.reports}
             for d in indicator_due(i):
                 if d not in reported and today <= d <= week_end:
-                    due_this_week.append({"kind": "indicador", "name": i.name, "commitment": c.title,
+                    due_this_week.append({"kind": "indicador", "name": flat(i.name), "commitment": title,
                                           "due": format_date(d), "date": d})
         for late in late_items(c.milestones, c.indicators, today):
             days_late = (today - late.due).days
-            overdue.append({"kind": late.kind, "name": late.name, "commitment": c.title,
+            overdue.append({"kind": late.kind, "name": flat(late.name), "commitment": title,
                             "due": format_date(late.due), "days_late": days_late, "missed": late.missed,
                             "escalated": days_late > data.escalate_after_days})
     due_this_week.sort(key=lambda d: (d["date"], d["kind"], d["name"]))
@@ -94,7 +100,7 @@ def digest_context(data: DigestInput) -> dict[str, Any]:
     sectors = sorted(set(data.members_by_sector) | set(reports_by_sector))
     label = data.sector_labels
     return {
-        "secretariat": {"name": data.secretariat},
+        "secretariat": {"name": flat(data.secretariat)},
         "week": format_date(data.week),
         "commitments": [
             {"status": STATUS_LABELS.get(status, status), "count": len(items), "entries": items}
@@ -103,8 +109,8 @@ def digest_context(data: DigestInput) -> dict[str, Any]:
         "due_this_week": due_this_week,
         "overdue": overdue,
         "reports": [
-            {"indicator": r.indicator, "value": number(r.value), "unit": r.unit or "", "period": format_date(r.period),
-             "person": r.person or "alguien"}
+            {"indicator": flat(r.indicator), "value": number(r.value), "unit": flat(r.unit or ""),
+             "period": format_date(r.period), "person": flat(r.person or "") or "alguien"}
             for r in data.reports
         ],
         "sectors": [
@@ -112,7 +118,7 @@ def digest_context(data: DigestInput) -> dict[str, Any]:
              "members": data.members_by_sector.get(s, 0), "reports": reports_by_sector.get(s, 0)}
             for s in sectors
         ],
-        "new_members": list(data.new_members),
+        "new_members": [flat(name) for name in data.new_members if flat(name)],
         "folded": data.folded,
         "escalate_after_days": data.escalate_after_days,
     }

@@ -341,3 +341,26 @@ async def test_cocrea_export_names_an_unknown_secretariat(cli_sessions: Any) -> 
     code, out, err = await asyncio.to_thread(cocrea, "export", "Nadie", "--format", "md")
     assert code == 1 and out == ""
     assert "No existe el secretariado 'Nadie'" in err
+
+
+async def test_a_formula_typed_as_a_title_is_text_in_the_spreadsheets(sessions: Any,
+                                                                      plans: tuple[Seeded, Seeded]) -> None:
+    """The issue's example: a member's title `=HYPERLINK(…)` was a live formula in the coordinator's XLSX."""
+    mine, _ = plans
+    title = '=HYPERLINK("https://robo.example/datos","Ver evidencia")'
+    async with UnitOfWork(sessions) as uow:
+        commitment = await uow.commitments.get(mine.commitment_ids[0])
+        assert commitment is not None
+        await uow.commitments.update_fields(commitment, {"title": title})
+        indicator = await uow.session.get(Indicator, mine.indicator_ids[0])
+        assert indicator is not None
+        indicator.name, indicator.baseline = "@SUM(1+1)", -5
+    snap = await snapshot(sessions, mine.secretariat_id)
+    sheet = load_workbook(io.BytesIO(one(snap, "xlsx")))["indicadores"]
+    header = [c.value for c in sheet[1]]
+    first = {h: c for h, c in zip(header, sheet[2], strict=True)}
+    assert (first["compromiso"].data_type, first["compromiso"].value) == ("s", "'" + title)
+    assert (first["indicador"].data_type, first["indicador"].value) == ("s", "'@SUM(1+1)")
+    assert (first["línea base"].data_type, first["línea base"].value) == ("n", -5)
+    rows = list(csv.DictReader(io.StringIO(one(snap, "csv").decode("utf-8-sig"))))
+    assert (rows[0]["compromiso"], rows[0]["indicador"], rows[0]["linea_base"]) == ("'" + title, "'@SUM(1+1)", "-5")

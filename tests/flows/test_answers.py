@@ -133,3 +133,77 @@ def test_impossible_date_explains_how_many_days_the_month_has() -> None:
     with pytest.raises(Rejected) as caught:
         date.parse("31/02/2025", Spec({}))
     assert caught.value.params == {"day": 31, "month": "febrero", "year": 2025, "days": 28}
+
+
+# Typed texts that are not text (issue 22, items 3 and 12). The forged signer line of the acta:
+FORGED_NAME = "Memo (Sociedad civil), 01/03/2026 10:00\n• Presidenta Municipal"
+
+
+@pytest.mark.parametrize("typed", [
+    FORGED_NAME, "Memo\r• Presidenta", "Memo\r\n• Presidenta", "Memo\u2028• Presidenta", "Memo\u2029Presidenta",
+    "Memo\x85Presidenta", "Memo\x0bPresidenta",
+])
+def test_a_short_text_refuses_line_breaks(typed: str) -> None:
+    short = answers.get("short_text")
+    assert short is not None
+    with pytest.raises(Rejected) as caught:
+        short.parse(typed, Spec({"max_length": 80}))
+    assert caught.value.key == "one_line"
+
+
+def test_a_long_text_keeps_its_line_breaks_as_plain_newlines() -> None:
+    long = answers.get("long_text")
+    assert long is not None
+    assert long.parse("Primero.\r\nSegundo.\u2028Tercero.", Spec({})) == "Primero.\nSegundo.\nTercero."
+
+
+@pytest.mark.parametrize("typed", [
+    "\u200d\u200d\u200d", "\ufeff", "\u200b\u200c", "\u2060 \u2063", "\u3164", "\u2800\u2800", "\u034f\u0301",
+    "\u202e\u202d", "\x00", "\x00\x00 \x00",
+])
+@pytest.mark.parametrize("kind", ["short_text", "long_text"])
+def test_a_text_with_nothing_visible_is_refused_kindly(kind: str, typed: str) -> None:
+    answer = answers.get(kind)
+    assert answer is not None
+    with pytest.raises(Rejected) as caught:
+        answer.parse(typed, Spec({}))
+    assert caught.value.key == "invisible_text"
+
+
+@pytest.mark.parametrize(("typed", "kept"), [
+    ("\u202eanA oseT", "anA oseT"),  # right-to-left override: the name would read backwards
+    ("Ana\u202d \u2066López\u2069", "Ana López"),
+    ("\ufeffAna\u200b López", "Ana López"),
+    ("Ana\x00 López", "Ana López"),
+    ("Ana\x07\x1b[31m López", "Ana[31m López"),
+    ("Familia 👩\u200d👩\u200d👧", "Familia 👩\u200d👩\u200d👧"),  # the joiner inside emoji stays
+    ("Ana\tLópez", "Ana López"),
+])
+def test_a_short_text_keeps_only_what_shows(typed: str, kept: str) -> None:
+    short = answers.get("short_text")
+    assert short is not None
+    assert short.parse(typed, Spec({})) == kept
+
+
+@pytest.mark.parametrize(("kind", "typed", "expected"), [
+    ("long_text", "Falta agua\x00 en la colonia.", "Falta agua en la colonia."),
+    ("number", "1\x00500", 1500),
+    ("date", "15/03/2026\x00", "2026-03-15"),
+    ("email", "lupita\x00@correo.mx", "lupita@correo.mx"),
+    ("url", "https://datos.gob.mx/\x00busca", "https://datos.gob.mx/busca"),
+    ("file", "https://datos.gob.mx/\x00busca", {"kind": "link", "ref": "https://datos.gob.mx/busca", "name": None}),
+    ("yes_no", "sí\x00", True),
+    ("choice", "2\u200b", "participacion"),
+])
+def test_no_typed_answer_keeps_a_nul_byte(kind: str, typed: str, expected: Any) -> None:
+    """PostgreSQL refuses NUL in text: it never reaches a saved answer."""
+    answer = answers.get(kind)
+    assert answer is not None
+    assert answer.parse(typed, Spec({}, OGP)) == expected
+
+
+def test_a_link_with_a_line_break_is_refused() -> None:
+    url = answers.get("url")
+    assert url is not None
+    with pytest.raises(Rejected):
+        url.parse("https://datos.gob.mx/\nbusca", Spec({}))
