@@ -22,7 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.rasa.actions import Cocrea
-from bot.rasa.payloads import person_key
+from bot.rasa.linking import person_for
 from flows.answers import Spec
 from flows.answers import get as answer_type
 from flows.answers.dates import spoken
@@ -73,7 +73,7 @@ class _Person:
 
     @staticmethod
     async def load(uow: UnitOfWork, sender_id: str) -> tuple[Person | None, Any]:
-        person = await uow.people.get(person_key(sender_id))
+        person = await person_for(uow, sender_id)
         if person is None:
             return None, None
         return person, await uow.secretariats.first_of(person)

@@ -48,7 +48,7 @@ async def test_health_and_every_action_listed(server: httpx.AsyncClient) -> None
 
 
 async def test_a_person_walks_into_a_kit_and_the_answers_are_saved(rasa: RasaClient, sessions: Any) -> None:
-    sender = "4242"  # Rasa's Telegram channel: the chat id
+    sender = "4242"  # Rasa's Telegram channel: the chat id, which is not a Telegram identity here
     hello = await say(rasa, sender, "hola", "action_cocrea_inicio", "saludar")
     assert "aviso de privacidad" in texts(hello)
     named = await tap(rasa, sender, hello, "Sí")
@@ -64,7 +64,8 @@ async def test_a_person_walks_into_a_kit_and_the_answers_are_saved(rasa: RasaCli
     assert "Paso 2 de" in texts(second)
 
     async with UnitOfWork(sessions) as uow:
-        person = await uow.people.get("tg:4242")  # the same person as on Telegram
+        assert await uow.people.get("tg:4242") is None  # never taken for the Telegram person 4242
+        person = await uow.people.get("rasa:4242")
         assert person is not None and person.name == "Lupita" and person.sector == "sociedad_civil"
         runs = await uow.runs.of_person(person)
     kit5 = next(r for r in runs if r.flow_id == "kit5")

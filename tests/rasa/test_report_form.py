@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from storage import UnitOfWork
 from storage.models import Commitment, IndicatorReport
-from tests.rasa.conftest import RasaClient, texts
+from tests.rasa.conftest import RasaClient, link_sender, texts
 
 FORM_VALIDATION, SUBMIT = "validate_reporte_indicador_form", "action_cocrea_reportar"
 
@@ -51,7 +51,8 @@ async def reports(sessions: Any) -> list[IndicatorReport]:
 
 async def test_a_report_through_the_form_lands_in_the_database(rasa: RasaClient, sessions: Any) -> None:
     ids = await seed(sessions, "tg:777")
-    sender = "777"
+    sender = "777"  # Rasa's Telegram channel: the chat id, linked to tg:777 with a code from Telegram
+    await link_sender(rasa, sessions, "tg:777", sender)
     chosen = await answer(rasa, sender, "indicador", "quiero reportar el indicador de agua", indicador="agua")
     assert rasa.slots[sender]["indicador"] == str(ids["agua"]) and not chosen["responses"]
 
@@ -128,6 +129,7 @@ async def test_someone_without_a_secretariat_is_told_how_to_join(rasa: RasaClien
 
 async def test_commitments_and_indicators_show_what_telegram_shows(rasa: RasaClient, sessions: Any) -> None:
     await seed(sessions, "tg:778")
+    await link_sender(rasa, sessions, "tg:778", "778")
     rasa.says("778", "qué indicadores tenemos", "ver_indicadores")
     indicators = texts(await rasa.run("action_cocrea_indicadores", "778"))
     assert "Hogares con agua diaria" in indicators and "Presupuesto ejercido" in indicators
