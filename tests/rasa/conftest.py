@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -78,7 +79,9 @@ class RasaClient:
         }
 
     async def run(self, action: str, sender: str) -> dict[str, Any]:
-        response = await self.http.post("/webhook", json=self.body(action, sender))
+        # As Rasa's aiohttp client sends it: json.dumps with its ASCII escapes.
+        response = await self.http.post("/webhook", content=json.dumps(self.body(action, sender)).encode("ascii"),
+                                        headers={"Content-Type": "application/json"})
         assert response.status_code == 200, response.text
         result: dict[str, Any] = response.json()
         for event in result["events"]:
