@@ -48,7 +48,7 @@ async def test_health_and_every_action_listed(server: httpx.AsyncClient) -> None
 
 
 async def test_a_person_walks_into_a_kit_and_the_answers_are_saved(rasa: RasaClient, sessions: Any) -> None:
-    sender = "4242"  # Rasa's Telegram channel: the chat id, which is not a Telegram identity here, which is not a Telegram identity here
+    sender = "4242"  # Rasa's Telegram channel: the chat id, which is not a Telegram identity here
     hello = await say(rasa, sender, "hola", "action_cocrea_inicio", "saludar")
     assert "aviso de privacidad" in texts(hello)
     named = await tap(rasa, sender, hello, "Sí")
