@@ -133,6 +133,11 @@ async def test_a_code_from_telegram_links_a_rasa_conversation_once(rasa: RasaCli
     rasa.says("web-carla", "/mis_datos")
     mine = texts(await rasa.run("action_cocrea_paso", "web-carla"))
     assert SECRET_NAME in mine and SECRETARIAT in mine  # now it is her, as on Telegram
+    async with UnitOfWork(sessions) as uow:  # and what she can see of herself lists the link, not the code
+        person = await uow.people.get("tg:1001")
+        assert person is not None
+        links = (await uow.personal.export(person))["conversaciones_de_rasa_vinculadas"]
+    assert [link["sender"] for link in links] == ["web-carla"] and "code_hash" not in links[0]
 
     rasa.says("web-intruso", f"/vincular {code}")  # the same code again, from another conversation
     again = texts(await rasa.run("action_cocrea_paso", "web-intruso"))
