@@ -194,7 +194,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
 def cmd_actions(args: argparse.Namespace) -> int:
     from bot.rasa.server import run_actions
 
-    return run_actions(_settings(), port=args.port)
+    return run_actions(_settings(), port=args.port, host=args.host)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -224,6 +224,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     actions = commands.add_parser("actions", help="el servidor de acciones para un asistente Rasa")
     actions.add_argument("--port", type=int, default=5055, help="puerto (5055 por omisión)")
+    actions.add_argument("--host", default="127.0.0.1",
+                         help="dirección donde escucha (127.0.0.1 por omisión; 0.0.0.0 solo dentro de la red "
+                              "interna de docker compose, sin publicar el puerto)")
     actions.set_defaults(func=cmd_actions)
 
     content = commands.add_parser("content", help="revisar el contenido").add_subparsers(

@@ -44,6 +44,7 @@ class Settings:
     port: int = 8080
     rate_limit: float = 30.0
     bot_username: str | None = None
+    actions_token: str | None = None  # the secret Rasa sends on every call to `cocrea actions`
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, dotenv: Path | None = None) -> Settings:
@@ -100,4 +101,5 @@ class Settings:
             port=int(number("PORT", cls.port, int)),
             rate_limit=number("RATE_LIMIT", cls.rate_limit),
             bot_username=get("BOT_USERNAME"),
+            actions_token=get("ACTIONS_TOKEN"),
         )

@@ -136,6 +136,25 @@ class Invite(Base):
     created_at: Mapped[datetime] = _created()
 
 
+class RasaLink(Base):
+    """A Rasa sender linked to a person, through a one-time code the person asked for on Telegram.
+
+    A row starts as a code waiting to be used (only its SHA-256 is kept, like invites); using it
+    sets `linked_at` once and then `sender`. A sender speaks for at most one person; a person may
+    link several senders (a web widget, another Rasa channel).
+    """
+
+    __tablename__ = "rasa_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    linked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sender: Mapped[str | None] = mapped_column(String(255), unique=True)
+    created_at: Mapped[datetime] = _created()
+
+
 class Commitment(Base):
     """A compromiso of the plan; the kits fill its `fields` over time (one record, many kits)."""
 

@@ -1,8 +1,10 @@
 """Cocrea's Rasa actions: thin adapters that hand what the person said to `Conversation`.
 
-Every action maps Rasa's sender id to the person (payloads.person_key), builds one engine input,
-calls the one shared `Conversation` (one unit of work, committed before we answer) and returns the
-messages as Rasa responses, with a step's choices as buttons (payloads.rasa_buttons).
+Every action maps Rasa's sender id to the person (linking.key_for: `rasa:<sender>`, or the person
+who linked that sender with a code from Telegram), builds one engine input, calls the one shared
+`Conversation` (one unit of work, committed before we answer) and returns the messages as Rasa
+responses, with a step's choices as buttons (payloads.rasa_buttons). Commands go through the same
+`Conversation` as on Telegram, so those that change data ask for the same confirmation there.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 
 from bot.conversation import Conversation, Reply
-from bot.rasa.payloads import entity_value, person_key, rasa_buttons, read_message
+from bot.rasa.linking import is_link, key_for, link
+from bot.rasa.payloads import clean, entity_value, person_key, rasa_buttons, read_message
 from flows import templating
 from flows.events import MessageOut
 from flows.inputs import Command, Input
@@ -83,6 +86,10 @@ class CocreaAction(Action):
     async def handle(self, sender_id: str, inp: Input) -> Reply:
         key = person_key(sender_id)
         try:
+            if is_link(inp):  # `/vincular CODE`: acts as the sender itself, before it is resolved
+                text, params = await link(self.cocrea.sessions, sender_id, inp.args)
+                return Reply([MessageOut(self.cocrea.text(text, **params))])
+            key = await key_for(self.cocrea.sessions, sender_id)
             reply = await self.cocrea.conversation.handle(key, inp)
         except DatabaseUnavailable:
             log.warning("database unavailable", exc_info=True)
@@ -164,11 +171,18 @@ class Glossary(CocreaAction):
 STEP_ACTIONS: tuple[type[CocreaAction], ...] = (Start, Step, Kits, Continue, Commitments, Indicators, Glossary)
 
 
+class CleanExecutor(ActionExecutor):
+    """rasa-sdk's executor, handing the actions what Rasa sent without lone surrogates (payloads.clean)."""
+
+    async def run(self, action_call: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        return await super().run(clean(action_call), *args, **kwargs)
+
+
 def build_executor(cocrea: Cocrea) -> ActionExecutor:
     """An ActionExecutor with every Cocrea action registered, each sharing `cocrea`."""
     from bot.rasa.report import ReportSubmit, ReportValidation
 
-    executor = ActionExecutor()
+    executor = CleanExecutor()
     for action in STEP_ACTIONS:
         executor.register_action(action(cocrea))
     executor.register_action(ReportValidation(cocrea))

@@ -1,8 +1,12 @@
 """Who is writing, and what they wrote, as the engine sees it.
 
-Person keys: Rasa's Telegram channel uses the chat id as sender id, which for a private chat is
-the person's Telegram id, so a numeric sender id is `tg:<id>` (the same person as in `cocrea run`);
-any other sender id (the REST channel, a web widget) is `rasa:<sender_id>`.
+Person keys: a sender id is whatever the Rasa channel says it is (the REST channel takes it from
+the request), so it is never taken for a Telegram identity, numeric or not: every sender is
+`rasa:<sender_id>`. A person links a sender to their Telegram identity only with a one-time code
+from Telegram (bot/rasa/linking.py).
+
+Text: JSON may carry lone surrogates ("\\ud800"), which no database or UTF-8 output can encode;
+`clean` drops them from everything Rasa sends before any action reads it.
 
 Buttons: a step's button travels as the payload `/responder{"cocrea_boton": "<step_id>|<value>"}`.
 Rasa reads a payload that starts with `/` as the intent `responder` with the entity
@@ -16,6 +20,7 @@ typed answer (choices are read by number, value or label).
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from bot.terminal import read_input
@@ -25,14 +30,28 @@ from flows.inputs import Command, Input, Tap
 TAP_INTENT, TAP_ENTITY = "responder", "cocrea_boton"
 SEPARATOR = "|"
 MAX_PAYLOAD_BYTES = 64  # Telegram's callback_data limit, which Rasa's Telegram channel uses
+RASA_PREFIX = "rasa:"
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+
+
+def sender_of(sender_id: str) -> str:
+    return str(sender_id).strip()
 
 
 def person_key(sender_id: str) -> str:
-    """`tg:<id>` for a numeric sender id (Rasa's Telegram channel), else `rasa:<sender_id>`."""
-    sender = str(sender_id).strip()
-    if sender.lstrip("-").isdigit():
-        return f"tg:{int(sender)}"
-    return f"rasa:{sender}"
+    """`rasa:<sender_id>`, whatever the sender id looks like: Rasa senders have their own address space."""
+    return f"{RASA_PREFIX}{sender_of(sender_id)}"
+
+
+def clean(value: Any) -> Any:
+    """`value` (JSON as Rasa sent it) without lone surrogates in any string, keys included."""
+    if isinstance(value, str):
+        return _SURROGATES.sub("", value)
+    if isinstance(value, dict):
+        return {clean(k): clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clean(item) for item in value]
+    return value
 
 
 def button_payload(button: Button, step_id: str | None) -> str:

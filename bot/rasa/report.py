@@ -2,8 +2,10 @@
 
 `validate_reporte_indicador_form` checks each slot with the kits' own rules (numbers are read by
 flows/answers/numbers.py, so "35", "35.5", "35,5" and "35 %" all work) and, when an answer does not
-fit, explains why in Spanish and empties the slot so Rasa asks again. `action_cocrea_reportar`
-(the form's submit) records the report in one unit of work and confirms the value and the period.
+fit, explains why in Spanish and empties the slot so Rasa asks again. Once the note is in, it
+summarizes what would be recorded and the form asks «¿Lo registro así?» (`confirmar_reporte`), as
+/reportar asks on Telegram. `action_cocrea_reportar` (the form's submit) records the report in one
+unit of work only after a «sí», and confirms the value and the period; after a «no» it writes nothing.
 The submit checks again: slots can be set by anyone who can talk to Rasa, so an indicator of
 another secretariat, or one with nothing left to report, writes nothing and says so kindly.
 """
@@ -22,7 +24,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.rasa.actions import Cocrea
-from bot.rasa.payloads import person_key
+from bot.rasa.linking import person_for
 from flows.answers import Spec
 from flows.answers import get as answer_type
 from flows.answers.dates import spoken
@@ -35,8 +37,11 @@ from storage.models import Indicator, Person
 log = logging.getLogger(__name__)
 
 FORM = "reporte_indicador_form"
-INDICATOR, VALUE, NOTE = "indicador", "valor", "nota"
+INDICATOR, VALUE, NOTE, CONFIRM = "indicador", "valor", "nota", "confirmar_reporte"
+YES, NO = "si", "no"
 NO_NOTE = frozenset({"no", "ninguna", "ninguno", "nada", "sin nota", "no gracias", "n/a", "-"})
+YES_WORDS = frozenset({"si", "sí", "confirmar", "confirmo", "correcto", "esta bien", "de acuerdo", "registralo", "ok"})
+NO_WORDS = frozenset({"no", "cancelar", "cancela", "mejor no", "no gracias", "no lo registres"})
 PERCENT_UNITS = frozenset({"%", "porcentaje", "por ciento"})
 NOTE_MAX = 2000
 _ID = re.compile(r"^(?:indicador\s*)?(?:#|no\.?\s*|numero\s*)?(\d+)$")
@@ -73,7 +78,7 @@ class _Person:
 
     @staticmethod
     async def load(uow: UnitOfWork, sender_id: str) -> tuple[Person | None, Any]:
-        person = await uow.people.get(person_key(sender_id))
+        person = await person_for(uow, sender_id)
         if person is None:
             return None, None
         return person, await uow.secretariats.first_of(person)
@@ -133,14 +138,41 @@ class ReportValidation(FormValidationAction):
                             tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         text = str(slot_value or "").strip()
         if normalize(text).strip(".!") in NO_NOTE:
-            return {NOTE: ""}
-        parser = answer_type("long_text")
-        assert parser is not None
-        try:
-            return {NOTE: parser.parse(text, Spec({"max_length": NOTE_MAX}))}
-        except Rejected as rejected:
-            dispatcher.utter_message(text=self.cocrea.rejected(rejected.key, **rejected.params))
-            return {NOTE: None}
+            note = ""
+        else:
+            parser = answer_type("long_text")
+            assert parser is not None
+            try:
+                note = str(parser.parse(text, Spec({"max_length": NOTE_MAX})))
+            except Rejected as rejected:
+                dispatcher.utter_message(text=self.cocrea.rejected(rejected.key, **rejected.params))
+                return {NOTE: None}
+        await self.summarize(dispatcher, tracker, note)
+        return {NOTE: note}
+
+    async def summarize(self, dispatcher: CollectingDispatcher, tracker: Tracker, note: str) -> None:
+        """What would be recorded, before the form asks to confirm it (as /reportar's summary on Telegram)."""
+        chosen, value = str(tracker.get_slot(INDICATOR) or ""), tracker.get_slot(VALUE)
+        if not chosen.isdigit() or not isinstance(value, int | float):
+            return
+        async with UnitOfWork(self.cocrea.sessions) as uow:
+            _, secretariat = await _Person.load(uow, tracker.sender_id)
+            indicator = await uow.plan.indicator(secretariat.id, int(chosen)) if secretariat else None
+            if indicator is None:  # not theirs: the submit will say so and write nothing
+                return
+            name, unit = indicator.name, indicator.unit or ""
+        dispatcher.utter_message(text=self.cocrea.text("rasa_report_confirm", value=_show(float(value)), unit=unit,
+                                                       name=name, note=note))
+
+    async def validate_confirmar_reporte(self, slot_value: Any, dispatcher: CollectingDispatcher,
+                                         tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        said = normalize(str(slot_value or "")).strip(" .!¡")
+        if said in YES_WORDS:
+            return {CONFIRM: YES}
+        if said in NO_WORDS:
+            return {CONFIRM: NO}
+        dispatcher.utter_message(text=self.cocrea.text("rasa_report_yes_or_no"))
+        return {CONFIRM: None}
 
 
 class ReportSubmit(Action):
@@ -158,13 +190,15 @@ class ReportSubmit(Action):
         text = await self.record(tracker)
         if text:  # empty when the form stopped early: its validation already said why
             dispatcher.utter_message(text=text)
-        return [SlotSet(INDICATOR, None), SlotSet(VALUE, None), SlotSet(NOTE, None)]
+        return [SlotSet(INDICATOR, None), SlotSet(VALUE, None), SlotSet(NOTE, None), SlotSet(CONFIRM, None)]
 
     async def record(self, tracker: Tracker) -> str:
         chosen, value = str(tracker.get_slot(INDICATOR) or ""), tracker.get_slot(VALUE)
         note = str(tracker.get_slot(NOTE) or "").strip() or None
         if not chosen.isdigit() or not isinstance(value, int | float):
             return ""
+        if tracker.get_slot(CONFIRM) != YES:  # only what the person saw summarized and said «sí» to
+            return self.cocrea.text("rasa_report_cancelled")
         async with UnitOfWork(self.cocrea.sessions) as uow:
             person, secretariat = await _Person.load(uow, tracker.sender_id)
             if person is None or secretariat is None:

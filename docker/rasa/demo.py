@@ -6,8 +6,9 @@ Run it with Cocrea's own Python and point it at a `rasa` executable from a Pytho
 
 It trains the assistant in this folder (`rasa train`, cached by Rasa between runs), seeds a fresh
 SQLite database (a secretariat, a member, a commitment with a water indicator that has a period
-due), starts `cocrea actions` and `rasa run --enable-api` on 127.0.0.1 (with its own endpoints file,
-so `endpoints.yml` keeps pointing at the docker compose service), talks to Rasa over its REST
+due), starts `cocrea actions` and `rasa run --enable-api --auth-token …` on 127.0.0.1 (with its own
+endpoints file, so `endpoints.yml` keeps pointing at the docker compose service; both share a fresh
+COCREA_ACTIONS_TOKEN, which Rasa sends on every action call), talks to Rasa over its REST
 channel (greets, continues Kit 5, asks the glossary, reports the indicator's value with a note),
 prints the transcript and exits 1 unless the value reached `indicator_reports`.
 """
@@ -18,6 +19,7 @@ import argparse
 import asyncio
 import json
 import os
+import secrets
 import shutil
 import signal
 import sqlite3
@@ -49,7 +51,8 @@ CONVERSATION: tuple[tuple[str, str], ...] = (
     ("¿qué es la línea base?", "Línea base"),
     ("quiero reportar el indicador de agua", "valor"),
     (VALUE_TEXT, "nota"),
-    (NOTE, "Registré 42,5"),
+    (NOTE, "¿Lo registro así?"),
+    ("sí", "Registré 42,5"),
 )
 
 
@@ -176,7 +179,9 @@ def run_demo(rasa: str, workdir: Path, *, models: Path | None = None, actions_po
     db = workdir / "cocrea.db"
     db.unlink(missing_ok=True)
     database_url = f"sqlite:///{db}"
-    env = {**os.environ, **QUIET, "COCREA_DATABASE_URL": database_url}
+    env = {**os.environ, **QUIET, "COCREA_DATABASE_URL": database_url,
+           "COCREA_ACTIONS_TOKEN": secrets.token_urlsafe(24)}  # Rasa sends it; the actions demand it
+    api_token = secrets.token_urlsafe(24)  # Rasa's own API (/status) only with a token
     demo = Demo()
 
     def say(line: str) -> None:
@@ -193,18 +198,19 @@ def run_demo(rasa: str, workdir: Path, *, models: Path | None = None, actions_po
     indicator_id = asyncio.run(seed(database_url, datetime.now().date()))
 
     endpoints = workdir / "endpoints.local.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n', encoding="utf-8")
+    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
+                         '  token: "${COCREA_ACTIONS_TOKEN}"\n', encoding="utf-8")
     actions_log, rasa_log = workdir / "actions.log", workdir / "rasa.log"
     actions_cmd = [cocrea_bin(), "actions", "--port", str(actions_port)]
-    rasa_cmd = [rasa, "run", "--enable-api", "--model", str(model), "--endpoints", str(endpoints),
-                "--credentials", str(HERE / "credentials.yml"), "--port", str(rasa_port),
+    rasa_cmd = [rasa, "run", "--enable-api", "--auth-token", api_token, "--model", str(model),
+                "--endpoints", str(endpoints), "--credentials", str(HERE / "credentials.yml"), "--port", str(rasa_port),
                 "--interface", "127.0.0.1"]
-    with _process(actions_cmd, actions_log, {**env, "SANIC_HOST": "127.0.0.1"}, ROOT) as actions, \
+    with _process(actions_cmd, actions_log, env, ROOT) as actions, \
             _process(rasa_cmd, rasa_log, env, HERE) as server:
         _wait(lambda: _get(f"http://127.0.0.1:{actions_port}/health") is not None, "cocrea actions",
               actions, 60, actions_log)
-        _wait(lambda: bool((_get(f"http://127.0.0.1:{rasa_port}/status") or {}).get("model_file")),
-              "rasa run", server, 240, rasa_log)
+        status = f"http://127.0.0.1:{rasa_port}/status?token={api_token}"
+        _wait(lambda: bool((_get(status) or {}).get("model_file")), "rasa run", server, 240, rasa_log)
         url = f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook"
         for text, expected in CONVERSATION:
             say(f"> {text}")

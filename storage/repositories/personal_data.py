@@ -41,6 +41,7 @@ from storage.models import (
     Milestone,
     OutboxMessage,
     Person,
+    RasaLink,
     Secretariat,
     Signoff,
 )
@@ -57,6 +58,7 @@ AUTHORED: tuple[tuple[str, type[Base], str], ...] = (
     ("invitaciones_creadas", Invite, "created_by"),
     ("registro_de_actividad", AuditEntry, "person_id"),
     ("recordatorios", OutboxMessage, "person_id"),
+    ("conversaciones_de_rasa_vinculadas", RasaLink, "person_id"),
 )
 HIDDEN = {"code_hash", "attachment", "claimed_by"}  # never useful to the person (and never the code)
 MENTIONS = "mensajes_que_te_nombran"  # the export's section of other people's messages that name them

@@ -32,7 +32,7 @@ ROLE_NEEDED = {
     "compromisos": MEMBER, "diagnostico_grupo": COORDINATOR, "difundir": ANYONE, "estadisticas": ADMIN,
     "estado": COORDINATOR, "exportar": COORDINATOR, "firmar": MEMBER, "grafica": MEMBER, "grupo": COORDINATOR,
     "indicadores": MEMBER, "invitar": COORDINATOR, "mis_datos": ANYONE, "recargar": ADMIN, "reportar": MEMBER,
-    "resumen": COORDINATOR, "revision": COORDINATOR,
+    "resumen": COORDINATOR, "revision": COORDINATOR, "vincular": ANYONE,
 }
 SECRET = "Zapotal"  # in every name of secretariat A
 ADMIN_ID = 900

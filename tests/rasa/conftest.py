@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import socket
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +16,12 @@ from sanic import Sanic
 
 from bot.rasa.server import build_app
 from flows.loader import load_checked
+from storage import UnitOfWork
+from storage.repositories.rasa_links import RasaLinks
 
 CONTENT = load_checked()
 RASA_DIR = Path(__file__).resolve().parents[2] / "docker" / "rasa"
+TOKEN = "un-secreto-compartido-con-rasa"  # COCREA_ACTIONS_TOKEN, as endpoints.yml sends it
 DOMAIN: dict[str, Any] = yaml.safe_load((RASA_DIR / "domain.yml").read_text(encoding="utf-8"))
 
 
@@ -74,7 +79,9 @@ class RasaClient:
         }
 
     async def run(self, action: str, sender: str) -> dict[str, Any]:
-        response = await self.http.post("/webhook", json=self.body(action, sender))
+        # As Rasa's aiohttp client sends it: json.dumps with its ASCII escapes.
+        response = await self.http.post("/webhook", content=json.dumps(self.body(action, sender)).encode("ascii"),
+                                        headers={"Content-Type": "application/json"})
         assert response.status_code == 200, response.text
         result: dict[str, Any] = response.json()
         for event in result["events"]:
@@ -87,18 +94,30 @@ def texts(result: dict[str, Any]) -> str:
     return "\n".join(r.get("text") or "" for r in result["responses"])
 
 
+async def link_sender(rasa: RasaClient, sessions: Any, key: str, sender: str) -> None:
+    """`key` got a code on Telegram (/vincular) and typed it in the Rasa conversation `sender`."""
+    async with UnitOfWork(sessions) as uow:
+        person = await uow.people.get(key)
+        assert person is not None
+        code = await RasaLinks(uow.session).new_code(person, datetime.now(UTC))
+    rasa.says(sender, f"/vincular {code}")
+    linked = await rasa.run("action_cocrea_paso", sender)
+    assert "quedó vinculada" in texts(linked), texts(linked)
+
+
 @pytest.fixture
 async def server(sessions: Any) -> AsyncIterator[httpx.AsyncClient]:
-    """rasa-sdk's own Sanic app listening on a free local port, over a fresh database."""
+    """rasa-sdk's own Sanic app listening on a free local port, over a fresh database; a client with the token."""
     Sanic.test_mode = True  # each test builds a new app with rasa-sdk's fixed name
-    app = build_app(CONTENT, sessions)
+    app = build_app(CONTENT, sessions, token=TOKEN)
     port = free_port()
     asyncio_server = await app.create_server(host="127.0.0.1", port=port, access_log=False)
     assert asyncio_server is not None
     await asyncio_server.startup()
     await asyncio_server.start_serving()
     try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
+        # As Rasa 3.6 calls it: an action_endpoint's `token:` travels as the query parameter `token`.
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", params={"token": TOKEN}, timeout=30) as http:
             yield http
     finally:
         asyncio_server.close()

@@ -48,7 +48,7 @@ async def test_health_and_every_action_listed(server: httpx.AsyncClient) -> None
 
 
 async def test_a_person_walks_into_a_kit_and_the_answers_are_saved(rasa: RasaClient, sessions: Any) -> None:
-    sender = "4242"  # Rasa's Telegram channel: the chat id
+    sender = "4242"  # Rasa's Telegram channel: the chat id, which is not a Telegram identity here
     hello = await say(rasa, sender, "hola", "action_cocrea_inicio", "saludar")
     assert "aviso de privacidad" in texts(hello)
     named = await tap(rasa, sender, hello, "Sí")
@@ -64,7 +64,8 @@ async def test_a_person_walks_into_a_kit_and_the_answers_are_saved(rasa: RasaCli
     assert "Paso 2 de" in texts(second)
 
     async with UnitOfWork(sessions) as uow:
-        person = await uow.people.get("tg:4242")  # the same person as on Telegram
+        assert await uow.people.get("tg:4242") is None  # never taken for the Telegram person 4242
+        person = await uow.people.get("rasa:4242")
         assert person is not None and person.name == "Lupita" and person.sector == "sociedad_civil"
         runs = await uow.runs.of_person(person)
     kit5 = next(r for r in runs if r.flow_id == "kit5")
@@ -133,3 +134,20 @@ async def test_a_malformed_body_is_an_error_not_a_hang(server: httpx.AsyncClient
     assert 400 <= not_json.status_code < 600
     no_tracker = await server.post("/webhook", json={"next_action": "action_cocrea_paso", "domain": DOMAIN})
     assert 400 <= no_tracker.status_code < 600 and "error" in no_tracker.json()
+
+
+async def test_a_lone_surrogate_in_rasas_json_is_cleaned_not_a_crash(rasa: RasaClient, sessions: Any) -> None:
+    """Issue 22, item 12: JSON may escape half an emoji ("\ud800"), which no UTF-8 can hold."""
+    sender = "web-\ud800sura"
+    hello = await say(rasa, sender, "hola", "action_cocrea_inicio", "saludar")
+    asked = await tap(rasa, sender, hello, "Sí")
+    assert "¿Cómo te gustaría que te llame?" in texts(asked)
+
+    rasa.says(sender, "Lu\ud800pi\udfffta")
+    assert "\\ud800" in json.dumps(rasa.body("action_cocrea_paso", sender))  # how Rasa's JSON carries it
+    named = await rasa.run("action_cocrea_paso", sender)
+    assert "Lupita, ¿desde qué sector participas" in texts(named)
+    await tap(rasa, sender, named, "Sociedad civil")
+    async with UnitOfWork(sessions) as uow:
+        person = await uow.people.get("rasa:web-sura")
+        assert person is not None and person.name == "Lupita"

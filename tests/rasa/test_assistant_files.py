@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from bot.rasa.server import build_app
-from tests.rasa.conftest import CONTENT, DOMAIN, RASA_DIR
+from tests.rasa.conftest import CONTENT, DOMAIN, RASA_DIR, TOKEN
 
 YAML_FILES = sorted(RASA_DIR.rglob("*.yml"))
 NLU: dict[str, Any] = yaml.safe_load((RASA_DIR / "data" / "nlu.yml").read_text(encoding="utf-8"))
@@ -31,7 +31,7 @@ def test_every_custom_action_in_the_domain_is_served(sessions: Any) -> None:
     from sanic import Sanic
 
     Sanic.test_mode = True
-    app = build_app(CONTENT, sessions)
+    app = build_app(CONTENT, sessions, token=TOKEN)
     try:
         served = {a.name for a in app.ctx.executor.list_actions()}
     finally:

@@ -9,8 +9,9 @@ from flows.events import Button
 from flows.inputs import Command, Tap, Text
 
 
-def test_a_numeric_sender_is_the_telegram_person_and_any_other_is_a_rasa_person() -> None:
-    assert person_key("123456789") == "tg:123456789"
+def test_every_sender_is_a_rasa_person_even_a_numeric_one() -> None:
+    assert person_key("123456789") == "rasa:123456789"
+    assert person_key("-100200") == "rasa:-100200"
     assert person_key("ana@web") == "rasa:ana@web"
 
 

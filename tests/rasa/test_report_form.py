@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from storage import UnitOfWork
 from storage.models import Commitment, IndicatorReport
-from tests.rasa.conftest import RasaClient, texts
+from tests.rasa.conftest import RasaClient, link_sender, texts
 
 FORM_VALIDATION, SUBMIT = "validate_reporte_indicador_form", "action_cocrea_reportar"
 
@@ -51,7 +51,8 @@ async def reports(sessions: Any) -> list[IndicatorReport]:
 
 async def test_a_report_through_the_form_lands_in_the_database(rasa: RasaClient, sessions: Any) -> None:
     ids = await seed(sessions, "tg:777")
-    sender = "777"
+    sender = "777"  # Rasa's Telegram channel: the chat id, linked to tg:777 with a code from Telegram
+    await link_sender(rasa, sessions, "tg:777", sender)
     chosen = await answer(rasa, sender, "indicador", "quiero reportar el indicador de agua", indicador="agua")
     assert rasa.slots[sender]["indicador"] == str(ids["agua"]) and not chosen["responses"]
 
@@ -61,8 +62,13 @@ async def test_a_report_through_the_form_lands_in_the_database(rasa: RasaClient,
 
     await answer(rasa, sender, "valor", "35,5")
     assert rasa.slots[sender]["valor"] == 35.5
-    await answer(rasa, sender, "nota", "ninguna")
+    summary = await answer(rasa, sender, "nota", "ninguna")
     assert rasa.slots[sender]["nota"] == ""
+    assert "Voy a registrar 35,5 % en «Hogares con agua diaria», sin nota" in texts(summary)
+    unsure = await answer(rasa, sender, "confirmar_reporte", "quizá")
+    assert "Responde «sí»" in texts(unsure) and rasa.slots[sender]["confirmar_reporte"] is None
+    assert await reports(sessions) == []  # nothing before the «sí»
+    await answer(rasa, sender, "confirmar_reporte", "Sí")
 
     done = await rasa.run(SUBMIT, sender)
     assert "Registré 35,5 % en «Hogares con agua diaria»" in texts(done)
@@ -70,7 +76,28 @@ async def test_a_report_through_the_form_lands_in_the_database(rasa: RasaClient,
     [report] = await reports(sessions)
     assert report.indicator_id == ids["agua"] and report.value == 35.5 and report.note is None
     assert report.period_due == date(2026, 3, 31)
-    assert {e["name"]: e["value"] for e in done["events"]} == {"indicador": None, "valor": None, "nota": None}
+    assert {e["name"]: e["value"] for e in done["events"]} == {"indicador": None, "valor": None, "nota": None,
+                                                               "confirmar_reporte": None}
+
+
+async def test_a_report_is_written_only_after_a_yes_as_on_telegram(rasa: RasaClient, sessions: Any) -> None:
+    """Issue 22, item 1: what changes data through Rasa is confirmed first, like /reportar on Telegram."""
+    ids = await seed(sessions, "rasa:web-6")
+    sender = "web-6"
+    await answer(rasa, sender, "indicador", "agua")
+    await answer(rasa, sender, "valor", "40")
+    summary = await answer(rasa, sender, "nota", "Dato del organismo operador")
+    assert "Voy a registrar 40 % en «Hogares con agua diaria», con la nota «Dato del organismo operador»" \
+        in texts(summary)
+    await answer(rasa, sender, "confirmar_reporte", "no")
+    said = await rasa.run(SUBMIT, sender)
+    assert "no registré nada" in texts(said) and await reports(sessions) == []
+
+    rasa.set_slot(sender, "indicador", str(ids["agua"]))  # the submit called
+    rasa.set_slot(sender, "valor", 40.0)  # directly, with every slot but the confirmation
+    rasa.set_slot(sender, "nota", "")
+    said = await rasa.run(SUBMIT, sender)
+    assert "no registré nada" in texts(said) and await reports(sessions) == []
 
 
 async def test_values_are_read_like_in_the_kits(rasa: RasaClient, sessions: Any) -> None:
@@ -103,6 +130,7 @@ async def test_another_secretariats_indicator_writes_nothing(rasa: RasaClient, s
     rasa.set_slot(sender, "indicador", str(theirs["agua"]))  # set by hand, past the validation
     rasa.set_slot(sender, "valor", 50.0)
     rasa.set_slot(sender, "nota", "")
+    rasa.set_slot(sender, "confirmar_reporte", "si")
     said = await rasa.run(SUBMIT, sender)
     assert "no es de tu secretariado" in texts(said) and "no registré nada" in texts(said)
     assert await reports(sessions) == []
@@ -114,6 +142,7 @@ async def test_nothing_due_is_said_kindly_and_nothing_is_written(rasa: RasaClien
     await answer(rasa, sender, "indicador", "agua")
     await answer(rasa, sender, "valor", "40")
     await answer(rasa, sender, "nota", "Dato del organismo operador")
+    await answer(rasa, sender, "confirmar_reporte", "sí")
     said = await rasa.run(SUBMIT, sender)
     assert "ya tiene reportados todos sus periodos" in texts(said)
     assert [r.value for r in await reports(sessions)] == [30]
@@ -128,6 +157,7 @@ async def test_someone_without_a_secretariat_is_told_how_to_join(rasa: RasaClien
 
 async def test_commitments_and_indicators_show_what_telegram_shows(rasa: RasaClient, sessions: Any) -> None:
     await seed(sessions, "tg:778")
+    await link_sender(rasa, sessions, "tg:778", "778")
     rasa.says("778", "qué indicadores tenemos", "ver_indicadores")
     indicators = texts(await rasa.run("action_cocrea_indicadores", "778"))
     assert "Hogares con agua diaria" in indicators and "Presupuesto ejercido" in indicators
