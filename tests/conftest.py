@@ -27,6 +27,16 @@ async def sessions(tmp_path: Path) -> AsyncIterator[Any]:
 
 
 @pytest.fixture
+async def pg_sessions(own_postgres: str) -> AsyncIterator[Any]:
+    """A session factory on a fresh, migrated PostgreSQL database of the test's own: for what
+    PostgreSQL refuses and SQLite lets through (a NUL byte), and for races."""
+    await asyncio.to_thread(upgrade, own_postgres)
+    engine = make_engine(own_postgres)
+    yield make_session_factory(engine)
+    await engine.dispose()
+
+
+@pytest.fixture
 def own_postgres() -> Iterator[str]:
     """A fresh, empty PostgreSQL database of the test's own, dropped afterwards.
 

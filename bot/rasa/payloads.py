@@ -5,8 +5,9 @@ the request), so it is never taken for a Telegram identity, numeric or not: ever
 `rasa:<sender_id>`. A person links a sender to their Telegram identity only with a one-time code
 from Telegram (bot/rasa/linking.py).
 
-Text: JSON may carry lone surrogates ("\\ud800"), which no database or UTF-8 output can encode;
-`clean` drops them from everything Rasa sends before any action reads it.
+Text: JSON may carry lone surrogates ("\\ud800"), which no database or UTF-8 output can encode,
+and control characters; `clean` runs every string Rasa sends through the same cleaning as the
+other channels' typed text (bot/typed.py) before any action reads it.
 
 Buttons: a step's button travels as the payload `/responder{"cocrea_boton": "<step_id>|<value>"}`.
 Rasa reads a payload that starts with `/` as the intent `responder` with the entity
@@ -20,9 +21,9 @@ typed answer (choices are read by number, value or label).
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
+from bot import typed
 from bot.terminal import read_input
 from flows.events import Button
 from flows.inputs import Command, Input, Tap
@@ -31,7 +32,6 @@ TAP_INTENT, TAP_ENTITY = "responder", "cocrea_boton"
 SEPARATOR = "|"
 MAX_PAYLOAD_BYTES = 64  # Telegram's callback_data limit, which Rasa's Telegram channel uses
 RASA_PREFIX = "rasa:"
-_SURROGATES = re.compile(r"[\ud800-\udfff]")
 
 
 def sender_of(sender_id: str) -> str:
@@ -44,9 +44,9 @@ def person_key(sender_id: str) -> str:
 
 
 def clean(value: Any) -> Any:
-    """`value` (JSON as Rasa sent it) without lone surrogates in any string, keys included."""
+    """`value` (JSON as Rasa sent it) with every string cleaned as typed text, keys included."""
     if isinstance(value, str):
-        return _SURROGATES.sub("", value)
+        return typed.clean(value)
     if isinstance(value, dict):
         return {clean(k): clean(v) for k, v in value.items()}
     if isinstance(value, list):

@@ -7,9 +7,7 @@ reply, never «Perdón, algo falló», and what is saved is the text without the
 
 from __future__ import annotations
 
-import asyncio
 import io
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -19,8 +17,7 @@ from bot.terminal import TerminalChat
 from bot.typed import clean
 from flows.inputs import Command, Input
 from flows.state import RunState
-from storage import UnitOfWork, make_engine, make_session_factory
-from storage.migrate import upgrade
+from storage import UnitOfWork
 from tests.hardening.conftest import CONTENT, Clock
 from tests.telegram.conftest import Harness
 
@@ -28,12 +25,9 @@ SORRY = "algo falló"
 
 
 @pytest.fixture
-async def sessions(own_postgres: str) -> AsyncIterator[Any]:
+def sessions(pg_sessions: Any) -> Any:
     """This module's conversations (and the Telegram harness) on a PostgreSQL database of their own."""
-    await asyncio.to_thread(upgrade, own_postgres)
-    engine = make_engine(own_postgres)
-    yield make_session_factory(engine)
-    await engine.dispose()
+    return pg_sessions
 
 
 async def answers_of(sessions: Any, key: str) -> tuple[str | None, dict[str, Any]]:

@@ -8,26 +8,20 @@ refused with a kind word and asked again, or cleaned, before anything is saved.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
-from storage import UnitOfWork, make_engine, make_session_factory
-from storage.migrate import upgrade
+from storage import UnitOfWork
 from tests.telegram.conftest import Client, Harness
 
 FORGED_SIGNER = "Memo (Sociedad civil), 01/03/2026 10:00\n• Presidenta Municipal"
 
 
 @pytest.fixture
-async def sessions(own_postgres: str) -> AsyncIterator[Any]:
+def sessions(pg_sessions: Any) -> Any:
     """The harness on PostgreSQL, which refuses what SQLite lets through (a NUL byte)."""
-    await asyncio.to_thread(upgrade, own_postgres)
-    engine = make_engine(own_postgres)
-    yield make_session_factory(engine)
-    await engine.dispose()
+    return pg_sessions
 
 
 async def at_the_name_question(client: Client) -> None:
