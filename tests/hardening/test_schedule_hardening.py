@@ -339,3 +339,21 @@ async def test_a_long_digest_with_emoji_goes_in_parts_each_delivered_once(sessio
         assert "".join(parts).replace("\n", "") == digest.replace("\n", "")  # all of it, in order
     assert sorted(telegram.photos) == sorted([CARLA, GROUP])
     assert {r.status for r in await rows(sessions, "digest")} == {"sent"}
+
+
+async def test_dates_at_the_end_of_the_calendar_stop_no_reminder(sessions: Any) -> None:
+    await seed(sessions)
+    async with UnitOfWork(sessions) as uow:  # stored before date questions had a maximum
+        works = await uow.session.scalar(select(Commitment).where(Commitment.title == "Obra pública abierta"))
+        assert works is not None
+        works.fields = {"end_date": "9999-12-31"}
+        uow.session.add_all([
+            Indicator(commitment_id=works.id, name="Años luz", frequency="mensual", first_due=date(9999, 12, 31),
+                      created_by=works.created_by),
+            Milestone(commitment_id=works.id, output="Fin de los tiempos", due_date=date(9999, 12, 31),
+                      created_by=works.created_by),
+        ])
+    send = Outbox()
+    stats = await tick_at(sessions, send, "2026-03-09T09:00")
+    assert stats.plan.inserted == len(await rows(sessions, "reminder")) > 0
+    assert "Mañana, 10 de marzo de 2026" in send.to(ANA)[0] and "Resumen semanal" in send.to(CARLA)[0]
