@@ -63,7 +63,9 @@ async def seed(sessions: Any, rows: int, chats: int) -> None:
     now = datetime.now(UTC)
     rnd = random.Random(rows)
     async with sessions() as session, session.begin():
-        secretariat = Secretariat(name="Bench")
+        # Quiet hours hold every send: open the window around now, whatever the hour of the run.
+        secretariat = Secretariat(name="Bench", timezone="UTC",
+                                  quiet_hours=f"{now - timedelta(hours=1):%H:%M}-{now + timedelta(hours=3):%H:%M}")
         session.add(secretariat)
         await session.flush()
         values = []

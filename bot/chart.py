@@ -2,11 +2,16 @@
 
 Drawn with matplotlib's object API on the Agg canvas (no display, no pyplot global state), so
 charts can be drawn in worker threads while the bot keeps answering.
+
+Every text on a chart is plain text: what people typed goes through `plain`, so a title such as
+«Becas de $1,500 y $3,000» keeps its dollar signs instead of being read as TeX math. Values are
+drawn within ±LIMIT, so a baseline of −1e308 and a target of 1e308 make a chart, not an overflow.
 """
 
 from __future__ import annotations
 
 import io
+import math
 from datetime import date, timedelta
 
 from matplotlib.axes import Axes
@@ -22,10 +27,28 @@ MONTHS = ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", 
 VALUES_COLOR, TARGET_COLOR, BASELINE_COLOR = "#1f5f8b", "#2e7d32", "#8a8a8a"
 VALUES_LABEL = "Valor reportado"
 MAX_PERIOD_TICKS = 12
+LIMIT = 1e15  # values beyond ±LIMIT are drawn at the edge (their labels keep the real value)
 
 
 class NoReports(ValueError):
     """The indicator has no reports yet: there is nothing to draw."""
+
+
+def plain(text: str) -> str:
+    """`text` as matplotlib shows it literally: a `$` would otherwise open TeX math (mathtext)."""
+    return text.replace("$", r"\$")
+
+
+def label(value: float) -> str:
+    """A number for a chart: «1,500» as everywhere, short («1e+308») when it is huge."""
+    if not math.isfinite(value) or abs(value) >= LIMIT:
+        return f"{value:.3g}"
+    return number(value)
+
+
+def drawable(value: float) -> float:
+    """Where a value is drawn: itself, or the edge ±LIMIT when it is beyond (NaN stays a gap)."""
+    return value if math.isnan(value) else min(LIMIT, max(-LIMIT, value))
 
 
 def _day(value: float, _pos: int | None = None) -> str:
@@ -59,17 +82,18 @@ def indicator_figure(indicator: IndicatorSnap, subtitle: str | None = None) -> F
     values = [r.value for r in reports]
     figure = Figure(figsize=(8, 4.5), dpi=110)
     ax: Axes = figure.add_subplot()
-    ax.plot(date2num(periods), values, marker="o", linewidth=2, color=VALUES_COLOR, label=VALUES_LABEL,
-            gid="values")
+    ax.plot(date2num(periods), [drawable(v) for v in values], marker="o", linewidth=2, color=VALUES_COLOR,
+            label=VALUES_LABEL, gid="values")
     for x, y in zip(date2num(periods), values, strict=True):
-        ax.annotate(number(y), (x, y), textcoords="offset points", xytext=(0, 8), ha="center", fontsize=9,
-                    color=VALUES_COLOR)
-    if indicator.target is not None:
-        ax.axhline(indicator.target, linestyle="--", linewidth=1.6, color=TARGET_COLOR,
-                   label=f"Meta: {number(indicator.target)}", gid="target")
-    if indicator.baseline is not None:
-        ax.axhline(indicator.baseline, linestyle=":", linewidth=1.4, color=BASELINE_COLOR,
-                   label=f"Línea base: {number(indicator.baseline)}", gid="baseline")
+        if not math.isnan(y):
+            ax.annotate(label(y), (x, drawable(y)), textcoords="offset points", xytext=(0, 8), ha="center",
+                        fontsize=9, color=VALUES_COLOR)
+    if indicator.target is not None and not math.isnan(indicator.target):
+        ax.axhline(drawable(indicator.target), linestyle="--", linewidth=1.6, color=TARGET_COLOR,
+                   label=f"Meta: {label(indicator.target)}", gid="target")
+    if indicator.baseline is not None and not math.isnan(indicator.baseline):
+        ax.axhline(drawable(indicator.baseline), linestyle=":", linewidth=1.4, color=BASELINE_COLOR,
+                   label=f"Línea base: {label(indicator.baseline)}", gid="baseline")
     first, last = min(periods), max(periods)
     margin = max(timedelta(days=15), (last - first) / 10)
     ax.set_xlim(date2num([first - margin])[0], date2num([last + margin])[0])
@@ -81,12 +105,12 @@ def indicator_figure(indicator: IndicatorSnap, subtitle: str | None = None) -> F
         ax.xaxis.set_major_locator(AutoDateLocator(maxticks=MAX_PERIOD_TICKS))
         ax.xaxis.set_major_formatter(FuncFormatter(_month))
     figure.autofmt_xdate(rotation=30)
-    ax.set_title(_wrap(indicator.name), fontsize=12)
+    ax.set_title(plain(_wrap(indicator.name)), fontsize=12)
     if subtitle:
-        figure.suptitle(_wrap(subtitle, 90), fontsize=9, color="#555555", y=0.99)
+        figure.suptitle(plain(_wrap(subtitle, 90)), fontsize=9, color="#555555", y=0.99)
     ax.set_xlabel("Periodo reportado")
-    ax.set_ylabel(indicator.unit or "Valor")
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: number(v)))
+    ax.set_ylabel(plain(indicator.unit or "Valor"))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: label(v)))
     ax.grid(True, alpha=0.3)
     ax.legend(loc="best", fontsize=9)
     figure.tight_layout()

@@ -7,6 +7,7 @@ person's own secretariat are found; any other number gets the same kind «not fo
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from bot.conversation import HostTurn
     from flows.inputs import Command
 
+log = logging.getLogger(__name__)
 _NUMBER = re.compile(r"^(?:#|n[uú]m(?:ero)?\.?\s*|no\.?\s*)?(\d{1,9})$", re.IGNORECASE)
 
 
@@ -53,11 +55,16 @@ async def grafica(turn: HostTurn, inp: Command) -> None:
         turn.say("chart_no_reports", name=indicator.name, id=indicator.id)
         return
     subtitle = turn.text("chart_subtitle", number=commitment.id, title=commitment.title or "")
-    image = await asyncio.to_thread(indicator_png, indicator, subtitle)
     caption = turn.text(
         "chart_caption", name=indicator.name, reports=len(indicator.reports), value=number(last.value),
         unit=indicator.unit or "", period=day(last.period_due),
         target=number(indicator.target) if indicator.target is not None else "",
     )
+    try:
+        image = await asyncio.to_thread(indicator_png, indicator, subtitle)
+    except Exception:  # a chart that cannot be drawn still leaves its figures in words
+        log.exception("the chart of indicator %s could not be drawn", indicator.id)
+        turn.reply.messages.append(MessageOut(caption))
+        return
     turn.reply.messages.append(MessageOut("", attachment=Attachment(chart_filename(indicator), image, "photo",
                                                                     caption)))

@@ -18,10 +18,9 @@ from bot.scheduler.limiter import RateLimiter
 from bot.scheduler.tick import sector_labels, tick
 from bot.settings import Settings
 from bot.startup import prepare
+from bot.telegram.render import split_text
 from flows.reminders.config import load_reminders
 from storage import make_engine, make_session_factory
-
-TELEGRAM_LIMIT = 4096
 
 
 def parse_now(value: str, timezone: str) -> datetime:
@@ -33,20 +32,26 @@ def parse_now(value: str, timezone: str) -> datetime:
 
 def printer(out: TextIO) -> Send:
     async def send(chat_id: int, text: str, attachment: bytes | None) -> None:
-        print(f"→ {chat_id}: {text}", file=out)
+        if text:
+            print(f"→ {chat_id}: {text}", file=out)
         if attachment:
-            print(f"   [imagen PNG, {len(attachment)} bytes]", file=out)
+            print(f"→ {chat_id}: [imagen PNG, {len(attachment)} bytes]" if not text else
+                  f"   [imagen PNG, {len(attachment)} bytes]", file=out)
         print(file=out)
 
     return send
 
 
 def telegram_sender(bot: Any) -> Send:
-    """Plain text (a template's `<` stays a `<`), split at Telegram's limit; then the image, if any."""
+    """Plain text (a template's `<` stays a `<`); then the image, if any.
+
+    The planner already makes one row per part that Telegram takes (4,096 UTF-16 units), so a row is
+    one message; a longer body (a row planned before that) is still split the same way as the replies.
+    """
 
     async def send(chat_id: int, text: str, attachment: bytes | None) -> None:
-        for start in range(0, len(text), TELEGRAM_LIMIT):
-            await bot.send_message(chat_id, text[start:start + TELEGRAM_LIMIT])
+        for part in split_text(text) if text.strip() else []:
+            await bot.send_message(chat_id, part)
         if attachment:
             await bot.send_photo(chat_id, attachment)
 

@@ -23,6 +23,15 @@ Outcomes of a send, each failure in its own transaction as soon as it happens:
   person is marked inactive and their other pending rows are cancelled.
 - anything else: pending again after a backoff (1, 2, 4, 8… minutes); after MAX_ATTEMPTS the row
   is `failed` and the admins (COCREA_ADMINS) are told once, by the same send.
+
+Quiet hours hold for every send: a row claimed while its secretariat's window is closed (a reminder
+caught up at 02:00, a digest planned late, a retry) is not sent but pending again for the moment the
+window opens, and a retry never falls due inside quiet hours. Rows are folded as too late only
+after catch-up plus the longest wait for a window (`longest_wait`), so the wait does not count.
+
+A long message is several rows, one per part (bot/scheduler/planner.py): when a part is put off,
+the parts after it that wait in the same chat's queue are put off to the same moment, so they still
+go in order, and none is ever sent twice.
 """
 
 from __future__ import annotations
@@ -42,6 +51,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.error import Forbidden, RetryAfter
 
 from bot.scheduler.limiter import RateLimiter
+from bot.scheduler.planner import message_key, window_of
+from flows.reminders.timing import Window, longest_wait, next_open
 from storage import UnitOfWork
 from storage.models import OutboxMessage
 
@@ -58,6 +69,7 @@ MAX_WAITING = 20 * BATCH  # claimed rows not yet sent, at most
 LANE_LIMIT = 20  # no more claims while one chat has this many rows waiting: they go 1 a second
 MAX_ATTEMPTS = 5
 BACKOFF = timedelta(minutes=1)
+QUIET = "quiet hours"  # last_error of a row put off until its secretariat's window opens
 ADMIN_TEXT = ("No pude entregar un mensaje programado de Cocrea (fila {id}, {kind}, chat {chat}) tras "
               "{attempts} intentos. Último error: {error}")
 
@@ -82,6 +94,7 @@ class DispatchStats:
     blocked: int = 0
     folded: int = 0
     lost: int = 0  # sent, but the row had been reclaimed meanwhile (a lease too short)
+    held: int = 0  # put off until the secretariat's quiet hours end
 
 
 class ChatQueues:
@@ -120,6 +133,13 @@ class ChatQueues:
         self._waiting -= 1
         self.changed.set()
         return lane.popleft()
+
+    def take_rest_of(self, chat_id: int, key: str) -> list[OutboxMessage]:
+        """The rows waiting next in the chat's queue that are further parts of the message `key`."""
+        lane, taken = self._rows[chat_id], []
+        while lane and message_key(lane[0].key) == message_key(key):
+            taken.append(self.take(chat_id))
+        return taken
 
     def done(self, chat_id: int) -> None:
         """The chat's message is out (or rescheduled): its next row goes when the chat may send again."""
@@ -207,12 +227,16 @@ class Dispatcher:
         self.catch_up, self.lease, self.batch, self.max_attempts = catch_up, lease, batch, max_attempts
         self.mark_every = mark_every
         self.admins, self.admin_text = admins, admin_text
+        self.windows: dict[int, tuple[str, Window]] = {}  # secretariat id → (time zone, window)
 
     async def run(self) -> DispatchStats:
         """Send everything due now, batch after batch, until nothing due is left."""
         stats = DispatchStats()
         async with UnitOfWork(self.sessions) as uow:
-            stats.folded = await uow.outbox.fold_stale(now=self.clock(), catch_up=self.catch_up, lease=self.lease)
+            self.windows = {s.id: (s.timezone, window_of(s)) for s in await uow.outbox.secretariats()}
+            wait = max((longest_wait(window) for _, window in self.windows.values()), default=timedelta(0))
+            stats.folded = await uow.outbox.fold_stale(now=self.clock(), catch_up=self.catch_up + wait,
+                                                       lease=self.lease)
         queues = ChatQueues(self.limiter, self.limiter.in_flight)
         marks = SentMarks(lambda ids: self.mark_sent(ids, stats), self.limiter.clock, self.mark_every)
         tasks = [asyncio.create_task(self.feed(queues))]
@@ -245,10 +269,26 @@ class Dispatcher:
     async def sender(self, queues: ChatQueues, marks: SentMarks, stats: DispatchStats) -> None:
         while (chat_id := await queues.ready.get()) is not None:
             row = queues.take(chat_id)
-            delivered = await self.deliver(row, stats)
+            outcome = await self.deliver(row, stats)
+            if isinstance(outcome, datetime):  # put off: the rest of the message waits with it
+                await self.hold(queues.take_rest_of(chat_id, row.key), outcome)
             queues.done(chat_id)
-            if delivered:
+            if outcome is True:
                 await marks.add(row.id)
+
+    def opening(self, row: OutboxMessage, moment: datetime) -> datetime:
+        """`moment`, or when the row's secretariat may be written to next if its window is closed then."""
+        found = self.windows.get(row.secretariat_id)
+        return moment if found is None else next_open(moment, *found)
+
+    async def hold(self, rest: list[OutboxMessage], when: datetime) -> None:
+        """The parts after a part put off go no sooner than it: pending again at `when`, not counted."""
+        if not rest:
+            return
+        async with UnitOfWork(self.sessions) as uow:
+            for part in rest:
+                await uow.outbox.retry_at(part.id, self.worker, when=when, error="an earlier part was put off",
+                                          counts=False)
 
     async def mark_sent(self, ids: list[int], stats: DispatchStats) -> None:
         async with UnitOfWork(self.sessions) as uow:
@@ -259,19 +299,27 @@ class Dispatcher:
             log.warning("%s row(s) were sent after their claim expired; another worker may send them too",
                         len(ids) - mine)
 
-    async def deliver(self, row: OutboxMessage, stats: DispatchStats) -> bool:
-        """Send one row; True when it went (the caller marks it sent), False when it was rescheduled or failed."""
+    async def deliver(self, row: OutboxMessage, stats: DispatchStats) -> bool | datetime:
+        """Send one row: True when it went (the caller marks it sent), False when it failed for good,
+        or the moment it was put off until (quiet hours, flood control, a retry)."""
+        now = self.clock()
+        if (opens := self.opening(row, now)) > now:
+            async with UnitOfWork(self.sessions) as uow:
+                await uow.outbox.retry_at(row.id, self.worker, when=opens, error=QUIET, counts=False)
+            stats.held += 1
+            return opens
         try:
             async with self.limiter.turn(row.chat_id):
                 await self.send(row.chat_id, row.body, row.attachment)
         except RetryAfter as exc:
             wait = max(1.0, seconds_of(exc))
             self.limiter.pause(wait)
+            when = self.opening(row, self.clock() + timedelta(seconds=wait))
             async with UnitOfWork(self.sessions) as uow:
-                await uow.outbox.retry_at(row.id, self.worker, when=self.clock() + timedelta(seconds=wait),
-                                          error=f"RetryAfter {wait:g} s", counts=False)
+                await uow.outbox.retry_at(row.id, self.worker, when=when, error=f"RetryAfter {wait:g} s",
+                                          counts=False)
             stats.retried += 1
-            return False
+            return when
         except Forbidden as exc:
             log.info("chat %s blocked the bot; row %s failed", row.chat_id, row.id)
             async with UnitOfWork(self.sessions) as uow:
@@ -289,11 +337,11 @@ class Dispatcher:
                 if failed:
                     await self.tell_admins(row, error)
                 return False
-            delay = BACKOFF * 2 ** (row.attempts - 1)
+            when = self.opening(row, self.clock() + BACKOFF * 2 ** (row.attempts - 1))
             async with UnitOfWork(self.sessions) as uow:
-                await uow.outbox.retry_at(row.id, self.worker, when=self.clock() + delay, error=error)
+                await uow.outbox.retry_at(row.id, self.worker, when=when, error=error)
             stats.retried += 1
-            return False
+            return when
         return True
 
     async def tell_admins(self, row: OutboxMessage, error: str) -> None:

@@ -8,14 +8,21 @@ commitments in review have no agreed dates yet, and should not nag people.
 
 The text of each row is rendered when it is planned; every tick re-renders the pending ones, so
 an edited rule or a renamed indicator reaches the reminders not yet sent.
+
+A message longer than Telegram's limit (4,096 UTF-16 units) is one row per part, split the way the
+replies are (bot/telegram/render.py `split_text`), and a digest's chart is a row of its own: a part
+that fails is retried alone, and the parts already delivered are never sent again.
+
+Each secretariat is planned in two transactions: its reminders, then its digest. Nothing in the
+digest (its chart included) can roll back the reminders, and the counts are of what was committed.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -27,8 +34,17 @@ from flows.plan.schedule import indicator_due_dates
 from flows.plan.views import IndicatorView, MilestoneView, ReportView
 from flows.reminders.config import RemindersConfig
 from flows.reminders.digest import FOLLOWED, DigestCommitment, DigestInput, ReceivedReport, render_digest
-from flows.reminders.planning import FollowedItem, Recipient, plan_reminders
-from flows.reminders.timing import Schedule, Window, digest_instant, local_date, parse_schedule, parse_window
+from flows.reminders.planning import FollowedItem, Planned, Recipient, plan_reminders
+from flows.reminders.timing import (
+    Schedule,
+    Window,
+    digest_instant,
+    local_date,
+    longest_wait,
+    next_open,
+    parse_schedule,
+    parse_window,
+)
 from flows.reminders.timing import week_start as week_of
 from storage import UnitOfWork
 from storage.models import Commitment, Indicator, Person, Secretariat
@@ -44,7 +60,46 @@ class PlanStats:
     inserted: int = 0
     moved: int = 0
     cancelled: int = 0
-    digests: int = 0
+    digests: int = 0  # digest messages (one per chat), whatever the number of their parts
+
+    def add(self, other: PlanStats) -> None:
+        self.inserted += other.inserted
+        self.moved += other.moved
+        self.cancelled += other.cancelled
+        self.digests += other.digests
+
+
+def part_key(key: str, index: int) -> str:
+    """The key of part `index` (0-based) of a message: the first part keeps the message's own key."""
+    return key if index == 0 else f"{key}#{index + 1}"
+
+
+def message_key(key: str) -> str:
+    """The message a part belongs to: `part_key` undone."""
+    return key.split("#", 1)[0]
+
+
+def parts_of(text: str, attachment: bytes | None = None) -> list[tuple[str, bytes | None]]:
+    """A scheduled message as the rows that carry it: its text in parts that Telegram takes
+    (UTF-16 units, as the replies are split), then its image on its own."""
+    from bot.telegram.render import split_text  # here: bot.telegram's package imports the commands, and so this
+
+    chunks = split_text(text) if text.strip() else []
+    parts: list[tuple[str, bytes | None]] = [(chunk, None) for chunk in chunks] if len(chunks) > 1 else [(text, None)]
+    if attachment:
+        parts.append(("", attachment))
+    return parts
+
+
+def in_parts(planned: Iterable[Planned]) -> Iterator[Planned]:
+    """Each planned reminder, or its parts when it is too long for one message."""
+    for p in planned:
+        parts = parts_of(p.text)
+        if len(parts) == 1:
+            yield p
+            continue
+        for index, (text, _) in enumerate(parts):
+            yield replace(p, key=part_key(p.key, index), text=text)
 
 
 def window_of(secretariat: Secretariat) -> Window:
@@ -164,7 +219,10 @@ async def build_digest(uow: UnitOfWork, secretariat: Secretariat, config: Remind
     if config.digest_chart and not quiet:
         fractions = [(c.title, commitment_progress(c.milestones, c.indicators)) for c in data.commitments
                      if c.status in FOLLOWED]
-        chart = progress_chart(f"Avance de los compromisos · {secretariat.name}", fractions)
+        try:
+            chart = progress_chart(f"Avance de los compromisos · {secretariat.name}", fractions)
+        except Exception:  # the digest's words matter more than its picture
+            log.exception("the digest chart of secretariat %s failed; the digest goes without it", secretariat.id)
     return text, chart
 
 
@@ -175,37 +233,53 @@ async def plan_all(
     now: datetime,
     sector_labels: Mapping[str, str] | None = None,
 ) -> PlanStats:
-    """One planning pass over every secretariat, each in its own transaction."""
+    """One planning pass over every secretariat: its reminders, then its digest, each in its own
+    transaction; the counts are of what was committed."""
     stats = PlanStats()
     async with UnitOfWork(sessions) as uow:
         secretariats = await uow.outbox.secretariats()
     for secretariat in secretariats:
-        try:
-            async with UnitOfWork(sessions) as uow:
-                await plan_secretariat(uow, secretariat, config, now=now, stats=stats,
-                                       sector_labels=sector_labels or {})
-        except Exception:  # one secretariat's bad data must not stop the others' reminders
-            log.exception("planning reminders for secretariat %s failed", secretariat.id)
+        for what, plan in (("reminders", plan_secretariat), ("the digest", plan_digest)):
+            saved = PlanStats()
+            try:
+                async with UnitOfWork(sessions) as uow:
+                    await plan(uow, secretariat, config, now=now, stats=saved, sector_labels=sector_labels or {})
+            except Exception:  # one secretariat's bad data must not stop the others' reminders
+                log.exception("planning %s for secretariat %s failed", what, secretariat.id)
+                continue
+            stats.add(saved)
     return stats
 
 
 async def plan_secretariat(uow: UnitOfWork, secretariat: Secretariat, config: RemindersConfig, *, now: datetime,
                            stats: PlanStats, sector_labels: Mapping[str, str]) -> None:
+    """The secretariat's reminder rows, in step with its plan."""
     rows = await uow.outbox.plan_rows(secretariat)
-    planned = plan_reminders(followed_items(rows), config, zone=secretariat.timezone, window=window_of(secretariat),
+    window = window_of(secretariat)
+    # A reminder that fell due while the bot was down waits for quiet hours to end (the dispatcher
+    # holds it); that wait does not count against the catch-up time, here as when rows are folded.
+    config = replace(config, catch_up=config.catch_up + longest_wait(window))
+    planned = plan_reminders(followed_items(rows), config, zone=secretariat.timezone, window=window,
                              secretariat=secretariat.name, now=now)
-    result = await uow.outbox.sync_reminders(secretariat.id, planned, now=now, scope_from=now - config.catch_up)
+    result = await uow.outbox.sync_reminders(secretariat.id, list(in_parts(planned)), now=now,
+                                             scope_from=now - config.catch_up)
     stats.inserted += result.inserted + result.revived
     stats.moved += result.moved
     stats.cancelled += result.cancelled
 
+
+async def plan_digest(uow: UnitOfWork, secretariat: Secretariat, config: RemindersConfig, *, now: datetime,
+                      stats: PlanStats, sector_labels: Mapping[str, str]) -> None:
+    """This week's digest to each coordinator and the group, once it is due (within quiet hours)."""
     schedule = schedule_of(secretariat, config)
     if schedule is None:
         return
     week = week_of(now, secretariat.timezone)
-    due_at = digest_instant(schedule, week, secretariat.timezone)
+    due_at = next_open(digest_instant(schedule, week, secretariat.timezone), secretariat.timezone,
+                       window_of(secretariat))
     if now < due_at or await uow.outbox.digest_planned(secretariat.id, week):
         return
+    rows = await uow.outbox.plan_rows(secretariat)
     reach = Reach(rows)
     chats: list[tuple[int | None, int | None]] = [
         (pid, reach.people[pid].telegram_id) for pid in reach.coordinators if pid in reach.people]
@@ -214,12 +288,15 @@ async def plan_secretariat(uow: UnitOfWork, secretariat: Secretariat, config: Re
     if not chats:
         return
     text, image = await build_digest(uow, secretariat, config, now=now, sector_labels=sector_labels)
+    parts = parts_of(text, image)
     for person_id, chat_id in chats:
         assert chat_id is not None
         key = f"d:{secretariat.id}:{week.isoformat()}:{chat_id}"
-        stats.digests += await uow.outbox.add_digest(
-            key=key, secretariat_id=secretariat.id, person_id=person_id, chat_id=chat_id, week=week,
-            due_at=due_at, text=text, attachment=image, now=now)
+        added = [await uow.outbox.add_digest(
+            key=part_key(key, index), secretariat_id=secretariat.id, person_id=person_id, chat_id=chat_id,
+            week=week, due_at=due_at, text=body, attachment=attachment, now=now)
+            for index, (body, attachment) in enumerate(parts)]
+        stats.digests += added[0]
 
 
 def utc(moment: datetime) -> datetime:

@@ -24,7 +24,7 @@ class TickStats:
         p, d = self.plan, self.sent
         return (f"recordatorios: {p.inserted} nuevos, {p.moved} movidos, {p.cancelled} cancelados; "
                 f"{p.digests} resúmenes; enviados {d.sent}, reintentos {d.retried}, fallidos {d.failed + d.blocked}, "
-                f"sin enviar por atraso {d.folded}")
+                f"sin enviar por atraso {d.folded}, en espera del horario permitido {d.held}")
 
 
 def sector_labels(content: Content | None) -> dict[str, str]:

@@ -3,6 +3,9 @@
 Monthly steps keep the day of the month of the first due date, clipped to the month's end:
 31 Jan → 28 (or 29) Feb → 31 Mar. Each date is computed from the first one, so a short month
 never shortens the months after it.
+
+Nothing here overflows, whatever is stored: a step past the calendar's last day (31/12/9999)
+stops at that day, and the due dates end there.
 """
 
 from __future__ import annotations
@@ -28,8 +31,17 @@ DEFAULT_SPAN_MONTHS = 12
 MAX_DATES = 600  # fifty years of monthly dates: a guard against a mistyped year
 
 
+def in_calendar(start: date, months: int) -> bool:
+    """Does `start` moved by `months` still fall within the calendar (years 1 to 9999)?"""
+    index = start.year * 12 + (start.month - 1) + months
+    return date.min.year * 12 <= index <= date.max.year * 12 + 11
+
+
 def add_months(start: date, months: int) -> date:
-    """`start` moved by `months`, keeping its day of the month or the month's last day."""
+    """`start` moved by `months`, keeping its day of the month or the month's last day;
+    clipped to the calendar's first and last days (date.min, date.max) instead of overflowing."""
+    if not in_calendar(start, months):
+        return date.max if months > 0 else date.min
     index = start.year * 12 + (start.month - 1) + months
     year, month = divmod(index, 12)
     month += 1
@@ -61,10 +73,12 @@ def due_dates(
     result: list[date] = []
     if last_due is None:
         end = add_months(first_due, DEFAULT_SPAN_MONTHS)
-        inclusive = False
+        inclusive = not in_calendar(first_due, DEFAULT_SPAN_MONTHS)  # then the year ends with the calendar
     else:
         end, inclusive = last_due, True
     for k in range(MAX_DATES):
+        if not in_calendar(first_due, k * step):
+            break  # the next step would fall after 31/12/9999
         due = add_months(first_due, k * step)
         if due > end or (due == end and not inclusive and k > 0):
             break

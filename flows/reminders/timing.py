@@ -4,6 +4,10 @@ A secretariat's `quiet_hours` ("09:00-19:00") is the window in which Cocrea may 
 outside it, people are left in peace. A reminder whose hour falls outside the window moves to the
 window's opening on the same day, so a reminder never changes day. Local wall-clock times are
 turned into UTC with zoneinfo, so "09:00 in Tijuana" is 17:00 UTC in winter and 16:00 UTC in summer.
+
+Every scheduled send keeps to the window, not only the planned ones: a reminder caught up after
+the bot was down, a retry after a failure and a digest all wait for the window to open
+(`next_open`), and that wait does not count against the catch-up time (`longest_wait`).
 """
 
 from __future__ import annotations
@@ -91,6 +95,23 @@ def week_start(moment: datetime, zone: str) -> date:
     """The Monday (local) of the week `moment` falls in."""
     today = local_date(moment, zone)
     return today - timedelta(days=today.weekday())
+
+
+def next_open(moment: datetime, zone: str, window: Window) -> datetime:
+    """The first instant from `moment` on (UTC) at which the window is open in `zone`."""
+    here = moment.astimezone(ZoneInfo(zone))
+    if in_window(here.time(), window):
+        return moment
+    day = here.date() if here.time() < window[0] else here.date() + timedelta(days=1)
+    opening = local_instant(day, window[0], zone)
+    return max(opening, moment)  # a clock going back never opens the window in the past
+
+
+def longest_wait(window: Window) -> timedelta:
+    """The longest a message can wait for the window to open: the quiet hours of a day."""
+    start, end = (datetime.combine(date.min, t) for t in window)
+    open_for = (end - start) % timedelta(days=1)
+    return timedelta(days=1) - open_for
 
 
 def digest_instant(schedule: Schedule, week: date, zone: str) -> datetime:

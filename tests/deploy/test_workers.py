@@ -12,7 +12,7 @@ import itertools
 import json
 import signal
 import urllib.request
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -108,6 +108,8 @@ def test_three_workers_keep_one_chats_updates_in_order_and_hand_over_the_reminde
 
         (secretariat,) = asyncio.run(query(pg_url, "SELECT id FROM secretariats"))[0]
         now = datetime.now(UTC)
+        asyncio.run(query(pg_url, "UPDATE secretariats SET timezone = 'UTC', quiet_hours = :window",  # open now
+                          window=f"{now - timedelta(hours=1):%H:%M}-{now + timedelta(hours=2):%H:%M}"))
         for n in range(5):
             asyncio.run(query(
                 pg_url, "INSERT INTO outbox (key, kind, secretariat_id, chat_id, item_kind, item_id, period, rule, "

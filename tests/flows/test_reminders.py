@@ -181,3 +181,16 @@ def test_an_empty_week_gets_one_short_line(config: RemindersConfig) -> None:
                          new_members=())
     text, quiet = render_digest(config, calm)
     assert quiet and "\n" not in text and "semana tranquila" in text
+
+
+def test_next_open_waits_for_the_window_in_local_time() -> None:
+    from flows.reminders.timing import longest_wait, next_open
+
+    zone = "America/Tijuana"  # 09:00 there is 17:00 UTC in winter, 16:00 UTC in summer
+    assert next_open(datetime(2026, 1, 14, 10, tzinfo=UTC), zone, WINDOW) == datetime(2026, 1, 14, 17, tzinfo=UTC)
+    assert next_open(datetime(2026, 7, 15, 3, tzinfo=UTC), zone, WINDOW) == datetime(2026, 7, 15, 16, tzinfo=UTC)
+    inside = datetime(2026, 1, 14, 20, tzinfo=UTC)  # 12:00 local
+    assert next_open(inside, zone, WINDOW) == inside
+    night = parse_window("20:00-02:00")
+    assert next_open(datetime(2026, 1, 14, 20, tzinfo=UTC), zone, night) == datetime(2026, 1, 15, 4, tzinfo=UTC)
+    assert longest_wait(WINDOW) == timedelta(hours=14) and longest_wait(night) == timedelta(hours=18)
