@@ -27,10 +27,10 @@ from flows.answers import Spec
 from flows.answers import get as answer_type
 from flows.answers.dates import spoken
 from flows.errors import Rejected
-from flows.text import normalize
-from storage import UnitOfWork
 from flows.plan.readiness import parse_date
 from flows.plan.schedule import period_for
+from flows.text import normalize
+from storage import UnitOfWork
 from storage.errors import NothingDue
 from storage.models import Indicator, Person
 from storage.records import pick, split_pick

@@ -326,7 +326,10 @@ class Plan:
                 f" El indicador «{indicator.name}» ya tiene reportados todos sus periodos, así que no hace "
                 "falta reportar más."
             )
-        return message + f" Si tu valor es del siguiente periodo (vence el {_day(remaining)}), elige el indicador otra vez."
+        return message + (
+            " Si tu valor es de otro periodo, elige el indicador otra vez: el que toca ahora vence el "
+            f"{_day(remaining)}."
+        )
 
     # -- sign-offs -----------------------------------------------------------------------------
     async def signoffs(self, commitment_id: int) -> list[Signoff]:

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 
 from bot.conversation import Conversation
-from tests.bot.test_conversation import Member
 from flows.inputs import Command
 from flows.loader import load_checked
 from storage import UnitOfWork
 from storage.models import Commitment
+from tests.bot.test_conversation import Member
 
 CONTENT = load_checked()
 NOW = datetime(2026, 7, 1, 17, 0, tzinfo=UTC)  # 11:00 in Mexico City
@@ -277,7 +277,8 @@ async def test_a_report_is_saved_for_the_period_chosen_or_refused_never_moved(co
             in said)
     assert "no guardé el tuyo (70 %), ni en ese periodo ni en otro" in said
     assert "coméntalo con quien lo reportó o con tu coordinación" in said
-    assert "Si tu valor es del siguiente periodo (vence el 30/09/2026), elige el indicador otra vez" in said
+    assert "Si tu valor es de otro periodo, elige el indicador otra vez: el que toca ahora vence el 30/09/2026" \
+        in said
     assert [b.label for m in dani.reply.messages for b in m.buttons] == [  # asked again, with the new period
         "Colonias que conocen su horario (trimestral, vence 30/09/2026)"]
     async with UnitOfWork(sessions) as uow:

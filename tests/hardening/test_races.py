@@ -183,7 +183,7 @@ async def test_two_reports_at_once_for_the_period_both_chose_save_one_and_explai
     assert isinstance(loser, PeriodTaken)
     assert f"{winner} ya reportó {int(saved[0][1])} colonias" in str(loser)
     assert f"no guardé el tuyo ({loser_value} colonias), ni en ese periodo ni en otro" in str(loser)
-    assert "vence el 31/03/2026" in str(loser) and "siguiente periodo (vence el 30/06/2026)" in str(loser)
+    assert "vence el 31/03/2026" in str(loser) and "el que toca ahora vence el 30/06/2026" in str(loser)
 
 
 async def test_the_table_itself_refuses_a_second_report_for_a_period(factory: Factory) -> None:
