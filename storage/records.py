@@ -57,7 +57,7 @@ def pick(row_id: int, shown: str) -> str:
 
 
 def split_pick(value: Any) -> tuple[int | None, str | None]:
-    """The id and what was shown with it; ("12", None) for a bare id (an answer saved before)."""
+    """The id and what was shown with it; (12, None) for a bare id (an answer saved before)."""
     row_id, separator, shown = str(value if value is not None else "").partition(PICK_SEPARATOR)
     return _id(row_id), (shown if separator else None)
 
