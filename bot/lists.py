@@ -14,6 +14,8 @@ from flows.plan.lifecycle import label as status_label
 from flows.plan.schedule import FREQUENCY_LABELS, period_for
 from storage import UnitOfWork
 from storage.models import Commitment
+from storage.records import pick
+from storage.repositories.plan import commitment_version
 
 Item = dict[str, Any]
 
@@ -31,7 +33,9 @@ async def host_lists(
     if "commitments" in wanted:
         lists["commitments"] = [_commitment(c, with_status=True) for c in commitments if c.status != "cancelado"]
     if "commitments_in_review" in wanted:
-        lists["commitments_in_review"] = [_commitment(c) for c in commitments if c.status == "en_revision"]
+        # A sign-off counts for the version the person was shown: it travels in the value.
+        lists["commitments_in_review"] = [_commitment(c, version=True) for c in commitments
+                                          if c.status == "en_revision"]
     if "indicators_due" in wanted:
         lists["indicators_due"] = await _indicators_due(uow, secretariat.id, day)
     if "milestones_open" in wanted:
@@ -43,11 +47,12 @@ async def host_lists(
     return lists
 
 
-def _commitment(commitment: Commitment, with_status: bool = False) -> Item:
+def _commitment(commitment: Commitment, with_status: bool = False, version: bool = False) -> Item:
     fields = commitment.fields or {}
     title = commitment.title or fields.get("title") or f"Compromiso {commitment.id} (sin título)"
     label = f"{title} ({status_label(commitment.status)})" if with_status else str(title)
-    return {"value": str(commitment.id), "label": label, "title": title, "status": commitment.status,
+    value = pick(commitment.id, commitment_version(commitment)) if version else str(commitment.id)
+    return {"value": value, "label": label, "title": title, "status": commitment.status,
             "objective": fields.get("objective") or fields.get("proposal") or "",
             "problem": fields.get("problem") or ""}
 
@@ -62,7 +67,9 @@ async def _indicators_due(uow: UnitOfWork, secretariat_id: int, today: date) -> 
             continue
         frequency = FREQUENCY_LABELS.get(indicator.frequency, indicator.frequency)
         items.append({
-            "value": str(indicator.id), "label": f"{indicator.name} ({frequency}, vence {period:%d/%m/%Y})",
+            # The report is saved for the period shown here, or refused: it travels in the value.
+            "value": pick(indicator.id, period.isoformat()),
+            "label": f"{indicator.name} ({frequency}, vence {period:%d/%m/%Y})",
             "name": indicator.name, "unit": indicator.unit or "", "period": period.isoformat(),
             "baseline": indicator.baseline, "target": indicator.target,
         })

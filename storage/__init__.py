@@ -11,6 +11,7 @@ Exceptions::
     ├── NoSecretariat        a commitment written by someone in no secretariat (Spanish text)
     └── PlanError            a plan change that cannot be made as asked (Spanish text)
         ├── NothingDue       an indicator report when every period is already reported
+        │   └── PeriodTaken  a report for the period chosen, which someone else reported first
         ├── SignoffRefused   a sign-off outside review, without a sector, or a dissent without reason
         └── QuorumNotMet     approval before every required sector signed
 

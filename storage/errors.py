@@ -41,6 +41,10 @@ class NothingDue(PlanError):
     """An indicator report when every period of the indicator is already reported."""
 
 
+class PeriodTaken(NothingDue):
+    """A report for a period someone else reported first: nothing is saved, nor moved elsewhere."""
+
+
 class SignoffRefused(PlanError):
     """A sign-off that cannot be recorded: not in review, no sector, a dissent without reason."""
 

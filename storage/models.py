@@ -257,10 +257,12 @@ class Indicator(Base):
 
 
 class IndicatorReport(Base):
-    """A value reported for one due period of an indicator, with its note and evidence."""
+    """A value reported for one due period of an indicator, with its note and evidence.
+
+    One report per period: a second one for the same period is refused (migration 0004)."""
 
     __tablename__ = "indicator_reports"
-    __table_args__ = (Index("ix_indicator_reports_indicator_period", "indicator_id", "period_due"),)
+    __table_args__ = (UniqueConstraint("indicator_id", "period_due"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id", ondelete="CASCADE"))

@@ -46,6 +46,22 @@ class Repos:
     plan: Plan
 
 
+PICK_SEPARATOR = "@"
+
+
+def pick(row_id: int, shown: str) -> str:
+    """A list item's value that holds what the person was shown with it: "12@2026-03-31" (an
+    indicator and the period it offered), "5@<version>" (a commitment as it read then). The record
+    is then written for that, or refused, never for something else (see split_pick)."""
+    return f"{row_id}{PICK_SEPARATOR}{shown}"
+
+
+def split_pick(value: Any) -> tuple[int | None, str | None]:
+    """The id and what was shown with it; (12, None) for a bare id (an answer saved before)."""
+    row_id, separator, shown = str(value if value is not None else "").partition(PICK_SEPARATOR)
+    return _id(row_id), (shown if separator else None)
+
+
 def write_person(person: Person, fields: dict[str, Any]) -> None:
     """Copy name, sector and consent onto the person; consent keeps the time it was first given."""
     unknown = set(fields) - PERSON_FIELDS
@@ -110,7 +126,8 @@ async def write_record(repos: Repos, person: Person, run: FlowRun, event: Record
             decision = str(fields.get("decision") or "")
             if decision not in ("aprueba", "disiente"):
                 raise RecordRefused("la decisión debe ser «aprueba» o «disiente».")
-            await repos.plan.sign(commitment, person, decision, _text(fields.get("reason")))
+            _, version = split_pick(event.commitment)  # the version /firmar showed: refused when stale
+            await repos.plan.sign(commitment, person, decision, _text(fields.get("reason")), version=version)
     else:
         raise ValueError(f"unknown record {event.record!r}")
 
@@ -134,7 +151,7 @@ async def _target(repos: Repos, person: Person, run: FlowRun, event: RecordWritt
     if event.commitment is None:
         return await own_commitment(repos.commitments, repos.secretariats, person, run)
     secretariat_id = await _secretariat_id(repos.secretariats, person, run)
-    commitment_id = _id(event.commitment)
+    commitment_id, _ = split_pick(event.commitment)
     commitment = None
     if commitment_id is not None and await _member_of(repos, person, secretariat_id):
         commitment = await repos.plan.commitment(secretariat_id, commitment_id)
@@ -189,7 +206,10 @@ async def _indicator(plan: Plan, commitment: Commitment, person: Person, fields:
 
 async def _report(repos: Repos, person: Person, run: FlowRun, fields: dict[str, Any], today: date) -> None:
     secretariat_id = await _secretariat_id(repos.secretariats, person, run)
-    indicator_id = _id(fields.get("indicator"))
+    indicator_id, shown = split_pick(fields.get("indicator"))
+    period = parse_date(shown) if shown is not None else None
+    if shown is not None and period is None:
+        raise RecordRefused("no reconocí el periodo que elegiste, así que no guardé nada.")
     indicator = None
     if indicator_id is not None and await _member_of(repos, person, secretariat_id):
         indicator = await repos.plan.indicator(secretariat_id, indicator_id)
@@ -203,7 +223,7 @@ async def _report(repos: Repos, person: Person, run: FlowRun, fields: dict[str, 
     if isinstance(evidence, dict) and evidence.get("ref"):
         kind, ref = str(evidence.get("kind") or "link"), str(evidence["ref"])
     await repos.plan.report(indicator, value=value, note=_text(fields.get("note")), evidence_kind=kind,
-                            evidence=ref, person=person, today=today)
+                            evidence=ref, person=person, today=today, period=period)
 
 
 def _id(value: Any) -> int | None:

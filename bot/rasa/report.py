@@ -29,10 +29,13 @@ from flows.answers import Spec
 from flows.answers import get as answer_type
 from flows.answers.dates import spoken
 from flows.errors import Rejected
+from flows.plan.readiness import parse_date
+from flows.plan.schedule import period_for
 from flows.text import normalize
 from storage import UnitOfWork
 from storage.errors import NothingDue
 from storage.models import Indicator, Person
+from storage.records import pick, split_pick
 
 log = logging.getLogger(__name__)
 
@@ -106,12 +109,15 @@ class ReportValidation(FormValidationAction):
                 dispatcher.utter_message(text=self.cocrea.text("needs_secretariat"))
                 return {INDICATOR: None, "requested_slot": None}
             indicators = await indicators_of(uow, secretariat.id)
+            found = match_indicators(text, indicators)
+            if len(found) == 1:  # the period due now travels with the choice: the report is for it
+                due = await uow.plan.due_dates(found[0])
+                reported = [r.period_due for r in await uow.plan.reports(found[0].id)]
+                period = period_for(due, reported, date.today())
+                return {INDICATOR: pick(found[0].id, period.isoformat()) if period else str(found[0].id)}
         if not indicators:
             dispatcher.utter_message(text=self.cocrea.text("rasa_report_no_indicators"))
             return {INDICATOR: None, "requested_slot": None}
-        found = match_indicators(text, indicators)
-        if len(found) == 1:
-            return {INDICATOR: str(found[0].id)}
         key = "rasa_report_ambiguous" if found else "rasa_report_unknown_indicator"
         dispatcher.utter_message(text=self.cocrea.text(key, text=text, names=_listing(found or indicators)))
         return {INDICATOR: None}
@@ -119,10 +125,10 @@ class ReportValidation(FormValidationAction):
     async def validate_valor(self, slot_value: Any, dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         kind = "number"
-        chosen = str(tracker.get_slot(INDICATOR) or "")
-        if chosen.isdigit():
+        chosen, _ = split_pick(tracker.get_slot(INDICATOR))
+        if chosen is not None:
             async with UnitOfWork(self.cocrea.sessions) as uow:
-                indicator = await uow.session.get(Indicator, int(chosen))
+                indicator = await uow.session.get(Indicator, chosen)
                 if indicator is not None and normalize(indicator.unit or "") in PERCENT_UNITS:
                     kind = "percentage"
         parser = answer_type(kind)
@@ -152,12 +158,12 @@ class ReportValidation(FormValidationAction):
 
     async def summarize(self, dispatcher: CollectingDispatcher, tracker: Tracker, note: str) -> None:
         """What would be recorded, before the form asks to confirm it (as /reportar's summary on Telegram)."""
-        chosen, value = str(tracker.get_slot(INDICATOR) or ""), tracker.get_slot(VALUE)
-        if not chosen.isdigit() or not isinstance(value, int | float):
+        (chosen, _), value = split_pick(tracker.get_slot(INDICATOR)), tracker.get_slot(VALUE)
+        if chosen is None or not isinstance(value, int | float):
             return
         async with UnitOfWork(self.cocrea.sessions) as uow:
             _, secretariat = await _Person.load(uow, tracker.sender_id)
-            indicator = await uow.plan.indicator(secretariat.id, int(chosen)) if secretariat else None
+            indicator = await uow.plan.indicator(secretariat.id, chosen) if secretariat else None
             if indicator is None:  # not theirs: the submit will say so and write nothing
                 return
             name, unit = indicator.name, indicator.unit or ""
@@ -193,9 +199,9 @@ class ReportSubmit(Action):
         return [SlotSet(INDICATOR, None), SlotSet(VALUE, None), SlotSet(NOTE, None), SlotSet(CONFIRM, None)]
 
     async def record(self, tracker: Tracker) -> str:
-        chosen, value = str(tracker.get_slot(INDICATOR) or ""), tracker.get_slot(VALUE)
+        (chosen, shown), value = split_pick(tracker.get_slot(INDICATOR)), tracker.get_slot(VALUE)
         note = str(tracker.get_slot(NOTE) or "").strip() or None
-        if not chosen.isdigit() or not isinstance(value, int | float):
+        if chosen is None or not isinstance(value, int | float):
             return ""
         if tracker.get_slot(CONFIRM) != YES:  # only what the person saw summarized and said «sí» to
             return self.cocrea.text("rasa_report_cancelled")
@@ -204,13 +210,14 @@ class ReportSubmit(Action):
             if person is None or secretariat is None:
                 return self.cocrea.text("needs_secretariat")
             await uow.people.lock(person)
-            indicator = await uow.plan.indicator(secretariat.id, int(chosen))
+            indicator = await uow.plan.indicator(secretariat.id, chosen)
             if indicator is None:
                 return self.cocrea.text("rasa_report_not_yours")
-            try:
+            try:  # for the period chosen with the indicator; refused (not moved) when taken meanwhile
                 report = await uow.plan.report(indicator, value=float(value), note=note, evidence_kind=None,
-                                               evidence=None, person=person, today=self.today())
-            except NothingDue as nothing:
+                                               evidence=None, person=person, today=self.today(),
+                                               period=parse_date(shown))
+            except NothingDue as nothing:  # PeriodTaken too
                 return str(nothing)  # already a kind Spanish sentence; nothing was written
             period: date = report.period_due
             reply = self.cocrea.text("rasa_report_done", value=_show(float(value)), unit=indicator.unit or "",

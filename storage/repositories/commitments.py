@@ -4,11 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.columns import utcnow
 from storage.models import Commitment, CommitmentChange, Person
-from storage.repositories._sql import flush
+from storage.repositories._sql import dialect_name, flush
+
+# FOR NO KEY UPDATE: it excludes other writers of the row, not rows that only point at it (a new
+# milestone, indicator or history row takes KEY SHARE on the commitment and must not wait, nor
+# deadlock with a writer). Reloads the row as the previous holder of the lock left it.
+_LOCK = (
+    select(Commitment)
+    .where(Commitment.id == bindparam("id"))
+    .with_for_update(key_share=True)
+    .execution_options(populate_existing=True)
+)
 
 
 class Commitments:
@@ -25,24 +36,42 @@ class Commitments:
         await flush(self._session)
         return commitment
 
+    async def lock(self, commitment: Commitment) -> None:
+        """Hold the commitment's row until commit and reload it as it is now.
+
+        Every write to a commitment calls this first, so two people writing at once (two kits, a
+        kit and /revision) take turns and each merges into what the other saved, never into a
+        copy read before. PostgreSQL: SELECT … FOR NO KEY UPDATE, which waits for the other
+        writer's commit and reloads the row. SQLite: nothing to do; every unit of work already
+        holds the database's write lock from its start.
+        """
+        self._session.add(commitment)
+        await flush(self._session)  # changes made in memory go first: the reload would drop them
+        if await dialect_name(self._session) == "sqlite":
+            return
+        await self._session.execute(_LOCK, {"id": commitment.id})
+
     async def update_fields(
         self, commitment: Commitment, fields: dict[str, Any], person: Person | None = None
     ) -> list[str]:
         """Merge `fields` into the record, keeping who changed what: one history row per changed field.
 
-        `title` is also kept in its own column for listings. Returns the names of the fields that
-        changed (a value written again unchanged leaves no history).
+        The merge reads the record under its lock (`lock`): what someone else saved meanwhile is
+        kept. `title` is also kept in its own column for listings. Returns the names of the
+        fields that changed (a value written again unchanged leaves no history).
         """
-        self._session.add(commitment)
+        await self.lock(commitment)
         before = commitment.fields or {}
         changed = [name for name, value in fields.items() if name not in before or before[name] != value]
-        # A new dict, not an in-place change: plain JSON columns do not track mutation.
-        commitment.fields = {**before, **fields}
+        if changed:
+            # A new dict, not an in-place change: plain JSON columns do not track mutation.
+            commitment.fields = {**before, **fields}
+            commitment.updated_at = utcnow()
         if "title" in fields:
             title = fields["title"]
-            commitment.title = None if title is None else str(title)
-        if changed:
-            commitment.updated_at = utcnow()
+            title_text = None if title is None else str(title)
+            if commitment.title != title_text:
+                commitment.title = title_text
         person_id = person.id if person is not None else None
         for name in changed:
             self._session.add(

@@ -12,17 +12,18 @@ them to the rows and keeps the history and the audit log.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.plan import lifecycle, schedule
 from flows.plan.readiness import parse_date
 from flows.plan.views import CommitmentView, IndicatorView, MilestoneView, ReportView, SignoffView
 from storage.columns import utcnow
-from storage.errors import NothingDue, QuorumNotMet, SignoffRefused
+from storage.errors import NothingDue, PeriodTaken, QuorumNotMet, SignoffRefused
 from storage.models import (
     AuditEntry,
     Commitment,
@@ -34,10 +35,39 @@ from storage.models import (
     Secretariat,
     Signoff,
 )
-from storage.repositories._sql import flush
+from storage.repositories._sql import dialect_name, flush
 from storage.repositories.commitments import Commitments
 
 EVIDENCE_KINDS = ("photo", "document", "link")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# Reports of one indicator take turns (see Plan.report); NO KEY UPDATE lets the report rows that only
+# point at the indicator be inserted meanwhile. Reloads the indicator as the last holder left it.
+_LOCK_INDICATOR = (
+    select(Indicator)
+    .where(Indicator.id == bindparam("id"))
+    .with_for_update(key_share=True)
+    .execution_options(populate_existing=True)
+)
+
+
+def commitment_version(commitment: Commitment) -> str:
+    """Which version of the commitment someone is shown: it changes whenever the commitment does
+    (a field written, a move such as a new review round), so a decision taken on what was shown
+    can be checked against what the commitment is now (Plan.sign)."""
+    return str((commitment.updated_at - _EPOCH) // timedelta(microseconds=1))
+
+
+def _day(value: date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def _amount(value: float, unit: str | None) -> str:
+    """12.0 → "12", 1500 → "1,500", 12.5 → "12.5", followed by the unit."""
+    if value == int(value) and abs(value) < 1e15:
+        number = f"{int(value):,}"
+    else:
+        number = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return f"{number} {unit}" if unit else number
 
 
 def _person_id(person: Person | None) -> int | None:
@@ -196,6 +226,17 @@ class Plan:
         )
         return list(await self._session.scalars(statement))
 
+    async def lock_indicator(self, indicator: Indicator) -> None:
+        """Hold the indicator's row until commit: its reports are written one at a time.
+
+        PostgreSQL: SELECT … FOR NO KEY UPDATE, which waits for another report's commit. SQLite:
+        nothing to do; every unit of work already holds the database's write lock.
+        """
+        self._session.add(indicator)
+        await flush(self._session)
+        if await dialect_name(self._session) != "sqlite":
+            await self._session.execute(_LOCK_INDICATOR, {"id": indicator.id})
+
     async def report(
         self,
         indicator: Indicator,
@@ -206,13 +247,35 @@ class Plan:
         evidence: str | None,
         person: Person | None,
         today: date,
+        period: date | None = None,
     ) -> IndicatorReport:
-        """Record a value for the period due (schedule.period_for); NothingDue when all are reported."""
+        """Record a value for `period`, the period the person chose; without one, for the period due
+        (schedule.period_for).
+
+        A chosen period is kept or refused, never replaced: PeriodTaken (saying who reported it
+        and what) when someone reported it first, NothingDue when it is no longer in the
+        indicator's calendar or when every period is reported. Reports of one indicator are
+        written one at a time (`lock_indicator`); one report per period is also a constraint of
+        the table.
+        """
         if evidence_kind is not None and evidence_kind not in EVIDENCE_KINDS:
             raise ValueError(f"unknown evidence kind {evidence_kind!r}; use one of {EVIDENCE_KINDS}")
+        await self.lock_indicator(indicator)
         due = await self.due_dates(indicator)
-        reported = [r.period_due for r in await self.reports(indicator.id)]
-        period = schedule.period_for(due, reported, today)
+        earlier = await self.reports(indicator.id)
+        reported = [r.period_due for r in earlier]
+        if period is not None:
+            taken = next((r for r in earlier if r.period_due == period), None)
+            if taken is not None:
+                raise PeriodTaken(await self._taken_message(indicator, taken, value, due, reported))
+            if period not in due:
+                raise NothingDue(
+                    f"El periodo que elegiste para «{indicator.name}» (vencía el {_day(period)}) ya no está "
+                    "en su calendario: la coordinación cambió sus fechas. No guardé tu valor en ningún otro "
+                    "periodo; elige el indicador otra vez para ver el que toca ahora."
+                )
+        else:
+            period = schedule.period_for(due, reported, today)
         if period is None:
             if not due:
                 raise NothingDue(
@@ -221,7 +284,7 @@ class Plan:
                 )
             raise NothingDue(
                 f"El indicador «{indicator.name}» ya tiene reportados todos sus periodos "
-                f"(el último vencía el {due[-1].strftime('%d/%m/%Y')}). No hace falta reportar más."
+                f"(el último vencía el {_day(due[-1])}). No hace falta reportar más."
             )
         row = IndicatorReport(
             indicator_id=indicator.id,
@@ -232,9 +295,41 @@ class Plan:
             evidence=evidence,
             person_id=_person_id(person),
         )
-        self._session.add(row)
-        await flush(self._session)
+        try:
+            async with self._session.begin_nested():  # a refused insert leaves the transaction usable
+                self._session.add(row)
+                await flush(self._session)
+        except sa_exc.IntegrityError as exc:  # the table's one report per period, should the lock not hold
+            raise PeriodTaken(
+                f"Alguien más acaba de reportar «{indicator.name}» para el periodo que vence el "
+                f"{_day(period)}, así que no guardé tu valor ({_amount(value, indicator.unit)}). "
+                "Escribe /indicadores para ver el valor registrado y el siguiente periodo."
+            ) from exc
         return row
+
+    async def _taken_message(
+        self, indicator: Indicator, taken: IndicatorReport, value: float, due: list[date], reported: list[date]
+    ) -> str:
+        """Who reported the chosen period and what; that nothing went elsewhere; what to do now."""
+        reporter = await self._session.get(Person, taken.person_id) if taken.person_id is not None else None
+        who = reporter.name if reporter is not None and reporter.name else "Otra persona"
+        message = (
+            f"{who} ya reportó {_amount(taken.value, indicator.unit)} en «{indicator.name}» para el periodo "
+            f"que vence el {_day(taken.period_due)}. "
+            f"Para no tener dos valores en un mismo periodo, no guardé el tuyo "
+            f"({_amount(value, indicator.unit)}), ni en ese periodo ni en otro. "
+            "Si el valor registrado necesita corrección, coméntalo con quien lo reportó o con tu coordinación."
+        )
+        remaining = schedule.period_for(due, reported, taken.period_due)
+        if remaining is None:
+            return message + (
+                f" El indicador «{indicator.name}» ya tiene reportados todos sus periodos, así que no hace "
+                "falta reportar más."
+            )
+        return message + (
+            " Si tu valor es de otro periodo, elige el indicador otra vez: el que toca ahora vence el "
+            f"{_day(remaining)}."
+        )
 
     # -- sign-offs -----------------------------------------------------------------------------
     async def signoffs(self, commitment_id: int) -> list[Signoff]:
@@ -243,15 +338,26 @@ class Plan:
         )
         return list(await self._session.scalars(statement))
 
-    async def sign(self, commitment: Commitment, person: Person, decision: str, reason: str | None) -> Signoff:
-        """Record the person's decision for their sector; a second decision replaces the first."""
+    async def sign(
+        self, commitment: Commitment, person: Person, decision: str, reason: str | None, version: str | None = None
+    ) -> Signoff:
+        """Record the person's decision for their sector; a second decision replaces the first.
+
+        `version` is the commitment_version the person was shown when they chose it (/firmar
+        carries it): a decision on a version that is no longer the commitment's (a new review
+        round, a field rewritten meanwhile) is refused with the text as it reads now, so nobody
+        approves what they never saw.
+        """
         if decision not in lifecycle.DECISIONS:
             raise ValueError(f"unknown decision {decision!r}; use one of {lifecycle.DECISIONS}")
+        await Commitments(self._session).lock(commitment)
         if commitment.status != "en_revision":
             raise SignoffRefused(
                 f"Solo se firma un compromiso que está en revisión, y este está "
                 f"{lifecycle.label(commitment.status)}. Tu coordinación lo envía a revisión con /revision."
             )
+        if version is not None and version != commitment_version(commitment):
+            raise SignoffRefused(_changed_since_shown(commitment))
         if not person.sector:
             raise SignoffRefused(
                 "Para firmar necesito saber a qué sector perteneces (gobierno, sociedad civil, …). "
@@ -293,6 +399,7 @@ class Plan:
         Approval also needs the sign-off quorum (QuorumNotMet) and stamps `approved_at`. Sending to
         review opens a new round of sign-offs: decisions on an earlier version are cleared.
         """
+        await Commitments(self._session).lock(commitment)  # the status as it is now, not as first read
         before = commitment.status
         lifecycle.move(before, to)
         if to == "aprobado":
@@ -319,8 +426,8 @@ class Plan:
         """Set the IRM completion level (no_iniciado, limitado, sustancial, completo), audited."""
         if level not in lifecycle.IRM_COMPLETION:
             raise ValueError(f"unknown IRM completion {level!r}")
+        await Commitments(self._session).lock(commitment)
         before = commitment.irm_completion
-        self._session.add(commitment)
         commitment.irm_completion = level
         commitment.updated_at = utcnow()
         await flush(self._session)
@@ -383,6 +490,19 @@ class Plan:
             dates=tuple(d for d in (parse_date(x) for x in indicator.dates or []) if d is not None),
             reports=reports,
         )
+
+
+def _changed_since_shown(commitment: Commitment) -> str:
+    """A decision taken on an earlier version: what the commitment says now, and to decide again."""
+    fields = commitment.fields or {}
+    title = commitment.title or str(fields.get("title") or "") or f"Compromiso {commitment.id}"
+    objective = str(fields.get("objective") or fields.get("proposal") or "") or "sin objetivo escrito todavía"
+    return (
+        f"El compromiso «{title}» cambió desde que lo abriste para firmar (se editó o empezó una nueva "
+        "ronda de revisión), y tu decisión contaría para un texto que no viste. "
+        f"Así se lee ahora:\n📌 {title}\n🎯 Objetivo: {objective}\n"
+        "Léelo con calma (con /compromisos ves su ficha completa) y vuelve a elegirlo para decidir."
+    )
 
 
 def _signoff_view(signoff: Signoff) -> SignoffView:

@@ -13,6 +13,7 @@ from flows.inputs import Command
 from flows.loader import load_checked
 from storage import UnitOfWork
 from storage.models import Commitment
+from tests.bot.test_conversation import Member
 
 CONTENT = load_checked()
 NOW = datetime(2026, 7, 1, 17, 0, tzinfo=UTC)  # 11:00 in Mexico City
@@ -248,3 +249,87 @@ async def test_status_and_irm_level_typed_loosely(conversation: Conversation, se
     assert "pasó de en implementación a concluido" in said
     said = await say(conversation, "tg:1", f"/estado {plan.ready} cancelado")
     assert "ya no puede cambiar de estado" in said
+
+
+async def test_a_report_is_saved_for_the_period_chosen_or_refused_never_moved(conversation: Conversation,
+                                                                              sessions: Any, plan: Plan) -> None:
+    """Dani picks the period due 30/06/2026 and answers; Mari reports that period first; when Dani
+    confirms, nothing of his is saved, for that period or the next, and he is told why and by whom."""
+    dani = Member(conversation, "tg:4")
+    await dani.send("/reportar")
+    assert [b.label for m in dani.reply.messages for b in m.buttons] == [
+        "Colonias que conocen su horario (trimestral, vence 30/06/2026)"]
+    await dani.send("1")
+    for answer in ("70", "saltar", "saltar"):
+        await dani.send(answer)
+    assert "Vas a reportar" in dani.said
+
+    async with UnitOfWork(sessions) as uow:  # meanwhile Mari reports the same period
+        mari = await uow.people.get("tg:2")
+        [indicator] = await uow.plan.indicators(plan.ready)
+        report = await uow.plan.report(indicator, value=80, note=None, evidence_kind=None, evidence=None,
+                                       person=mari, today=date(2026, 7, 1))
+        assert report.period_due == date(2026, 6, 30)
+
+    said = await dani.tap("Confirmar")
+    assert "Registré" not in said
+    assert ("Mari ya reportó 80 % en «Colonias que conocen su horario» para el periodo que vence el 30/06/2026"
+            in said)
+    assert "no guardé el tuyo (70 %), ni en ese periodo ni en otro" in said
+    assert "coméntalo con quien lo reportó o con tu coordinación" in said
+    assert "Si tu valor es de otro periodo, elige el indicador otra vez: el que toca ahora vence el 30/09/2026" \
+        in said
+    assert [b.label for m in dani.reply.messages for b in m.buttons] == [  # asked again, with the new period
+        "Colonias que conocen su horario (trimestral, vence 30/09/2026)"]
+    async with UnitOfWork(sessions) as uow:
+        [indicator] = await uow.plan.indicators(plan.ready)
+        assert [(r.period_due, r.value) for r in await uow.plan.reports(indicator.id)] == [
+            (date(2026, 3, 31), 65), (date(2026, 6, 30), 80)]
+
+    await dani.send("1")  # he chooses the next period knowingly
+    for answer in ("70", "saltar", "saltar"):
+        await dani.send(answer)
+    said = await dani.tap("Confirmar")
+    assert "Registré 70" in said
+    async with UnitOfWork(sessions) as uow:
+        [indicator] = await uow.plan.indicators(plan.ready)
+        assert [(r.period_due, r.value) for r in await uow.plan.reports(indicator.id)][-1] == (date(2026, 9, 30), 70)
+
+
+async def test_a_signoff_begun_in_an_earlier_review_round_does_not_count_in_the_new_one(
+        conversation: Conversation, sessions: Any, plan: Plan) -> None:
+    """Mari opens /firmar in round 1 and stops; the commitment goes back to draft, its objective is
+    rewritten and round 2 opens; when Mari resumes and approves, her approval is refused, she is shown
+    the objective as it reads now and asked again."""
+    assert "está en revisión" in await say(conversation, "tg:1", f"/revision {plan.ready}")
+    mari = Member(conversation, "tg:2")
+    await mari.send("/firmar")
+    said = await mari.send("1")
+    assert "Objetivo: Que todas las colonias conozcan su horario de agua." in said  # round 1's text
+
+    assert "pasó de en revisión a borrador" in await say(conversation, "tg:1", f"/estado {plan.ready} borrador")
+    async with UnitOfWork(sessions) as uow:
+        coco = await uow.people.get("tg:1")
+        commitment = await uow.session.get(Commitment, plan.ready)
+        assert commitment is not None
+        await uow.plan.set_fields(commitment, {"objective": "Que el agua llegue diario a 20 colonias."}, coco)
+    assert "está en revisión" in await say(conversation, "tg:1", f"/revision {plan.ready}")  # round 2
+
+    await mari.send("/firmar")  # resumes at the decision
+    await mari.tap("Lo apruebo")
+    said = await mari.send("saltar")
+    assert "Registré tu decisión" not in said
+    assert "cambió desde que lo abriste para firmar" in said and "un texto que no viste" in said
+    assert "🎯 Objetivo: Que el agua llegue diario a 20 colonias." in said  # the text as it reads now
+    assert [b.label for m in mari.reply.messages for b in m.buttons] == ["Agua con horarios claros"]  # asked again
+    async with UnitOfWork(sessions) as uow:
+        assert await uow.plan.signoffs(plan.ready) == []
+
+    said = await mari.send("1")  # she reads round 2's text and decides on it
+    assert "Objetivo: Que el agua llegue diario a 20 colonias." in said
+    await mari.tap("Lo apruebo")
+    said = await mari.send("saltar")
+    assert "Registré tu decisión (lo apruebo)" in said
+    async with UnitOfWork(sessions) as uow:
+        [signoff] = await uow.plan.signoffs(plan.ready)
+        assert (signoff.sector, signoff.decision) == ("sociedad_civil", "aprueba")

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from storage import UnitOfWork
-from storage.models import Commitment, IndicatorReport
+from storage.models import Commitment, Indicator, IndicatorReport
 from tests.rasa.conftest import RasaClient, link_sender, texts
 
 FORM_VALIDATION, SUBMIT = "validate_reporte_indicador_form", "action_cocrea_reportar"
@@ -54,7 +54,8 @@ async def test_a_report_through_the_form_lands_in_the_database(rasa: RasaClient,
     sender = "777"  # Rasa's Telegram channel: the chat id, linked to tg:777 with a code from Telegram
     await link_sender(rasa, sessions, "tg:777", sender)
     chosen = await answer(rasa, sender, "indicador", "quiero reportar el indicador de agua", indicador="agua")
-    assert rasa.slots[sender]["indicador"] == str(ids["agua"]) and not chosen["responses"]
+    # the indicator and the period it is chosen for
+    assert rasa.slots[sender]["indicador"] == f"{ids['agua']}@2026-03-31" and not chosen["responses"]
 
     refused = await answer(rasa, sender, "valor", "muchos")
     assert "No pude leer «muchos» como un número" in texts(refused)
@@ -115,7 +116,7 @@ async def test_an_indicator_is_found_by_id_or_name_or_explained(rasa: RasaClient
     ids = await seed(sessions, "rasa:web-2")
     sender = "web-2"
     await answer(rasa, sender, "indicador", f"#{ids['presupuesto']}")
-    assert rasa.slots[sender]["indicador"] == str(ids["presupuesto"])
+    assert rasa.slots[sender]["indicador"] == f"{ids['presupuesto']}@2026-03-31"
     unknown = await answer(rasa, sender, "indicador", "luz eléctrica")
     assert "No encontré un indicador que coincida con «luz eléctrica»" in texts(unknown)
     assert "Hogares con agua diaria" in texts(unknown) and rasa.slots[sender]["indicador"] is None
@@ -147,6 +148,25 @@ async def test_nothing_due_is_said_kindly_and_nothing_is_written(rasa: RasaClien
     assert "ya tiene reportados todos sus periodos" in texts(said)
     assert [r.value for r in await reports(sessions)] == [30]
     assert ids
+
+
+async def test_a_period_reported_meanwhile_is_refused_not_moved_to_another(rasa: RasaClient, sessions: Any) -> None:
+    ids = await seed(sessions, "rasa:web-6")
+    sender = "web-6"
+    await answer(rasa, sender, "indicador", "agua")  # chosen for the period due 31/03/2026
+    await answer(rasa, sender, "valor", "40")
+    await answer(rasa, sender, "nota", "ninguna")
+    await answer(rasa, sender, "confirmar_reporte", "sí")
+    async with UnitOfWork(sessions) as uow:  # meanwhile Ana reports that period
+        ana = await uow.people.get_or_create("rasa:ana", name="Ana")
+        water = await uow.session.get(Indicator, ids["agua"])
+        assert water is not None
+        await uow.plan.report(water, value=30, note=None, evidence_kind=None, evidence=None, person=ana,
+                              today=date(2026, 4, 1))
+    said = texts(await rasa.run(SUBMIT, sender))
+    assert "Ana ya reportó 30 % en «Hogares con agua diaria» para el periodo que vence el 31/03/2026" in said
+    assert "no guardé el tuyo (40 %)" in said and "Registré" not in said
+    assert [(r.value, r.period_due) for r in await reports(sessions)] == [(30, date(2026, 3, 31))]
 
 
 async def test_someone_without_a_secretariat_is_told_how_to_join(rasa: RasaClient) -> None:

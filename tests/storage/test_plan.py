@@ -8,8 +8,9 @@ import pytest
 
 from flows.plan import LifecycleError
 from storage import UnitOfWork
-from storage.errors import NothingDue, QuorumNotMet, SignoffRefused
+from storage.errors import NothingDue, PeriodTaken, QuorumNotMet, SignoffRefused
 from storage.models import Commitment, Person
+from storage.repositories.plan import commitment_version
 from tests.storage.conftest import Db
 
 
@@ -167,6 +168,58 @@ class TestStorageContract:
             await uow.plan.move(commitment, "borrador", ana)
             await uow.plan.move(commitment, "en_revision", ana)
             assert await uow.plan.signoffs(cid) == []
+
+    async def test_a_report_is_saved_for_the_period_chosen_or_refused_never_moved(self, db: Db) -> None:
+        stl, _, cid = await _setup(db)
+        async with UnitOfWork(db.factory) as uow:
+            ana = await _person(uow, "tg:1", "Ana", "gobierno")
+            beto = await _person(uow, "tg:2", "Beto", "sociedad_civil")
+            commitment = await _commitment(uow, stl, cid)
+            await uow.plan.set_fields(commitment, {"end_date": "2026-12-31"}, None)
+            indicator = await uow.plan.add_indicator(
+                commitment, name="Colonias con agua", unit="colonias", baseline=10, target=40,
+                frequency="trimestral", first_due=date(2026, 3, 31), person=None,
+            )
+            chosen = await uow.plan.report(indicator, value=12, note=None, evidence_kind=None, evidence=None,
+                                           person=ana, today=date(2026, 7, 2), period=date(2026, 6, 30))
+            assert chosen.period_due == date(2026, 6, 30)  # the one chosen, not the oldest one due
+            with pytest.raises(PeriodTaken) as taken:
+                await uow.plan.report(indicator, value=15, note=None, evidence_kind=None, evidence=None,
+                                      person=beto, today=date(2026, 7, 2), period=date(2026, 6, 30))
+            assert str(taken.value) == (
+                "Ana ya reportó 12 colonias en «Colonias con agua» para el periodo que vence el 30/06/2026. "
+                "Para no tener dos valores en un mismo periodo, no guardé el tuyo (15 colonias), ni en ese "
+                "periodo ni en otro. Si el valor registrado necesita corrección, coméntalo con quien lo reportó "
+                "o con tu coordinación. Si tu valor es de otro periodo, elige el indicador otra vez: el que "
+                "toca ahora vence el 31/03/2026.")
+            with pytest.raises(NothingDue, match="ya no está en su calendario"):
+                await uow.plan.report(indicator, value=15, note=None, evidence_kind=None, evidence=None,
+                                      person=beto, today=date(2026, 7, 2), period=date(2026, 5, 15))
+        async with UnitOfWork(db.factory) as uow:
+            assert [(r.period_due, r.value) for r in await uow.plan.reports(indicator.id)] == [
+                (date(2026, 6, 30), 12)]
+
+    async def test_a_signoff_on_a_version_no_longer_current_is_refused_with_the_text_now(self, db: Db) -> None:
+        stl, _, cid = await _setup(db)
+        async with UnitOfWork(db.factory) as uow:
+            ana = await _person(uow, "tg:1", "Ana", "gobierno")
+            commitment = await _commitment(uow, stl, cid)
+            await uow.plan.set_fields(commitment, {"title": "Agua", "objective": "Agua diaria"}, ana)
+            await uow.plan.move(commitment, "en_revision", ana)
+            shown = commitment_version(commitment)
+        async with UnitOfWork(db.factory) as uow:
+            commitment = await _commitment(uow, stl, cid)
+            assert commitment_version(commitment) == shown  # the same version, read again
+            await uow.plan.set_fields(commitment, {"objective": "Agua diaria en 20 colonias"}, None)
+        async with UnitOfWork(db.factory) as uow:
+            ana = await _person(uow, "tg:1", "Ana", "gobierno")
+            commitment = await _commitment(uow, stl, cid)
+            with pytest.raises(SignoffRefused, match="cambió desde que lo abriste") as stale:
+                await uow.plan.sign(commitment, ana, "aprueba", None, version=shown)
+            assert "🎯 Objetivo: Agua diaria en 20 colonias" in str(stale.value)
+            await uow.plan.sign(commitment, ana, "aprueba", None, version=commitment_version(commitment))
+        async with UnitOfWork(db.factory) as uow:
+            assert [s.decision for s in await uow.plan.signoffs(cid)] == ["aprueba"]
 
     async def test_view_gathers_milestones_indicators_and_signoffs(self, db: Db) -> None:
         stl, _, cid = await _setup(db)
