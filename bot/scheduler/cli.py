@@ -58,7 +58,8 @@ def telegram_sender(bot: Any) -> Send:
     return send
 
 
-def run_tick(settings: Settings, now: str | None, out: TextIO = sys.stdout) -> int:
+def run_tick(settings: Settings, now: str | None, out: TextIO | None = None) -> int:
+    out = out or sys.stdout  # looked up at the call: a default bound at import keeps a stale stream
     try:
         moment = parse_now(now, settings.timezone) if now else datetime.now(UTC)
     except ValueError:
