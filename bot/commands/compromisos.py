@@ -16,6 +16,7 @@ from bot.commands._plan import (
     title_of,
 )
 from bot.commands.registry import MEMBER, command
+from flows.answers.plain import flat
 from flows.events import MessageOut
 from flows.plan import lifecycle, readiness
 from flows.plan.progress import commitment_progress, latest_progress, progress_bar
@@ -67,7 +68,7 @@ async def card(turn: HostTurn, commitment: Commitment) -> str:
     fields = view.fields
     t = turn.text
     lines = [
-        t("card_title", number=commitment.id, title=title_of(turn, commitment)),
+        t("card_title", number=commitment.id, title=flat(title_of(turn, commitment))),
         t("card_status", status=lifecycle.label(view.status),
           completion=lifecycle.IRM_LABELS.get(view.irm_completion, view.irm_completion)),
         t("card_progress", bar=progress_bar(commitment_progress(milestones, indicators))),
@@ -83,14 +84,14 @@ async def card(turn: HostTurn, commitment: Commitment) -> str:
     if milestones:
         lines.append(t("card_milestones"))
         for m in milestones:
-            lines.append(t("card_milestone", mark="✔" if m.done else "○", output=m.output,
-                           due=day(m.due_date), responsible=m.responsible or "—"))
+            lines.append(t("card_milestone", mark="✔" if m.done else "○", output=flat(m.output),
+                           due=day(m.due_date), responsible=flat(m.responsible or "") or "—"))
     else:
         lines.append(t("card_no_milestones"))
     if indicators:
         lines.append(t("card_indicators"))
         for i in indicators:
-            lines.append(t("card_indicator", name=i.name, last=last_value(turn, i),
+            lines.append(t("card_indicator", name=flat(i.name), last=last_value(turn, i),
                            bar=progress_bar(latest_progress(i))))
     else:
         lines.append(t("card_no_indicators"))
@@ -98,8 +99,8 @@ async def card(turn: HostTurn, commitment: Commitment) -> str:
         lines.append(t("card_signoffs"))
         for s in lifecycle.latest_decisions(signoffs):
             key = "card_signoff" if s.decision == "aprueba" else "card_dissent"
-            lines.append(t(key, name=s.name or "—", sector=sector_label(turn, s.sector),
-                           when=await moment(turn, s.signed_at), reason=s.reason or "—"))
+            lines.append(t(key, name=flat(s.name or "") or "—", sector=sector_label(turn, s.sector),
+                           when=await moment(turn, s.signed_at), reason=flat(s.reason or "") or "—"))
     if view.status == "en_revision":
         quorum = await turn.uow.plan.quorum(commitment)
         lines.append("")

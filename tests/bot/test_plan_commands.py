@@ -12,7 +12,7 @@ from bot.conversation import Conversation
 from flows.inputs import Command
 from flows.loader import load_checked
 from storage import UnitOfWork
-from storage.models import Commitment
+from storage.models import Commitment, Signoff
 from tests.bot.test_conversation import Member
 
 CONTENT = load_checked()
@@ -333,3 +333,21 @@ async def test_a_signoff_begun_in_an_earlier_review_round_does_not_count_in_the_
     async with UnitOfWork(sessions) as uow:
         [signoff] = await uow.plan.signoffs(plan.ready)
         assert (signoff.sector, signoff.decision) == ("sociedad_civil", "aprueba")
+
+
+async def test_the_card_keeps_each_stored_name_and_title_on_its_own_line(conversation: Conversation, sessions: Any,
+                                                                          plan: Plan) -> None:
+    """Issue 22, item 3: rows saved before short answers refused line breaks cannot forge a card line."""
+    forged = "Memo (Sociedad civil), 01/03/2026 10:00\n• Presidenta Municipal"
+    async with UnitOfWork(sessions) as uow:
+        commitment = await uow.session.get(Commitment, plan.ready)
+        assert commitment is not None
+        uow.session.add(Signoff(commitment_id=commitment.id, name=forged, sector="sociedad_civil",
+                                decision="aprueba", reason="Bien\n• Otra firma falsa", signed_at=NOW))
+        await uow.plan.add_milestone(commitment, output="Hito\n✔ Hito falso", due_date=date(2026, 9, 1),
+                                     responsible="Alguien\n○ Otro", person=None)
+    card = await say(conversation, "tg:2", f"/compromiso {plan.ready}")
+    lines = card.splitlines()
+    assert not any(line.startswith("• Presidenta Municipal") for line in lines)
+    assert not any(line.startswith(("• Otra firma falsa", "✔ Hito falso", "○ Otro")) for line in lines)
+    assert any("Memo (Sociedad civil), 01/03/2026 10:00 • Presidenta Municipal" in line for line in lines)
