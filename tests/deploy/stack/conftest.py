@@ -117,6 +117,21 @@ class Stack:
         status, _, body = out.partition("\n")
         return int(status), body
 
+    def post_inside(self, container: str, url: str, body: dict[str, Any],
+                    headers: dict[str, str]) -> tuple[int, str]:
+        """POST JSON from inside a container (the body goes through stdin)."""
+        code = ("import sys, urllib.request, urllib.error\n"
+                f"request = urllib.request.Request({url!r}, data=sys.stdin.buffer.read(), method='POST',\n"
+                f"                                 headers={ {'Content-Type': 'application/json', **headers}!r})\n"
+                "try:\n"
+                "    r = urllib.request.urlopen(request, timeout=30)\n"
+                "    print(r.status); print(r.read().decode(), end='')\n"
+                "except urllib.error.HTTPError as e:\n"
+                "    print(e.code); print(e.read().decode(), end='')\n")
+        out = run("docker", "exec", "-i", container, "python", "-c", code, timeout=60, stdin=json.dumps(body))
+        status, _, answer = out.partition("\n")
+        return int(status), answer
+
     def metric(self, container: str, name: str) -> float:
         status, body = self.inside(container, "http://127.0.0.1:8080/metrics")
         assert status == 200, body

@@ -25,11 +25,13 @@ from tests.deploy.stack.conftest import (
     report,
     run,
 )
+from tests.rasa.conftest import RasaClient, texts
 from tests.telegram.e2e.conftest import Person
 from tests.telegram.e2e.test_polling import KIT5_ANSWERS, join_and_onboard
 
 PERSON = 7301
 DIGEST_CHAT = 7302  # the chat the due messages go to
+ACTIONS_TOKEN = "test-actions-token"  # tests/deploy/compose.test.yaml gives it to the action server
 state: dict[str, Any] = {}  # what one step leaves for the next
 
 
@@ -145,6 +147,18 @@ def test_health_and_metrics_answer_inside_and_not_through_nginx(stack: Stack) ->
     assert stack.inside(actions, "http://127.0.0.1:5055/health")[0] == 200
 
 
+def test_the_action_server_answers_rasas_webhook_on_the_stacks_network(stack: Stack) -> None:
+    rasa = RasaClient(None)  # type: ignore[arg-type] - only its request bodies
+    rasa.says("deploy-test", "hola", "saludar")
+    token = ACTIONS_TOKEN
+    (bot,) = stack.containers("bot")[:1]  # any container of the stack's network, as Rasa would be
+    status, body = stack.post_inside(bot, f"http://actions:5055/webhook?token={token}",
+                                     rasa.body("action_cocrea_inicio", "deploy-test"),
+                                     {"Authorization": f"Bearer {token}"})
+    assert status == 200, body
+    assert "aviso de privacidad" in texts(json.loads(body))
+
+
 # -- 4. a person, through nginx, over three bots ---------------------------------------------------------
 def test_a_person_joins_and_answers_three_steps_over_three_bots_in_order(stack: Stack) -> None:
     api = RemoteBotApi(stack.fakeapi)
@@ -226,8 +240,11 @@ def test_down_and_up_keep_every_row_and_the_person_goes_on(stack: Stack) -> None
     count = " UNION ALL ".join(f"SELECT '{t}', count(*) FROM {t}" for t in tables)
     before = stack.psql(count)
     answers = _stored_answers(stack)
+    dangling = set(run("docker", "volume", "ls", "-q", "--filter", "dangling=true").split())
     stack.compose("down", timeout=300)  # the containers go; the named volume stays
     assert stack.containers("postgres") == []
+    assert set(run("docker", "volume", "ls", "-q", "--filter", "dangling=true").split()) - dangling == {
+        f"{PROJECT}_pgdata"}  # and nothing else: no anonymous volume left behind
     started = time.monotonic()
     stack.compose("up", "-d", "--wait", "--scale", f"bot={BOTS}", timeout=600)
     report(f"from `up` to healthy again, on the kept volume: {time.monotonic() - started:.0f} s")
