@@ -61,19 +61,25 @@ async def _ping(url: str) -> None:
 
 
 def main() -> int:
-    """The quick check: webhook mode straight from the environment, anything else through the CLI's."""
+    """The quick check: webhook mode straight from the environment, polling mode with every setting."""
     env = os.environ
     if (env.get("COCREA_WEBHOOK_URL") or "").strip():
         port = (env.get("COCREA_PORT") or "").strip()
         problem = ask_healthz((env.get("COCREA_LISTEN") or "127.0.0.1").strip(), int(port) if port.isdigit() else 8080)
-        if problem:
-            print(f"mal: {problem}", file=sys.stderr)
-            return 1
-        print("bien")
-        return 0
-    from bot.cli import main as cli
+    else:
+        from bot.settings import Settings, SettingsError
 
-    return cli(["health"])
+        try:
+            settings = Settings.from_env()
+        except SettingsError as exc:
+            print(f"Error de configuración: {exc}", file=sys.stderr)
+            return 2
+        problem = check(settings)
+    if problem:
+        print(f"mal: {problem}", file=sys.stderr)
+        return 1
+    print("bien")
+    return 0
 
 
 if __name__ == "__main__":
