@@ -6,6 +6,7 @@ import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,24 +17,30 @@ from storage import make_engine, make_session_factory
 from storage.migrate import upgrade
 
 
+@asynccontextmanager
+async def migrated(url: str) -> AsyncIterator[Any]:
+    """A session factory on the database at `url`, migrated to the head first; disposed after."""
+    await asyncio.to_thread(upgrade, url)
+    engine = make_engine(url)
+    try:
+        yield make_session_factory(engine)
+    finally:
+        await engine.dispose()
+
+
 @pytest.fixture
 async def sessions(tmp_path: Path) -> AsyncIterator[Any]:
     """A session factory on a fresh, migrated SQLite file."""
-    url = f"sqlite:///{tmp_path / 'cocrea.db'}"
-    await asyncio.to_thread(upgrade, url)
-    engine = make_engine(url)
-    yield make_session_factory(engine)
-    await engine.dispose()
+    async with migrated(f"sqlite:///{tmp_path / 'cocrea.db'}") as factory:
+        yield factory
 
 
 @pytest.fixture
 async def pg_sessions(own_postgres: str) -> AsyncIterator[Any]:
     """A session factory on a fresh, migrated PostgreSQL database of the test's own: for what
     PostgreSQL refuses and SQLite lets through (a NUL byte), and for races."""
-    await asyncio.to_thread(upgrade, own_postgres)
-    engine = make_engine(own_postgres)
-    yield make_session_factory(engine)
-    await engine.dispose()
+    async with migrated(own_postgres) as factory:
+        yield factory
 
 
 @pytest.fixture

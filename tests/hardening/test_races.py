@@ -23,6 +23,7 @@ from storage import UnitOfWork, make_engine, make_session_factory
 from storage.errors import PeriodTaken
 from storage.migrate import upgrade
 from storage.models import Commitment, IndicatorReport
+from tests.conftest import migrated
 
 Factory = async_sessionmaker[AsyncSession]
 
@@ -50,12 +51,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 async def factory(database_url: str) -> AsyncIterator[Factory]:
-    await asyncio.to_thread(upgrade, database_url)
-    engine = make_engine(database_url)
-    try:
-        yield make_session_factory(engine)
-    finally:
-        await engine.dispose()
+    async with migrated(database_url) as sessions:
+        yield sessions
 
 
 def pause_before_writing(monkeypatch: pytest.MonkeyPatch, module: Any, writers: int = 2) -> None:

@@ -11,9 +11,8 @@ from typing import Any
 import pytest
 
 from storage import UnitOfWork
-from storage.db import make_engine, make_session_factory
-from storage.migrate import upgrade
 from storage.repositories.rasa_links import RasaLinks, hash_code
+from tests.conftest import migrated
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -25,13 +24,8 @@ def backend_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 async def backend(backend_url: str) -> AsyncIterator[Any]:
-    url = backend_url
-    await asyncio.to_thread(upgrade, url)
-    engine = make_engine(url)
-    try:
-        yield make_session_factory(engine)
-    finally:
-        await engine.dispose()
+    async with migrated(backend_url) as sessions:
+        yield sessions
 
 
 async def test_one_code_links_one_conversation_even_at_the_same_moment(backend: Any) -> None:
