@@ -13,6 +13,7 @@ from flows import templating
 from flows.errors import Problem
 from flows.model import Content, Flow, Step
 from flows.schema import step_keys
+from flows.stats import LONGEST_RUN, runs
 from flows.steps import REGISTRY
 from flows.uitexts import REQUIRED
 from flows.yamlsource import LineDict
@@ -73,6 +74,7 @@ def _check_flow(flow: Flow, content: Content) -> list[Problem]:
     problems += _check_moves(flow)
     problems += _unused_answers(flow)
     problems += _long_messages(flow)
+    problems += _long_runs(flow)
     return problems
 
 
@@ -92,6 +94,18 @@ def _long_messages(flow: Flow) -> list[Problem]:
                 f"divídelo en mensajes de menos de {LONG_MESSAGE}", "warning")
         for step in flow.steps.values()
         if step.type in ("message", "question", "end") and _readable_length(str(step.get("text") or "")) > LONG_MESSAGE
+    ]
+
+
+def _long_runs(flow: Flow) -> list[Problem]:
+    """A phone screen between two waits: more than LONGEST_RUN characters read in one go is a warning."""
+    return [
+        Problem(run.first.file, run.first.line_of("text") if run.first.get("text") else run.first.line,
+                f"desde '{run.first.id}' hasta '{run.steps[-1].id}' se leen {run.length} caracteres seguidos "
+                f"sin responder nada (más de {LONGEST_RUN}); pon en medio una pregunta, una comprobación "
+                "o un botón «¿seguimos?»", "warning")
+        for run in runs(flow)
+        if run.length > LONGEST_RUN
     ]
 
 
@@ -118,8 +132,14 @@ def _unused_answers(flow: Flow) -> list[Problem]:
                 f"la respuesta '{step.save_as}' se guarda pero ningún texto, condición, resumen ni registro la usa",
                 "warning")
         for sid in flow.question_ids
-        if (step := flow.steps[sid]).save_as not in used
+        if (step := flow.steps[sid]).save_as not in used and not _just_go_on(step)
     ]
+
+
+def _just_go_on(step: Step) -> bool:
+    """A «¿seguimos?» button (a choice with one option): a pause to read, with nothing to keep."""
+    options = step.get("options")
+    return step.get("answer") == "choice" and isinstance(options, list) and len(options) == 1
 
 
 def _check_moves(flow: Flow) -> list[Problem]:
