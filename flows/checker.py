@@ -13,7 +13,7 @@ from flows import templating
 from flows.errors import Problem
 from flows.model import Content, Flow, Step
 from flows.schema import step_keys
-from flows.stats import LONGEST_RUN, runs
+from flows.stats import LONGEST_RUN, runs, successors
 from flows.steps import REGISTRY
 from flows.uitexts import REQUIRED
 from flows.yamlsource import LineDict
@@ -25,22 +25,6 @@ def check(content: Content) -> list[Problem]:
         problems += _check_flow(flow, content)
     problems += _check_ui(content)
     return sorted(set(problems))
-
-
-def successors(flow: Flow, step: Step) -> list[str]:
-    kind = REGISTRY.get(step.type)
-    if kind is None or step.type == "end":
-        return []
-    explicit = [target for target, _ in kind.targets(flow, step)]
-    if step.type == "branch":
-        following = flow.following(step.id)
-        if not step.get("default") and following:
-            explicit.append(following)
-        return explicit
-    nxt = flow.next_of(step)
-    # Other ways on (a question's `if_empty`) come after the usual one.
-    others = [target for target, key in kind.targets(flow, step) if key != "next"]
-    return list(dict.fromkeys([nxt, *others] if nxt else others))
 
 
 def _check_flow(flow: Flow, content: Content) -> list[Problem]:

@@ -90,6 +90,23 @@ def _node_length(node: nodes.Node) -> int:
     return sum(_node_length(child) for child in node.iter_child_nodes() if isinstance(child, nodes.Stmt))
 
 
+def successors(flow: Flow, step: Step) -> list[str]:
+    """Where a step can go on: its targets, then the step below (the checker and the graph use it too)."""
+    kind = REGISTRY.get(step.type)
+    if kind is None or step.type == "end":
+        return []
+    explicit = [target for target, _ in kind.targets(flow, step)]
+    if step.type == "branch":
+        following = flow.following(step.id)
+        if not step.get("default") and following:
+            explicit.append(following)
+        return explicit
+    nxt = flow.next_of(step)
+    # Other ways on (a question's `if_empty`) come after the usual one.
+    others = [target for target, key in kind.targets(flow, step) if key != "next"]
+    return list(dict.fromkeys([nxt, *others] if nxt else others))
+
+
 def _waits(step: Step) -> bool:
     kind = REGISTRY.get(step.type)
     return kind is not None and kind.waits
@@ -103,8 +120,6 @@ def _text_length(step: Step) -> int:
 def runs(flow: Flow) -> list[Run]:
     """The longest run from the flow's start and from each place a person answers: every message up
     to the next wait (or the end), plus the text of that wait, along the longest way the branches allow."""
-    from flows.checker import successors  # the checker's idea of where a step goes on
-
     memo: dict[str, Run] = {}
 
     def longest(step_id: str, visiting: frozenset[str]) -> Run:
