@@ -6,14 +6,13 @@ undefined variables, bad catalog references, template errors and missing UI text
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 from flows import templating
 from flows.errors import Problem
 from flows.model import Content, Flow, Step
 from flows.schema import step_keys
-from flows.stats import LONGEST_RUN, runs, successors
+from flows.stats import LONGEST_RUN, reading_length, runs, successors
 from flows.steps import REGISTRY
 from flows.uitexts import REQUIRED
 from flows.yamlsource import LineDict
@@ -63,21 +62,16 @@ def _check_flow(flow: Flow, content: Content) -> list[Problem]:
 
 
 LONG_MESSAGE = 600  # characters: more than a phone screen, people stop reading
-_LOGIC = re.compile(r"{%.*?%}|{#.*?#}", re.DOTALL)  # statements and comments: nobody reads them
-
-
-def _readable_length(text: str) -> int:
-    """The length of a text without its Jinja statements (`{% set … %}`, `{% if … %}`) and comments."""
-    return len(_LOGIC.sub("", text))
 
 
 def _long_messages(flow: Flow) -> list[Problem]:
+    """A message longer than a screen, counting what is read (the longest alternative of an `{% if %}`)."""
     return [
         Problem(step.file, step.line_of("text"),
-                f"el mensaje '{step.id}' tiene {_readable_length(str(step.get('text')))} caracteres; "
+                f"el mensaje '{step.id}' tiene {reading_length(str(step.get('text')))} caracteres; "
                 f"divídelo en mensajes de menos de {LONG_MESSAGE}", "warning")
         for step in flow.steps.values()
-        if step.type in ("message", "question", "end") and _readable_length(str(step.get("text") or "")) > LONG_MESSAGE
+        if step.type in ("message", "question", "end") and reading_length(str(step.get("text") or "")) > LONG_MESSAGE
     ]
 
 

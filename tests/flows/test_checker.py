@@ -236,3 +236,14 @@ def test_a_go_on_button_is_not_an_unused_answer(tmp_path: Path) -> None:
   - id: dos
 """)
     assert [w for w in problems_of(tmp_path, text, "warning") if "'seguimos'" in w] == []
+
+
+def test_every_shipped_flow_reads_at_most_900_characters_between_two_waits() -> None:
+    from flows.stats import LONGEST_RUN, flow_stats
+
+    content, _ = load()
+    too_long = {f.id: flow_stats(f).longest_run for f in content.flows.values()
+                if flow_stats(f).longest_run > LONGEST_RUN}
+    assert too_long == {}
+    warnings = [str(p) for p in check(content) if "seguidos" in p.message]
+    assert warnings == []
