@@ -69,3 +69,41 @@ def test_no_kit_makes_a_person_read_more_than_a_phone_screen_before_answering(ki
     too_long = [f"{run.first.id} → {run.steps[-1].id}: {run.length}" for run in runs(flow) if run.length > LONGEST_RUN]
     assert too_long == []
     assert flow_stats(flow).longest_run <= LONGEST_RUN
+
+
+def test_ayuda_at_a_long_list_does_not_send_the_list_again() -> None:
+    """Issue 19: «ayuda» at Kit 6's ODS targets (20 options after two goals) answered with the help
+    and then the whole list again; now it points to the list above, whose numbers still work."""
+    from flows import engine
+    from flows.events import MessageOut
+    from flows.inputs import Begin, Text
+    from flows.walk import next_input, walk_context
+
+    context = walk_context()
+    state, events = engine.step(CONTENT, engine.start("kit6"), Begin(), NOW, context)
+    while state.step_id != "ods_metas":
+        typed = Text("6, 16") if state.step_id == "ods_objetivos" else next_input(CONTENT, state, events)
+        state, events = engine.step(CONTENT, state, typed, NOW, context)
+    asked = [e for e in events if isinstance(e, MessageOut)][-1]
+    assert len(asked.buttons) > 8
+    state, events = engine.step(CONTENT, state, Text("ayuda"), NOW, context)
+    said = [e for e in events if isinstance(e, MessageOut)]
+    assert len(said) == 1 and said[0].buttons == ()
+    assert "¿Por qué te pregunto esto?" in said[0].text and "lista de arriba" in said[0].text
+    assert asked.buttons[0].label not in said[0].text
+    state, _ = engine.step(CONTENT, state, Text("1"), NOW, context)
+    assert state.step_id != "ods_metas" and state.answers["ods_metas"] == [asked.buttons[0].value]
+
+
+def test_ayuda_at_a_short_list_asks_again_with_its_buttons() -> None:
+    from flows import engine
+    from flows.events import MessageOut
+    from flows.inputs import Begin, Text
+    from flows.walk import walk_context
+
+    context = walk_context()
+    state, _ = engine.step(CONTENT, engine.start("kit1"), Begin(), NOW, context)
+    assert state.step_id == "idea_previa"
+    _, events = engine.step(CONTENT, state, Text("ayuda"), NOW, context)
+    said = [e for e in events if isinstance(e, MessageOut)]
+    assert [b.label for b in said[-1].buttons] == ["Participación", "Tecnología", "Ahorro"]
