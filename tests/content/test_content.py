@@ -107,3 +107,57 @@ def test_ayuda_at_a_short_list_asks_again_with_its_buttons() -> None:
     _, events = engine.step(CONTENT, state, Text("ayuda"), NOW, context)
     said = [e for e in events if isinstance(e, MessageOut)]
     assert [b.label for b in said[-1].buttons] == ["Participación", "Tecnología", "Ahorro"]
+
+
+STL = {"person": {"name": "Ana", "sector": "sociedad_civil"},
+       "secretariat": {"name": "STL de Xalapa", "kind": "stl"}}
+# Issue 19: since March 2025 the state transparency institutes are being replaced; no kit may present
+# them (or the old «organismo garante») as today's third seat of an STL.
+OUTDATED = ("instituto de transparencia de tu estado", "instituto de transparencia del estado",
+            "instituto de transparencia de yucatán", "organismo garante")
+
+
+def every_text(flow_id: str) -> list[str]:
+    """Every text of a kit as an STL member reads it: the walk, plus each help and example."""
+    from flows import templating
+    from flows.steps import REGISTRY
+    from flows.turn import Turn
+
+    done = walk(CONTENT, flow_id, NOW, context=STL)
+    flow = CONTENT.flows[flow_id]
+    variables = Turn(CONTENT, flow, done.state, NOW, STL).variables()
+    return done.texts + [templating.render(source, variables)
+                         for step in flow.steps.values() for _, source in REGISTRY[step.type].texts(step)]
+
+
+@pytest.mark.parametrize("kit", [k.id for k in CONTENT.kits()])
+def test_no_kit_presents_a_state_transparency_institute_as_a_current_member(kit: str) -> None:
+    found = [(word, text[:120]) for text in every_text(kit) for word in OUTDATED if word in text.lower()]
+    assert found == []
+
+
+def test_kit_1_says_what_changed_in_2025_and_keeps_the_history() -> None:
+    read = " ".join(walk(CONTENT, "kit1", NOW, context=STL).texts)
+    for fact in ("Cocreación desde lo local", "extinguieron al INAI", "Secretaría Anticorrupción y Buen Gobierno",
+                 "Transparencia para el Pueblo", "autoridad garante de tu estado"):
+        assert fact in read, fact
+    assert next(s for s in CONTENT.catalogs["sectors"] if s.value == "organismo_garante").label == "Autoridad garante"
+
+
+GLOSSARY_TERMS = ("INAI", "Transparencia para el Pueblo", "autoridad garante", "quórum", "minuta", "acta",
+                  "enmienda", "respuesta razonada", "propuesta", "convocatoria")
+
+
+@pytest.mark.parametrize("term", GLOSSARY_TERMS)
+def test_the_glossary_explains_the_new_terms_in_a_phone_screen(term: str) -> None:
+    assert CONTENT.glossary is not None
+    entry = CONTENT.glossary.get(term)
+    assert entry is not None and entry.term == term
+    assert 80 <= len(entry.definition) <= 420
+
+
+def test_the_glossary_tells_the_inai_is_gone() -> None:
+    assert CONTENT.glossary is not None
+    inai = CONTENT.glossary.get("INAI")
+    assert inai is not None and "marzo de 2025" in inai.definition
+    assert CONTENT.glossary.get("autoridad garante") is not CONTENT.glossary.get("organismo garante")
