@@ -247,3 +247,10 @@ def test_every_shipped_flow_reads_at_most_900_characters_between_two_waits() -> 
     assert too_long == {}
     warnings = [str(p) for p in check(content) if "seguidos" in p.message]
     assert warnings == []
+
+
+def test_the_shipped_content_is_clean_with_every_warning_on() -> None:
+    """`cocrea content check` exits 0 on warnings (an admin's urgent fix still loads), so this test is
+    what keeps the content the project ships free of them."""
+    content, problems = load()
+    assert [str(p) for p in problems + check(content)] == []
