@@ -161,3 +161,19 @@ def test_the_glossary_tells_the_inai_is_gone() -> None:
     inai = CONTENT.glossary.get("INAI")
     assert inai is not None and "marzo de 2025" in inai.definition
     assert CONTENT.glossary.get("autoridad garante") is not CONTENT.glossary.get("organismo garante")
+
+
+@pytest.mark.parametrize(("secretariat", "responsible"), [
+    ({}, "Responsable de tus datos: quien administra Cocrea."),
+    ({"name": "STL de Xalapa", "kind": "stl"}, "Responsable de tus datos: la coordinación de STL de Xalapa."),
+    ({"name": "STL de Xalapa", "kind": "stl", "data_controller": "la Contraloría del Estado de Veracruz"},
+     "Responsable de tus datos: la Contraloría del Estado de Veracruz."),
+])
+def test_the_privacy_notice_names_who_is_responsible_and_how_to_see_and_erase(secretariat: dict[str, str],
+                                                                             responsible: str) -> None:
+    texts = walk(CONTENT, "inicio", NOW, context={"secretariat": secretariat}).texts
+    asked = next(i for i, text in enumerate(texts) if "¿Aceptas el aviso de privacidad" in text)
+    notice = next(text for text in texts[:asked] if "aviso de privacidad" in text)
+    assert responsible in notice
+    assert "/mis_datos" in notice and "/borrar_mis_datos" in notice
+    assert sum(len(text) for text in texts[:asked + 1]) <= LONGEST_RUN  # as rendered, not only as counted
