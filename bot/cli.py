@@ -77,17 +77,20 @@ def cmd_content_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_content_stats(args: argparse.Namespace) -> int:
-    from flows.stats import flow_stats
+    from flows.stats import LONGEST_RUN, flow_stats
 
     content = _content(args.dir)
     rows = [flow_stats(f) for f in content.kits()] + [
         flow_stats(f) for f in content.flows.values() if f.kind != "kit"]
-    print(f"{'flujo':<14}{'pasos':>6}{'preguntas':>11}{'ramas':>7}{'minutos':>9}  título")
+    print(f"{'flujo':<16}{'pasos':>6}{'preguntas':>11}{'ramas':>7}{'minutos':>9}{'lectura':>9}  título")
     for row in rows:
-        print(f"{row.flow_id:<14}{row.steps:>6}{row.questions:>11}{row.branches:>7}{row.minutes:>9.1f}  {row.title}")
+        print(f"{row.flow_id:<16}{row.steps:>6}{row.questions:>11}{row.branches:>7}{row.minutes:>9.1f}"
+              f"{row.longest_run:>9}  {row.title}")
     kits = [r for r in rows if content.flows[r.flow_id].kind == "kit"]
-    print(f"{'kits':<14}{sum(r.steps for r in kits):>6}{sum(r.questions for r in kits):>11}"
-          f"{sum(r.branches for r in kits):>7}{sum(r.minutes for r in kits):>9.1f}")
+    print(f"{'kits':<16}{sum(r.steps for r in kits):>6}{sum(r.questions for r in kits):>11}"
+          f"{sum(r.branches for r in kits):>7}{sum(r.minutes for r in kits):>9.1f}"
+          f"{max((r.longest_run for r in kits), default=0):>9}")
+    print(f"lectura: los caracteres más largos que se leen seguidos sin responder nada (máximo {LONGEST_RUN})")
     return 0
 
 

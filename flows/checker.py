@@ -6,13 +6,13 @@ undefined variables, bad catalog references, template errors and missing UI text
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 from flows import templating
 from flows.errors import Problem
 from flows.model import Content, Flow, Step
 from flows.schema import step_keys
+from flows.stats import LONGEST_RUN, reading_length, runs, successors
 from flows.steps import REGISTRY
 from flows.uitexts import REQUIRED
 from flows.yamlsource import LineDict
@@ -24,22 +24,6 @@ def check(content: Content) -> list[Problem]:
         problems += _check_flow(flow, content)
     problems += _check_ui(content)
     return sorted(set(problems))
-
-
-def successors(flow: Flow, step: Step) -> list[str]:
-    kind = REGISTRY.get(step.type)
-    if kind is None or step.type == "end":
-        return []
-    explicit = [target for target, _ in kind.targets(flow, step)]
-    if step.type == "branch":
-        following = flow.following(step.id)
-        if not step.get("default") and following:
-            explicit.append(following)
-        return explicit
-    nxt = flow.next_of(step)
-    # Other ways on (a question's `if_empty`) come after the usual one.
-    others = [target for target, key in kind.targets(flow, step) if key != "next"]
-    return list(dict.fromkeys([nxt, *others] if nxt else others))
 
 
 def _check_flow(flow: Flow, content: Content) -> list[Problem]:
@@ -73,25 +57,33 @@ def _check_flow(flow: Flow, content: Content) -> list[Problem]:
     problems += _check_moves(flow)
     problems += _unused_answers(flow)
     problems += _long_messages(flow)
+    problems += _long_runs(flow)
     return problems
 
 
 LONG_MESSAGE = 600  # characters: more than a phone screen, people stop reading
-_LOGIC = re.compile(r"{%.*?%}|{#.*?#}", re.DOTALL)  # statements and comments: nobody reads them
-
-
-def _readable_length(text: str) -> int:
-    """The length of a text without its Jinja statements (`{% set … %}`, `{% if … %}`) and comments."""
-    return len(_LOGIC.sub("", text))
 
 
 def _long_messages(flow: Flow) -> list[Problem]:
+    """A message longer than a screen, counting what is read (the longest alternative of an `{% if %}`)."""
     return [
         Problem(step.file, step.line_of("text"),
-                f"el mensaje '{step.id}' tiene {_readable_length(str(step.get('text')))} caracteres; "
+                f"el mensaje '{step.id}' tiene {reading_length(str(step.get('text')))} caracteres; "
                 f"divídelo en mensajes de menos de {LONG_MESSAGE}", "warning")
         for step in flow.steps.values()
-        if step.type in ("message", "question", "end") and _readable_length(str(step.get("text") or "")) > LONG_MESSAGE
+        if step.type in ("message", "question", "end") and reading_length(str(step.get("text") or "")) > LONG_MESSAGE
+    ]
+
+
+def _long_runs(flow: Flow) -> list[Problem]:
+    """A phone screen between two waits: more than LONGEST_RUN characters read in one go is a warning."""
+    return [
+        Problem(run.first.file, run.first.line_of("text") if run.first.get("text") else run.first.line,
+                f"desde '{run.first.id}' hasta '{run.steps[-1].id}' se leen {run.length} caracteres seguidos "
+                f"sin responder nada (más de {LONGEST_RUN}); pon en medio una pregunta, una comprobación "
+                "o un botón «¿seguimos?»", "warning")
+        for run in runs(flow)
+        if run.length > LONGEST_RUN
     ]
 
 
@@ -118,8 +110,14 @@ def _unused_answers(flow: Flow) -> list[Problem]:
                 f"la respuesta '{step.save_as}' se guarda pero ningún texto, condición, resumen ni registro la usa",
                 "warning")
         for sid in flow.question_ids
-        if (step := flow.steps[sid]).save_as not in used
+        if (step := flow.steps[sid]).save_as not in used and not _just_go_on(step)
     ]
+
+
+def _just_go_on(step: Step) -> bool:
+    """A «¿seguimos?» button (a choice with one option): a pause to read, with nothing to keep."""
+    options = step.get("options")
+    return step.get("answer") == "choice" and isinstance(options, list) and len(options) == 1
 
 
 def _check_moves(flow: Flow) -> list[Problem]:

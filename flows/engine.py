@@ -19,6 +19,7 @@ from flows.turn import Turn, word
 
 MAX_HOPS = 500  # steps passed in one call before we call it a loop in the content
 
+LIST_SHOWN_AGAIN = 8  # after «ayuda», a question with more options than this is not asked again
 NAVIGATION_COMMANDS = {"atras": "back", "saltar": "skip", "ayuda": "help", "pausa": "pause"}
 
 
@@ -135,6 +136,11 @@ def _navigate(turn: Turn, current: Step, action: str) -> None:
             if current.get("example"):
                 example = turn.render(current.get("example"), current.id)
                 lines.append(turn.ui("example_line", example=example))
+            if len(turn.spec(current).options) > LIST_SHOWN_AGAIN:
+                # A long list is not sent again: its buttons are still above, and its numbers still work.
+                lines.append(turn.ui("help_list_above"))
+                turn.say("\n".join(lines), (), None, current.id)
+                return
             turn.say("\n".join(lines))
         else:
             turn.say(turn.ui("summary_help"))

@@ -148,3 +148,109 @@ def test_a_misspelled_key_is_a_warning_at_its_line(tmp_path: Path) -> None:
     text = GOOD.replace('    help: "Para nombrarlo."', '    hepl: "Para nombrarlo."')
     warnings = problems_of(tmp_path, text, "warning")
     assert any(":10: aviso: el paso 'titulo' (question) no usa la clave `hepl`" in w for w in warnings), warnings
+
+
+RUN = """\
+format: 1
+id: prueba
+kind: flow
+title: Prueba
+steps:
+  - id: uno
+    type: message
+    text: "{uno}"
+  - id: dos
+    type: message
+    text: "{dos}"
+  - id: titulo
+    type: question
+    answer: short_text
+    text: "¿Listo?"
+    help: "Para seguir."
+    example: "Sí"
+  - id: fin
+    type: end
+    text: "Gracias por {{{{ answers.titulo }}}}."
+"""
+
+
+def run_of(total: int) -> str:
+    """Two messages and a question that, together, are `total` characters long."""
+    first = (total - len("¿Listo?")) // 2
+    return RUN.format(uno="a" * first, dos="b" * (total - len("¿Listo?") - first))
+
+
+def test_a_run_of_901_characters_between_two_waits_warns_with_the_count_at_its_line(tmp_path: Path) -> None:
+    warnings = problems_of(tmp_path, run_of(901), "warning")
+    assert any(p.startswith("content/flows/prueba.yaml:8: aviso: desde 'uno' hasta 'titulo' se leen 901 caracteres")
+               for p in warnings), warnings
+    assert problems_of(tmp_path / "e", run_of(901)) == []  # a warning: the content is still accepted
+
+
+def test_a_run_of_900_characters_does_not_warn(tmp_path: Path) -> None:
+    assert [w for w in problems_of(tmp_path, run_of(900), "warning") if "seguidos" in w] == []
+
+
+def test_a_run_counts_the_longest_way_through_a_branch_and_one_alternative_of_an_if(tmp_path: Path) -> None:
+    text = RUN.replace("  - id: dos\n", """\
+  - id: rama
+    type: branch
+    branches:
+      - when: "person.name == 'Ana'"
+        next: corto
+    default: dos
+  - id: corto
+    type: message
+    text: "Corto."
+    next: titulo
+  - id: dos
+""").format(uno="{% if secretariat.kind == 'mesa' %}" + "m" * 500 + "{% else %}" + "s" * 300 + "{% endif %}",
+            dos="b" * 394)
+    warnings = [w for w in problems_of(tmp_path, text, "warning") if "seguidos" in w]
+    assert len(warnings) == 1 and "se leen 901 caracteres" in warnings[0], warnings  # 500 + 394 + 7
+
+
+def test_questions_and_summaries_break_a_run(tmp_path: Path) -> None:
+    text = RUN.format(uno="a" * 500, dos="b" * 500).replace("  - id: dos\n", """\
+  - id: seguimos
+    type: question
+    answer: choice
+    text: "¿Seguimos?"
+    options: [{value: si, label: "Sí, sigamos"}]
+    help: "Para leer con calma."
+    example: "Sí, sigamos"
+  - id: dos
+""")
+    assert [w for w in problems_of(tmp_path, text, "warning") if "seguidos" in w] == []
+
+
+def test_a_go_on_button_is_not_an_unused_answer(tmp_path: Path) -> None:
+    text = RUN.format(uno="Uno.", dos="Dos.").replace("  - id: dos\n", """\
+  - id: seguimos
+    type: question
+    answer: choice
+    text: "¿Seguimos?"
+    options: [{value: si, label: "Sí, sigamos"}]
+    help: "Para leer con calma."
+    example: "Sí, sigamos"
+  - id: dos
+""")
+    assert [w for w in problems_of(tmp_path, text, "warning") if "'seguimos'" in w] == []
+
+
+def test_every_shipped_flow_reads_at_most_900_characters_between_two_waits() -> None:
+    from flows.stats import LONGEST_RUN, flow_stats
+
+    content, _ = load()
+    too_long = {f.id: flow_stats(f).longest_run for f in content.flows.values()
+                if flow_stats(f).longest_run > LONGEST_RUN}
+    assert too_long == {}
+    warnings = [str(p) for p in check(content) if "seguidos" in p.message]
+    assert warnings == []
+
+
+def test_the_shipped_content_is_clean_with_every_warning_on() -> None:
+    """`cocrea content check` exits 0 on warnings (an admin's urgent fix still loads), so this test is
+    what keeps the content the project ships free of them."""
+    content, problems = load()
+    assert [str(p) for p in problems + check(content)] == []
