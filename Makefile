@@ -26,7 +26,7 @@ test: $(VENV)/.installed-dev
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check bot flows storage tests bench
-	$(BIN)/mypy flows storage
+	$(BIN)/mypy bot flows storage
 
 # The image built and the compose stack run and exercised from the host (tests/deploy/stack/): needs root
 # for Docker's engine, which ../shared/tools/docker-local installs with the base images. Prints the image's

@@ -13,15 +13,14 @@ from __future__ import annotations
 import io
 import math
 from datetime import date, timedelta
-
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.dates import AutoDateLocator, date2num, num2date
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from typing import TYPE_CHECKING
 
 from bot.export.labels import number
-from bot.export.snapshot import IndicatorSnap
+
+if TYPE_CHECKING:  # matplotlib is imported where a chart is drawn: most commands never draw one
+    from matplotlib.figure import Figure
+
+    from bot.export.snapshot import IndicatorSnap
 
 MONTHS = ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic")
 VALUES_COLOR, TARGET_COLOR, BASELINE_COLOR = "#1f5f8b", "#2e7d32", "#8a8a8a"
@@ -52,11 +51,15 @@ def drawable(value: float) -> float:
 
 
 def _day(value: float, _pos: int | None = None) -> str:
+    from matplotlib.dates import num2date
+
     moment = num2date(value)
     return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
 
 
 def _month(value: float, _pos: int | None = None) -> str:
+    from matplotlib.dates import num2date
+
     moment = num2date(value)
     return f"{MONTHS[moment.month - 1]} {moment.year}"
 
@@ -75,6 +78,11 @@ def _wrap(text: str, width: int = 60) -> str:
 
 def indicator_figure(indicator: IndicatorSnap, subtitle: str | None = None) -> Figure:
     """The figure: one marker per report (by period), a dashed target line, the baseline dotted."""
+    from matplotlib.axes import Axes
+    from matplotlib.dates import AutoDateLocator, date2num
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
+
     if not indicator.reports:
         raise NoReports(indicator.name)
     reports = sorted(indicator.reports, key=lambda r: (r.period_due, r.reported_at, r.id))
@@ -118,6 +126,8 @@ def indicator_figure(indicator: IndicatorSnap, subtitle: str | None = None) -> F
 
 
 def png(figure: Figure) -> bytes:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     out = io.BytesIO()
     FigureCanvasAgg(figure).print_png(out)
     return out.getvalue()

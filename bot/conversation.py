@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.commands import ADMIN, COMMANDS, COORDINATOR, MEMBER
+from bot.flow_ids import MENU_FLOW, SELF_DIAGNOSIS_FLOW, START_FLOW
 from bot.invites import join_pending, open_invite
 from bot.lists import host_lists
 from flows import engine, templating
@@ -30,9 +31,7 @@ from storage.records import Refusal
 
 log = logging.getLogger(__name__)
 
-START_FLOW, MENU_FLOW = "inicio", "menu"
 HOST_COMMANDS = {"start", "kits", "continuar", "progreso", "ayuda", "help", "glosario", "autodiagnostico"}
-SELF_DIAGNOSIS_FLOW = "autodiagnostico"
 GROUP_COMMANDS = {"grupo"}  # the only commands that act in a group chat
 # "glosario línea base", "¿qué es un hito?", "qué significa ODS": questions for the glossary.
 GLOSSARY_ASKED = re.compile(r"^(glosario\b|(que|q) (es|son|significa|significan)\b|que quiere decir\b)")

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from bot.flow_ids import START_FLOW
 from flows import engine
 from flows.events import MessageOut
 from flows.inputs import Begin
@@ -194,8 +195,6 @@ PROBLEM_TEXTS = {"unknown": "invite_unknown", "expired": "invite_expired", "used
 
 
 async def open_invite(turn: HostTurn, code: str) -> None:
-    from bot.conversation import START_FLOW
-
     since = turn.now - WRONG_CODE_WINDOW
     if await turn.uow.invites.wrong_codes_since(turn.person.id, since) >= MAX_WRONG_CODES:
         turn.say("invite_slow_down")  # too many guesses: this code is not even looked at

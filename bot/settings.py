@@ -6,6 +6,7 @@ A missing or wrong value stops the program at start with one clear line naming i
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -54,7 +55,7 @@ class Settings:
             value = env.get(f"COCREA_{name}")
             return value.strip() if value and value.strip() else None
 
-        def number(name: str, default: float, kind: type = float) -> float:
+        def number(name: str, default: float, kind: Callable[[str], float] = float) -> float:
             raw = get(name)
             if raw is None:
                 return default

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.export import progress
+import bot.export.progress as progress
 from storage.models import DEFAULT_TIMEZONE
 from storage.repositories.snapshot import PlanRows, load_plan
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.export import escape
-from bot.export import labels as L
+import bot.export.escape as escape
+import bot.export.labels as L
 from bot.export.progress import bar, percent
 from bot.export.snapshot import CommitmentSnap, IndicatorSnap, PlanSnapshot
 

@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from bot.export import labels as L
+import bot.export.labels as L
 from bot.export.cells import neutral
 from bot.export.snapshot import CommitmentSnap, PlanSnapshot
 

@@ -10,45 +10,25 @@ responses, with a step's choices as buttons (payloads.rasa_buttons). Commands go
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 
-from bot.conversation import Conversation, Reply
+from bot.conversation import Reply
+from bot.rasa.cocrea import Cocrea
 from bot.rasa.linking import is_link, key_for, link
 from bot.rasa.payloads import clean, entity_value, person_key, rasa_buttons, read_message
-from flows import templating
+from bot.rasa.report import ReportSubmit, ReportValidation
 from flows.events import MessageOut
 from flows.inputs import Command, Input
-from flows.model import Content
 from storage import DatabaseUnavailable
 
 log = logging.getLogger(__name__)
 
 STEP_SLOT = "cocrea_paso"  # the step the person is on, as the last answer left it (for stories)
 TERM_SLOT = "termino"
-
-
-@dataclass
-class Cocrea:
-    """What every action shares: one conversation loop over one content and one database."""
-
-    conversation: Conversation
-    sessions: Any  # async_sessionmaker
-    content: Callable[[], Content]
-
-    def text(self, key: str, **params: Any) -> str:
-        source = (self.content().ui.get("bot") or {}).get(key, key)
-        return templating.render(str(source), params)
-
-    def rejected(self, key: str, **params: Any) -> str:
-        """An answer's rejection in the kits' own words (ui.yaml `rejected`)."""
-        source = (self.content().ui.get("rejected") or {}).get(key, key)
-        return templating.render(str(source), params)
 
 
 def utter(dispatcher: CollectingDispatcher, reply: Reply) -> list[EventType]:
@@ -180,8 +160,6 @@ class CleanExecutor(ActionExecutor):
 
 def build_executor(cocrea: Cocrea) -> ActionExecutor:
     """An ActionExecutor with every Cocrea action registered, each sharing `cocrea`."""
-    from bot.rasa.report import ReportSubmit, ReportValidation
-
     executor = CleanExecutor()
     for action in STEP_ACTIONS:
         executor.register_action(action(cocrea))

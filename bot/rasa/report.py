@@ -23,7 +23,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.rasa.actions import Cocrea
+from bot.rasa.cocrea import Cocrea
 from bot.rasa.linking import person_for
 from flows.answers import Spec
 from flows.answers import get as answer_type

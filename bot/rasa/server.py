@@ -24,7 +24,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse, json
 
 from bot.conversation import Conversation
-from bot.rasa.actions import Cocrea, build_executor
+from bot.rasa.actions import build_executor
+from bot.rasa.cocrea import Cocrea
 from bot.settings import Settings
 from bot.startup import prepare
 from flows.model import Content

@@ -10,9 +10,6 @@ import io
 import math
 from collections.abc import Sequence
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-
 from bot.chart import plain
 
 MAX_BARS = 15
@@ -21,6 +18,9 @@ MAX_LABEL = 40
 
 def progress_chart(title: str, rows: Sequence[tuple[str, float | None]]) -> bytes | None:
     """None when there is nothing to draw (no commitment has a measure yet)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # imported here: only a digest draws
+    from matplotlib.figure import Figure
+
     rows = [(label, min(1.0, max(0.0, fraction))) for label, fraction in rows
             if fraction is not None and math.isfinite(fraction)][:MAX_BARS]
     if not rows:

@@ -46,15 +46,18 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram.error import Forbidden, RetryAfter
 
 from bot.scheduler.limiter import RateLimiter
 from bot.scheduler.planner import message_key, window_of
 from flows.reminders.timing import Window, longest_wait, next_open
 from storage import UnitOfWork
 from storage.models import OutboxMessage
+
+if TYPE_CHECKING:  # telegram is imported where a row is sent: the terminal chat never loads it
+    from telegram.error import RetryAfter
 
 log = logging.getLogger(__name__)
 
@@ -302,6 +305,8 @@ class Dispatcher:
     async def deliver(self, row: OutboxMessage, stats: DispatchStats) -> bool | datetime:
         """Send one row: True when it went (the caller marks it sent), False when it failed for good,
         or the moment it was put off until (quiet hours, flood control, a retry)."""
+        from telegram.error import Forbidden, RetryAfter
+
         now = self.clock()
         if (opens := self.opening(row, now)) > now:
             async with UnitOfWork(self.sessions) as uow:

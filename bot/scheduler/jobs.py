@@ -77,7 +77,8 @@ def attach_scheduler(app: Any, sessions: async_sessionmaker[AsyncSession], setti
         try:
             await one_tick()
         finally:
-            running.discard(task)  # type: ignore[arg-type]
+            if task is not None:
+                running.discard(task)
     previous_init, previous_stop = app.post_init, app.post_stop
 
     async def post_init(application: Any) -> None:

@@ -1,67 +1,15 @@
 """Answer types of questions, registered by name; one small module per family.
 
 Each type reads what the person typed (or tapped) and returns a JSON-friendly value, or raises
-`Rejected` with the key of a Spanish explanation in ui.yaml.
+`Rejected` with the key of a Spanish explanation in ui.yaml. What the types share (`Spec`,
+`AnswerType`, `register`) lives in `registry.py`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
-
-from flows.errors import Rejected
-from flows.events import Button
-from flows.inputs import File
-from flows.model import Option
-
-REGISTRY: dict[str, AnswerType] = {}
-
-
-@dataclass(frozen=True)
-class Spec:
-    """What a question says about its answer: limits and options."""
-
-    data: Mapping[str, Any]
-    options: tuple[Option, ...] = ()
-
-
-class AnswerType:
-    name = ""
-    placeholder = "placeholder_text"  # key under ui.yaml `placeholders`
-
-    def parse(self, text: str, spec: Spec) -> Any:
-        raise NotImplementedError
-
-    def tap(self, value: str, spec: Spec) -> Any:
-        return self.parse(value, spec)
-
-    def receive_file(self, received: File, spec: Spec) -> Any:
-        """A photo or document sent as the answer; only `file` questions take one."""
-        raise Rejected("unsupported_input", kind=received.kind)
-
-    def buttons(self, spec: Spec) -> tuple[Button, ...]:
-        return ()
-
-    def show(self, value: Any, spec: Spec) -> str:
-        return str(value)
-
-    def config_problems(self, spec: Spec) -> list[tuple[str, str]]:
-        """Problems in the question's own settings, as (key, Spanish message)."""
-        return []
-
-
-def register(cls: type[AnswerType]) -> type[AnswerType]:
-    REGISTRY[cls.name] = cls()
-    return cls
-
-
-def get(name: str) -> AnswerType | None:
-    return REGISTRY.get(name)
-
-
-# Importing the modules registers their types.
-from flows.answers import choices, contacts, dates, files, numbers, texts  # noqa: E402
+# Importing a type's module registers it; the types import the registry module, never this package.
+from flows.answers import choices, contacts, dates, files, numbers, texts
+from flows.answers.registry import REGISTRY, AnswerType, Spec, get, register
 
 __all__ = ["REGISTRY", "AnswerType", "Spec", "choices", "contacts", "dates", "files", "get", "numbers",
            "register", "texts"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flows.answers import AnswerType, Spec, register
 from flows.answers.plain import plain
+from flows.answers.registry import AnswerType, Spec, register
 from flows.errors import Rejected
 from flows.events import Button
 from flows.model import Option

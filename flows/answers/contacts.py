@@ -6,8 +6,8 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from flows.answers import AnswerType, Spec, register
 from flows.answers.plain import plain
+from flows.answers.registry import AnswerType, Spec, register
 from flows.errors import Rejected
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")

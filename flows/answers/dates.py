@@ -12,8 +12,8 @@ import re
 from datetime import date
 from typing import Any
 
-from flows.answers import AnswerType, Spec, register
 from flows.answers.plain import plain
+from flows.answers.registry import AnswerType, Spec, register
 from flows.errors import Rejected
 
 _DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")

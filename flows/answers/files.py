@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flows.answers import AnswerType, Spec, register
 from flows.answers.contacts import Url
+from flows.answers.registry import AnswerType, Spec, register
 from flows.errors import Rejected
 from flows.inputs import File
 

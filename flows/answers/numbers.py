@@ -6,8 +6,8 @@ import math
 import re
 from typing import Any
 
-from flows.answers import AnswerType, Spec, register
 from flows.answers.plain import plain
+from flows.answers.registry import AnswerType, Spec, register
 from flows.errors import Rejected
 
 _THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flows.answers import AnswerType, Spec, register
 from flows.answers.plain import one_line, plain, visible
+from flows.answers.registry import AnswerType, Spec, register
 from flows.errors import Rejected
 
 

@@ -8,7 +8,7 @@ from flows import templating
 from flows.errors import Problem
 from flows.events import ContentError
 from flows.model import Content, Flow, Step
-from flows.steps import STRING, Go, Outcome, StepKind, problem, register
+from flows.steps.registry import STRING, Go, Outcome, StepKind, problem, register
 from flows.turn import Turn
 
 

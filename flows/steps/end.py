@@ -5,7 +5,7 @@ from __future__ import annotations
 from flows.events import RunFinished
 from flows.model import Step
 from flows.state import DONE
-from flows.steps import STOP, TEMPLATE, Outcome, StepKind, register
+from flows.steps.registry import STOP, TEMPLATE, Outcome, StepKind, register
 from flows.turn import Turn
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from flows.errors import Problem
 from flows.model import Content, Flow, Step
-from flows.steps import TEMPLATE, Go, Outcome, StepKind, problem, register
+from flows.steps.registry import TEMPLATE, Go, Outcome, StepKind, problem, register
 from flows.turn import Turn
 
 

@@ -12,7 +12,7 @@ from flows.inputs import File, Input, Tap, Text, Unsupported
 from flows.model import Content, Flow, Step
 from flows.records import DYNAMIC_LISTS, SAMPLE_LISTS
 from flows.state import DONE
-from flows.steps import STAY, STOP, STRING, TEMPLATE, Go, Outcome, StepKind, problem, register
+from flows.steps.registry import STAY, STOP, STRING, TEMPLATE, Go, Outcome, StepKind, problem, register
 from flows.turn import Turn
 
 KEEP = "~keep"  # the "keep my earlier answer" button

@@ -24,7 +24,7 @@ from flows.records import (
     REQUIRED_FIELDS,
     TARGET_FIELD,
 )
-from flows.steps import STRING, Go, Outcome, StepKind, problem, register
+from flows.steps.registry import STRING, Go, Outcome, StepKind, problem, register
 from flows.turn import Turn
 
 

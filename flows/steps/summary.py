@@ -8,7 +8,7 @@ from flows.errors import Problem
 from flows.events import Button
 from flows.inputs import Input, Tap, Text
 from flows.model import Content, Flow, Step
-from flows.steps import STAY, STRING, TEMPLATE, Go, Outcome, StepKind, problem, register
+from flows.steps.registry import STAY, STRING, TEMPLATE, Go, Outcome, StepKind, problem, register
 from flows.text import normalize
 from flows.turn import Turn
 

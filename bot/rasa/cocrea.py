@@ -1,0 +1,33 @@
+"""What every Rasa action shares: one conversation loop over one content and one database.
+
+Its own module, so the actions (actions.py) and the report form (report.py) both use it and neither
+imports the other's module back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bot.conversation import Conversation
+from flows import templating
+from flows.model import Content
+
+
+@dataclass
+class Cocrea:
+    """What every action shares: one conversation loop over one content and one database."""
+
+    conversation: Conversation
+    sessions: Any  # async_sessionmaker
+    content: Callable[[], Content]
+
+    def text(self, key: str, **params: Any) -> str:
+        source = (self.content().ui.get("bot") or {}).get(key, key)
+        return templating.render(str(source), params)
+
+    def rejected(self, key: str, **params: Any) -> str:
+        """An answer's rejection in the kits' own words (ui.yaml `rejected`)."""
+        source = (self.content().ui.get("rejected") or {}).get(key, key)
+        return templating.render(str(source), params)
