@@ -106,7 +106,7 @@ def test_ayuda_at_a_short_list_asks_again_with_its_buttons() -> None:
     assert state.step_id == "idea_previa"
     _, events = engine.step(CONTENT, state, Text("ayuda"), NOW, context)
     said = [e for e in events if isinstance(e, MessageOut)]
-    assert [b.label for b in said[-1].buttons] == ["Participación", "Tecnología", "Ahorro"]
+    assert [b.label for b in said[-1].buttons] == ["Participación", "Rapidez", "Ahorro"]
 
 
 STL = {"person": {"name": "Ana", "sector": "sociedad_civil"},
