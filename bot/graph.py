@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flows.checker import successors
 from flows.model import Flow
+from flows.stats import successors
 
 SHAPES = {"question": ('["', '"]'), "branch": ('{"', '"}'), "summary": ('[/"', '"/]'),
           "end": ('(["', '"])'), "message": ('("', '")'), "record": ('[("', '")]')}
