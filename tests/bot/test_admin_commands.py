@@ -177,7 +177,7 @@ async def test_a_confirmed_broadcast_is_sent_by_the_dispatcher_each_once_even_in
     async def send(chat_id: int, body: str, attachment: bytes | None) -> None:
         telegram.append((chat_id, body))
 
-    later = NOW + timedelta(seconds=5)
+    later = datetime.now(UTC) + timedelta(seconds=5)  # the rows are due when the turn ran
     first = await Dispatcher(sessions, send, clock=lambda: later, limiter=no_wait()).run()
     again = await Dispatcher(sessions, send, clock=lambda: later, limiter=no_wait()).run()
     assert (first.sent, first.held, again.sent) == (2, 0, 0)
