@@ -67,6 +67,7 @@ log = logging.getLogger(__name__)
 Send = Callable[[int, str, bytes | None], Awaitable[None]]
 Clock = Callable[[], datetime]
 
+CATCH_UP = timedelta(hours=24)  # reminders later than this are folded (reminders.yaml: catch_up_hours)
 LEASE = timedelta(minutes=10)  # a claim older than this belongs to a worker that died
 BATCH = 50
 MAX_BATCHES = 200  # per run: a tick ends even if rows keep falling due
@@ -237,7 +238,7 @@ class Dispatcher:
         clock: Clock = lambda: datetime.now(UTC),
         limiter: RateLimiter | None = None,
         worker: str | None = None,
-        catch_up: timedelta = timedelta(hours=24),
+        catch_up: timedelta = CATCH_UP,
         lease: timedelta = LEASE,
         batch: int = BATCH,
         mark_every: float = MARK_EVERY,

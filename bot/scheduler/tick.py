@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.scheduler.dispatcher import Clock, Dispatcher, DispatchStats, Send
+from bot.scheduler.dispatcher import CATCH_UP, Clock, Dispatcher, DispatchStats, Send
 from bot.scheduler.limiter import RateLimiter
 from bot.scheduler.planner import PlanStats, plan_all
 from flows.model import Content
@@ -49,7 +49,6 @@ async def tick(
 
     Without reminder rules (`config` None) nothing is planned, but what is due (broadcasts) is sent."""
     plan = await plan_all(sessions, config, now=now, sector_labels=labels) if config is not None else PlanStats()
-    extra = {"catch_up": config.catch_up} if config is not None else {}
     dispatcher = Dispatcher(sessions, send, clock=clock or (lambda: now), limiter=limiter, worker=worker,
-                            admins=admins, **extra)
+                            catch_up=config.catch_up if config is not None else CATCH_UP, admins=admins)
     return TickStats(plan, await dispatcher.run())

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.conversation import Conversation, Reply
-from bot.scheduler import Dispatcher, RateLimiter
+from bot.scheduler import Dispatcher, RateLimiter, tick
 from flows.inputs import Command
 from flows.loader import load_checked
 from storage import UnitOfWork
@@ -178,7 +178,7 @@ async def test_a_confirmed_broadcast_is_sent_by_the_dispatcher_each_once_even_in
         telegram.append((chat_id, body))
 
     later = datetime.now(UTC) + timedelta(seconds=5)  # the rows are due when the turn ran
-    first = await Dispatcher(sessions, send, clock=lambda: later, limiter=no_wait()).run()
+    first = (await tick(sessions, None, send, now=later, limiter=no_wait())).sent  # no reminder rules: still sent
     again = await Dispatcher(sessions, send, clock=lambda: later, limiter=no_wait()).run()
     assert (first.sent, first.held, again.sent) == (2, 0, 0)
     assert Counter(chat for chat, _ in telegram) == {2: 1, 6: 1}  # Beto and Fer, each once
