@@ -138,6 +138,12 @@ async def test_a_coordinators_broadcast_reaches_only_the_active_members_of_their
     again = await said(conversation, "tg:1", "/difundir confirmar")
     assert "No tengo ningún mensaje pendiente" in text(again)
     assert len(await queued(sessions)) == 2  # queued once
+    async with UnitOfWork(sessions) as uow:  # a confirmation handled twice at once: the keys keep one row each
+        first = rows[0]
+        assert await uow.outbox.add_broadcast(secretariat_id=first.secretariat_id, draft_id=first.item_id,
+                                              recipients=[(r.person_id, r.chat_id) for r in rows],
+                                              text=first.body, now=NOW) == 0
+    assert len(await queued(sessions)) == 2
 
 
 async def test_an_admin_names_the_secretariat(conversation: Conversation, sessions: Any) -> None:
