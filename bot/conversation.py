@@ -38,28 +38,17 @@ GLOSSARY_ASKED = re.compile(r"^(glosario\b|(que|q) (es|son|significa|significan)
 MAX_HANDOVERS = 3  # a flow that ends may start another: at most this many in one update
 
 
-@dataclass(frozen=True)
-class Delivery:
-    """A message for another person's chat (a broadcast), sent by the adapter after the commit."""
-
-    chat_id: int  # a Telegram private chat id (= the person's Telegram user id)
-    name: str  # who it is for, as the terminal shows it
-    message: MessageOut
-
-
 @dataclass
 class Reply:
     """What one update produced: messages to send after commit, and content problems to log.
 
-    `deliveries` go to other chats, rate limited; then `delivered(sent, total)` is said to the
-    sender, so they learn how many actually received it.
+    Messages for other people (a /difundir) are not here: they are outbox rows written in the
+    update's own transaction, sent by the dispatcher (bot/scheduler).
     """
 
     messages: list[MessageOut] = field(default_factory=list)
     content_errors: list[str] = field(default_factory=list)
     duplicate: bool = False
-    deliveries: list[Delivery] = field(default_factory=list)
-    delivered: Callable[[int, int], MessageOut] | None = None
     commands_changed: bool = False  # the person became a coordinator: the adapter updates their menu
 
 

@@ -62,11 +62,6 @@ class TerminalChat:
             self.stdout.write(render(message) + "\n\n")
             if message.buttons or message.step_id:
                 self.buttons, self.step_id = message.buttons, message.step_id
-        for delivery in reply.deliveries:  # a broadcast: shown, since the terminal reaches nobody else
-            self.stdout.write(f"→ para {delivery.name}: {render(delivery.message)}\n\n")
-        if reply.deliveries and reply.delivered is not None:
-            total = len(reply.deliveries)
-            self.stdout.write(render(reply.delivered(total, total)) + "\n\n")
         self.stdout.flush()
 
     async def send(self, inp: Input) -> None:

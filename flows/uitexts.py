@@ -75,6 +75,6 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "reload_gone_flow", "reload_failed", "reload_unavailable", "stats_header", "stats_line", "stats_total",
         "stats_none", "stats_empty", "broadcast_usage", "broadcast_usage_admin", "broadcast_no_secretariat",
         "broadcast_nobody", "broadcast_preview", "broadcast_confirm", "broadcast_nothing_pending",
-        "broadcast_message", "broadcast_sending", "broadcast_done",
+        "broadcast_message", "broadcast_queued",
     ),
 }

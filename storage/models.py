@@ -354,7 +354,8 @@ OUTBOX_KINDS = ("reminder", "digest")
 
 
 class OutboxMessage(Base):
-    """A scheduled message (a reminder or a digest), sent exactly once by whichever worker claims it.
+    """A message for someone else's chat (a reminder, a digest, a /difundir broadcast), sent by
+    whichever worker claims it.
 
     `key` is unique per recipient, item, period and rule, so planning twice inserts nothing new.
     `status`: pending → sending (claimed) → sent; or failed (no retry left), cancelled (the plan
@@ -368,7 +369,7 @@ class OutboxMessage(Base):
         CheckConstraint(
             "status IN ('pending', 'sending', 'sent', 'failed', 'cancelled', 'folded')", name="status"
         ),
-        CheckConstraint("kind IN ('reminder', 'digest')", name="kind"),
+        CheckConstraint("kind IN ('reminder', 'digest', 'broadcast')", name="kind"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -377,7 +378,7 @@ class OutboxMessage(Base):
     secretariat_id: Mapped[int] = mapped_column(ForeignKey("secretariats.id", ondelete="CASCADE"), index=True)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     chat_id: Mapped[int] = mapped_column(BigInteger)
-    item_kind: Mapped[str] = mapped_column(String(16))  # indicator | milestone | digest
+    item_kind: Mapped[str] = mapped_column(String(16))  # indicator | milestone | digest | broadcast
     item_id: Mapped[int] = mapped_column(Integer)
     period: Mapped[date | None] = mapped_column(Date)  # the due date (reminders) or the week (digests)
     rule: Mapped[str] = mapped_column(String(32))

@@ -2,8 +2,10 @@
 
 Coordinators write to their own secretariat (`/difundir <texto>`); admins may name any one
 (`/difundir <número> <texto>`). The first step only shows the message as it will arrive and how
-many people get it; `/difundir confirmar` sends it. The sending itself is the channel's: the
-reply carries one delivery per person, which the adapter sends after the commit, rate limited.
+many people get it; `/difundir confirmar` queues it: one outbox row per person, in the same
+transaction as the confirmation, which the dispatcher sends like reminders and digests (rate
+limited, each once), but at once, whatever the secretariat's quiet hours: a coordinator's
+deliberate message goes when they confirm it.
 """
 
 from __future__ import annotations
@@ -87,8 +89,11 @@ def message(turn: HostTurn, secretariat: str, text: str) -> MessageOut:
 
 
 async def confirm(turn: HostTurn) -> None:
-    from bot.conversation import Delivery  # at call time: the conversation imports the commands
+    """Queue the confirmed draft: one outbox row per person, written with the confirmation itself.
 
+    The dispatcher (bot/scheduler) sends them, rate limited, at once and whatever the quiet hours:
+    a process killed half-way still sends the rest after a restart, each message once.
+    """
     draft = await turn.uow.broadcasts.pending(turn.person, turn.now - timedelta(minutes=CONFIRM_MINUTES))
     secretariat = await turn.uow.secretariats.get(draft.secretariat_id) if draft and draft.secretariat_id else None
     if draft is None or secretariat is None or not await may_send(turn, secretariat.id):
@@ -99,12 +104,8 @@ async def confirm(turn: HostTurn) -> None:
         turn.say("broadcast_nobody", secretariat=secretariat.name, days=ACTIVE_DAYS)
         return
     out = message(turn, secretariat.name, str(draft.detail.get("text", "")))
-    turn.reply.deliveries.extend(
-        Delivery(p.telegram_id, p.name or p.key, out) for p in audience if p.telegram_id is not None)
+    await turn.uow.outbox.add_broadcast(
+        secretariat_id=secretariat.id, draft_id=draft.id, text=out.text, now=turn.now,
+        recipients=[(p.id, p.telegram_id) for p in audience if p.telegram_id is not None])
     await turn.uow.broadcasts.sent(turn.person, draft, len(audience), turn.now)
-    turn.say("broadcast_sending", count=len(audience), secretariat=secretariat.name)
-
-    def delivered(sent: int, total: int) -> MessageOut:
-        return MessageOut(turn.text("broadcast_done", sent=sent, total=total))
-
-    turn.reply.delivered = delivered
+    turn.say("broadcast_queued", count=len(audience), secretariat=secretariat.name)

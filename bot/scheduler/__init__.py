@@ -1,4 +1,6 @@
-"""Reminders and digests: plan the outbox rows, then send the due ones, exactly once.
+"""Reminders, digests and broadcasts: plan the outbox rows, then send the due ones, exactly once.
+
+Broadcasts (/difundir) are not planned here: the confirming turn writes them (bot/commands/difundir.py).
 
     planner.plan_all     sync every secretariat's reminder rows with its plan; add due digests
     dispatcher.Dispatcher  claim due rows atomically, send them (rate-limited), mark the outcome
@@ -8,7 +10,8 @@
 Delivery is at least once per claim and exactly once in the table: a row is marked `sending` and
 committed before the message goes out, and `sent` right after. If the worker dies between the
 send and that mark, the row is claimed again once its lease runs out (LEASE) and the person may
-get that one message twice; a row is never lost and never sent by two live workers.
+get that one message twice; a row is never lost and never sent by two live workers. Rows of a
+worker of this host whose process is gone are claimed again at once (dispatcher.orphaned).
 """
 
 from bot.scheduler.dispatcher import Dispatcher, DispatchStats, Send

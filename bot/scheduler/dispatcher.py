@@ -14,6 +14,10 @@ flight and those sent since the last mark (MARK_EVERY seconds' worth, ~100 rows 
 are still `sending`, and after the lease (LEASE) a worker sends them again. Nothing else sends a
 row twice: nobody takes a claimed row before its lease runs out, and the feeder holds rows only as
 long as their chats need to send them (LANE_LIMIT, MAX_WAITING), well within the lease.
+One exception to the lease, for a restart on the same machine: rows claimed by a worker of this
+host whose process is gone (`orphaned`: killed, crashed) are pending again at the start of the next
+run, so a broadcast or a batch cut short by a restart goes on at once, not ten minutes later. Rows
+of a process that still runs, and of other hosts, keep waiting for their lease.
 
 Outcomes of a send, each failure in its own transaction as soon as it happens:
 - it went: `sent`.
@@ -24,10 +28,12 @@ Outcomes of a send, each failure in its own transaction as soon as it happens:
 - anything else: pending again after a backoff (1, 2, 4, 8… minutes); after MAX_ATTEMPTS the row
   is `failed` and the admins (COCREA_ADMINS) are told once, by the same send.
 
-Quiet hours hold for every send: a row claimed while its secretariat's window is closed (a reminder
+Quiet hours hold for reminders and digests: a row claimed while its secretariat's window is closed (a reminder
 caught up at 02:00, a digest planned late, a retry) is not sent but pending again for the moment the
 window opens, and a retry never falls due inside quiet hours. Rows are folded as too late only
 after catch-up plus the longest wait for a window (`longest_wait`), so the wait does not count.
+Broadcasts (kind `broadcast`, a coordinator's /difundir) are a person's deliberate message, sent
+at the moment they confirmed it: they ignore quiet hours (UNTIMED) and are never folded.
 
 A long message is several rows, one per part (bot/scheduler/planner.py): when a part is put off,
 the parts after it that wait in the same chat's queue are put off to the same moment, so they still
@@ -64,6 +70,7 @@ log = logging.getLogger(__name__)
 Send = Callable[[int, str, bytes | None], Awaitable[None]]
 Clock = Callable[[], datetime]
 
+CATCH_UP = timedelta(hours=24)  # reminders later than this are folded (reminders.yaml: catch_up_hours)
 LEASE = timedelta(minutes=10)  # a claim older than this belongs to a worker that died
 BATCH = 50
 MAX_BATCHES = 200  # per run: a tick ends even if rows keep falling due
@@ -72,6 +79,7 @@ MAX_WAITING = 20 * BATCH  # claimed rows not yet sent, at most
 LANE_LIMIT = 20  # no more claims while one chat has this many rows waiting: they go 1 a second
 MAX_ATTEMPTS = 5
 BACKOFF = timedelta(minutes=1)
+UNTIMED = frozenset({"broadcast"})  # row kinds sent whatever the secretariat's quiet hours
 QUIET = "quiet hours"  # last_error of a row put off until its secretariat's window opens
 ADMIN_TEXT = ("No pude entregar un mensaje programado de Cocrea (fila {id}, {kind}, chat {chat}) tras "
               "{attempts} intentos. Último error: {error}")
@@ -89,6 +97,22 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
+def orphaned(worker: str, host: str | None = None) -> bool:
+    """A worker named by `worker_name` on this host whose process is gone. This process's own
+    workers never are (another dispatcher may run in it), nor names of another shape or host."""
+    name, _, rest = worker.partition(":")
+    pid, _, _ = rest.partition(":")
+    if name != (host or socket.gethostname()) or not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # e.g. PermissionError: a process of another user has that pid
+        return False
+    return False
+
+
 @dataclass
 class DispatchStats:
     sent: int = 0
@@ -98,6 +122,7 @@ class DispatchStats:
     folded: int = 0
     lost: int = 0  # sent, but the row had been reclaimed meanwhile (a lease too short)
     held: int = 0  # put off until the secretariat's quiet hours end
+    released: int = 0  # left `sending` by a process of this host that is gone: pending again
 
 
 class ChatQueues:
@@ -216,7 +241,7 @@ class Dispatcher:
         clock: Clock = lambda: datetime.now(UTC),
         limiter: RateLimiter | None = None,
         worker: str | None = None,
-        catch_up: timedelta = timedelta(hours=24),
+        catch_up: timedelta = CATCH_UP,
         lease: timedelta = LEASE,
         batch: int = BATCH,
         mark_every: float = MARK_EVERY,
@@ -236,6 +261,11 @@ class Dispatcher:
         """Send everything due now, batch after batch, until nothing due is left."""
         stats = DispatchStats()
         async with UnitOfWork(self.sessions) as uow:
+            for worker in sorted(await uow.outbox.claimers(f"{socket.gethostname()}:")):
+                if orphaned(worker):
+                    stats.released += await uow.outbox.release(worker)
+            if stats.released:
+                log.info("%s row(s) left by a process that is gone are pending again", stats.released)
             self.windows = {s.id: (s.timezone, window_of(s)) for s in await uow.outbox.secretariats()}
             wait = max((longest_wait(window) for _, window in self.windows.values()), default=timedelta(0))
             stats.folded = await uow.outbox.fold_stale(now=self.clock(), catch_up=self.catch_up + wait,
@@ -282,7 +312,7 @@ class Dispatcher:
     def opening(self, row: OutboxMessage, moment: datetime) -> datetime:
         """`moment`, or when the row's secretariat may be written to next if its window is closed then."""
         found = self.windows.get(row.secretariat_id)
-        return moment if found is None else next_open(moment, *found)
+        return moment if found is None or row.kind in UNTIMED else next_open(moment, *found)
 
     async def hold(self, rest: list[OutboxMessage], when: datetime) -> None:
         """The parts after a part put off go no sooner than it: pending again at `when`, not counted."""

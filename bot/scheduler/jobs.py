@@ -42,10 +42,8 @@ def make_job(app: Any, sessions: async_sessionmaker[AsyncSession], settings: Set
             return None  # another process plans and sends
         current = content()
         config, problems = load_reminders(Path(current.directory))
-        if config is None:
-            if problems:
-                log.error("reminders.yaml has errors; no reminders are sent: %s", "; ".join(map(str, problems)))
-            return None
+        if config is None and problems:  # still a tick: broadcasts (/difundir) go out without reminder rules
+            log.error("reminders.yaml has errors; no reminders are sent: %s", "; ".join(map(str, problems)))
         try:
             stats = await tick(sessions, config, telegram_sender(app.bot), now=datetime.now(UTC),
                                clock=lambda: datetime.now(UTC), limiter=limiter, admins=settings.admins,

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.scheduler.dispatcher import Clock, Dispatcher, DispatchStats, Send
+from bot.scheduler.dispatcher import CATCH_UP, Clock, Dispatcher, DispatchStats, Send
 from bot.scheduler.limiter import RateLimiter
 from bot.scheduler.planner import PlanStats, plan_all
 from flows.model import Content
@@ -35,7 +35,7 @@ def sector_labels(content: Content | None) -> dict[str, str]:
 
 async def tick(
     sessions: async_sessionmaker[AsyncSession],
-    config: RemindersConfig,
+    config: RemindersConfig | None,
     send: Send,
     *,
     now: datetime,
@@ -45,8 +45,10 @@ async def tick(
     labels: Mapping[str, str] | None = None,
     worker: str | None = None,
 ) -> TickStats:
-    """Plan as of `now`, then send what is due (by `clock`, `now` when not given)."""
-    plan = await plan_all(sessions, config, now=now, sector_labels=labels)
+    """Plan as of `now`, then send what is due (by `clock`, `now` when not given).
+
+    Without reminder rules (`config` None) nothing is planned, but what is due (broadcasts) is sent."""
+    plan = await plan_all(sessions, config, now=now, sector_labels=labels) if config is not None else PlanStats()
     dispatcher = Dispatcher(sessions, send, clock=clock or (lambda: now), limiter=limiter, worker=worker,
-                            catch_up=config.catch_up, admins=admins)
+                            catch_up=config.catch_up if config is not None else CATCH_UP, admins=admins)
     return TickStats(plan, await dispatcher.run())

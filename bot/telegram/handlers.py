@@ -16,7 +16,6 @@ from telegram.constants import ChatAction, ParseMode
 from telegram.ext import ContextTypes
 
 from bot.conversation import Conversation, Reply
-from bot.telegram.broadcast import Throttle, deliver
 from bot.telegram.buttons import ButtonCodes
 from bot.telegram.locks import ChatLocks
 from bot.telegram.reading import kind_of, read_command, read_text
@@ -42,7 +41,6 @@ class TelegramChannel:
         self.sender, self.locks = sender, locks
         # Set by app.py: shows a new coordinator their menu (setMyCommands for their chat).
         self.on_promoted: Callable[[int], Awaitable[None]] | None = None
-        self.throttle = Throttle(sender.pause)  # broadcasts from every chat share its limits
 
     # -- the handlers (registered in app.py) --------------------------------------------------
     async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -94,11 +92,6 @@ class TelegramChannel:
             await self.sender.send(chat.id, outgoing)
             if reply.commands_changed and self.on_promoted is not None:
                 await self.on_promoted(user.id)  # their private chat's menu
-            if reply.deliveries:  # a broadcast to other chats, then how many got it
-                sent = await deliver(self.sender, self.codes, self.throttle, reply.deliveries)
-                if reply.delivered is not None:
-                    done = reply.delivered(sent, len(reply.deliveries))
-                    await self.sender.send(chat.id, render(done, self.codes))
 
     async def typing_later(self, chat_id: int) -> None:
         await asyncio.sleep(TYPING_AFTER)

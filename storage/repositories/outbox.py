@@ -1,4 +1,4 @@
-"""The outbox: reminder and digest rows, planned idempotently and claimed atomically.
+"""The outbox: reminder, digest and broadcast rows, written idempotently and claimed atomically.
 
 Claiming: PostgreSQL locks the due rows with SELECT … FOR UPDATE SKIP LOCKED, so two workers
 take disjoint batches without waiting on each other; SQLite has one writer at a time (every unit
@@ -173,6 +173,22 @@ class Outbox:
                       created_at=now)
         return await insert_or_ignore(self._session, OutboxMessage, values)
 
+    async def add_broadcast(self, *, secretariat_id: int, draft_id: int, recipients: Sequence[tuple[int, int]],
+                            text: str, now: datetime) -> int:
+        """One row per recipient (person id, chat id) of a confirmed /difundir, due now; how many went in.
+
+        The key names the draft and the person, so a second confirmation or a retried update
+        inserts nothing twice. A text longer than one message is split when sent (bot/scheduler/cli.py).
+        """
+        rows = [
+            dict(key=f"broadcast:{draft_id}:{person_id}", kind="broadcast", secretariat_id=secretariat_id,
+                 person_id=person_id, chat_id=chat_id, item_kind="broadcast", item_id=draft_id, period=None,
+                 rule="broadcast", due_at=now, body=text, status="pending", attempts=0, next_attempt_at=now,
+                 created_at=now)
+            for person_id, chat_id in recipients
+        ]
+        return await self._insert_new(rows)
+
     async def digest_planned(self, secretariat_id: int, week: date) -> bool:
         found = await self._session.scalar(select(OutboxMessage.id).where(
             OutboxMessage.secretariat_id == secretariat_id, OutboxMessage.kind == "digest",
@@ -227,6 +243,19 @@ class Outbox:
         for row in rows:
             row.status, row.claimed_by, row.claimed_at, row.attempts = "sending", worker, now, row.attempts + 1
         return rows
+
+    async def claimers(self, prefix: str) -> set[str]:
+        """The workers whose name starts with `prefix` that hold rows in `sending`."""
+        found = await self._session.scalars(select(OutboxMessage.claimed_by).distinct().where(
+            OutboxMessage.status == "sending", OutboxMessage.claimed_by.startswith(prefix, autoescape=True)))
+        return {name for name in found if name}
+
+    async def release(self, worker: str) -> int:
+        """The rows `worker` (known dead) left in `sending`: pending again, for anyone to claim now."""
+        done = await self._execute(update(OutboxMessage).where(
+            OutboxMessage.status == "sending", OutboxMessage.claimed_by == worker,
+        ).values(status="pending", claimed_by=None, claimed_at=None).execution_options(synchronize_session=False))
+        return int(done.rowcount or 0)
 
     def _mine(self, row_id: int, worker: str) -> Any:
         return and_(OutboxMessage.id == row_id, OutboxMessage.status == "sending",

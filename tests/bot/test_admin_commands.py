@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import io
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
-from bot.conversation import Conversation, Delivery, Reply
-from bot.telegram.broadcast import Throttle
-from bot.terminal import TerminalChat
-from flows.events import MessageOut
+from bot.conversation import Conversation, Reply
+from bot.scheduler import Dispatcher, RateLimiter, tick
 from flows.inputs import Command
 from flows.loader import load_checked
 from storage import UnitOfWork
-from storage.models import Commitment
-from tests.telegram.conftest import Harness, Scripted, make_harness  # noqa: F401 (fixture)
+from storage.models import Commitment, OutboxMessage, Secretariat
 
 CONTENT = load_checked()
 ADMIN = 900
@@ -102,35 +100,50 @@ async def test_statistics_per_secretariat_and_in_total(conversation: Conversatio
                         " · compromisos: 2 borrador, 1 en revisión, 1 aprobado")
 
 
+async def queued(sessions: Any) -> list[OutboxMessage]:
+    """The broadcast rows in the outbox, by id."""
+    async with UnitOfWork(sessions) as uow:
+        return list(await uow.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.kind == "broadcast").order_by(OutboxMessage.id)))
+
+
 async def test_broadcast_is_for_coordinators_and_admins(conversation: Conversation, sessions: Any) -> None:
     await seed(sessions)
     reply = await said(conversation, "tg:2", "/difundir Hola a todas")
-    assert text(reply) == CONTENT.ui["bot"]["coordinators_only"] and not reply.deliveries
+    assert text(reply) == CONTENT.ui["bot"]["coordinators_only"]
     reply = await said(conversation, "tg:7", "/difundir Hola a todas")
     assert text(reply) == CONTENT.ui["bot"]["needs_secretariat"]
     reply = await said(conversation, "tg:2", "/difundir confirmar")
-    assert "No tengo ningún mensaje pendiente" in text(reply) and not reply.deliveries
+    assert "No tengo ningún mensaje pendiente" in text(reply)
+    assert await queued(sessions) == []
 
 
 async def test_a_coordinators_broadcast_reaches_only_the_active_members_of_their_secretariat(
         conversation: Conversation, sessions: Any) -> None:
     await seed(sessions)
     preview = await said(conversation, "tg:1", "/difundir La sesión del jueves será a las 17:00.")
-    assert not preview.deliveries  # nothing goes before the confirmation
+    assert await queued(sessions) == []  # nothing goes before the confirmation
     assert "2 persona(s) activa(s) de STL Norte" in text(preview)
     assert "La sesión del jueves será a las 17:00." in text(preview)
     assert "/difundir confirmar" in text(preview)
 
     sent = await said(conversation, "tg:1", "/difundir confirmar")
     # Beto and Fer: not idle Irma, not Saúl who blocked the bot, not Ana on the terminal, not Zoe of Sur
-    assert sorted((d.chat_id, d.name) for d in sent.deliveries) == [(2, "Beto"), (6, "Fer")]
-    assert all("Mensaje de Carmen para STL Norte" in d.message.text and "jueves" in d.message.text
-               for d in sent.deliveries)
-    assert "Enviando tu mensaje a 2 persona(s)" in text(sent)
-    assert sent.delivered is not None and sent.delivered(1, 2).text == "Listo: 1 de 2 persona(s) recibieron tu mensaje."
+    rows = await queued(sessions)
+    assert sorted(r.chat_id for r in rows) == [2, 6] and {r.status for r in rows} == {"pending"}
+    assert all("Mensaje de Carmen para STL Norte" in r.body and "jueves" in r.body for r in rows)
+    assert text(sent) == ("Listo: tu mensaje va en camino a 2 persona(s) de STL Norte; les llegará en los "
+                          "próximos minutos, una vez a cada quien.")
 
     again = await said(conversation, "tg:1", "/difundir confirmar")
-    assert not again.deliveries  # sent once
+    assert "No tengo ningún mensaje pendiente" in text(again)
+    assert len(await queued(sessions)) == 2  # queued once
+    async with UnitOfWork(sessions) as uow:  # a confirmation handled twice at once: the keys keep one row each
+        first = rows[0]
+        assert await uow.outbox.add_broadcast(secretariat_id=first.secretariat_id, draft_id=first.item_id,
+                                              recipients=[(r.person_id, r.chat_id) for r in rows],
+                                              text=first.body, now=NOW) == 0
+    assert len(await queued(sessions)) == 2
 
 
 async def test_an_admin_names_the_secretariat(conversation: Conversation, sessions: Any) -> None:
@@ -141,39 +154,40 @@ async def test_an_admin_names_the_secretariat(conversation: Conversation, sessio
     assert "No encontré el secretariado número 999" in text(reply)
     reply = await said(conversation, f"tg:{ADMIN}", f"/difundir {ids['sur']} Mañana hay taller")
     assert "1 persona(s) activa(s) de STL Sur" in text(reply)
-    sent = await said(conversation, f"tg:{ADMIN}", "/difundir confirmar")
-    assert [d.chat_id for d in sent.deliveries] == [4] and "Mañana hay taller" in sent.deliveries[0].message.text
+    await said(conversation, f"tg:{ADMIN}", "/difundir confirmar")
+    rows = await queued(sessions)
+    assert [r.chat_id for r in rows] == [4] and "Mañana hay taller" in rows[0].body
 
 
-def test_the_terminal_shows_who_each_delivery_is_for() -> None:
-    out = io.StringIO()
-    chat = TerminalChat(None, io.StringIO(), out, echo=True)  # type: ignore[arg-type]
-    chat.show(Reply([MessageOut("Enviando…")], deliveries=[Delivery(2, "Beto", MessageOut("📣 Hola"))],
-                    delivered=lambda sent, total: MessageOut(f"Listo: {sent} de {total}")))
-    assert "→ para Beto: 📣 Hola" in out.getvalue() and "Listo: 1 de 1" in out.getvalue()
-
-
-async def test_telegram_sends_each_delivery_then_says_how_many_got_it(make_harness: Any) -> None:  # noqa: F811
-    deliveries = [Delivery(chat, f"P{chat}", MessageOut(f"📣 Aviso {chat}")) for chat in (12, 11, 13)]
-    reply = Reply([], deliveries=deliveries,
-                  delivered=lambda sent, total: MessageOut(f"Listo: {sent} de {total}"))
-    harness: Harness = await make_harness(Scripted(reply))
-    harness.api.fail("sendMessage", 403, "Forbidden: bot was blocked by the user")  # the first: chat 12
-    await harness.client(1).send("/difundir confirmar")
-    assert [p["text"] for p in harness.api.of("sendMessage", 11)] == ["📣 Aviso 11"]
-    assert [p["text"] for p in harness.api.of("sendMessage", 13)] == ["📣 Aviso 13"]
-    assert [p["text"] for p in harness.api.of("sendMessage", 1)] == ["Listo: 2 de 3"]
-
-
-async def test_the_throttle_keeps_a_second_per_chat_and_25_per_second_overall() -> None:
+def no_wait() -> RateLimiter:
     clock = [0.0]
-    waited: list[float] = []
 
-    async def pause(seconds: float) -> None:
-        waited.append(round(seconds, 3))
+    async def sleep(seconds: float) -> None:
         clock[0] += seconds
 
-    throttle = Throttle(pause, lambda: clock[0])
-    for chat in (1, 2, 3, 1):
-        await throttle.wait(chat)
-    assert waited == [0.04, 0.04, 0.92]  # chat 1 again: a full second after its first message
+    return RateLimiter(30, clock=lambda: clock[0], sleep=sleep)
+
+
+async def test_a_confirmed_broadcast_is_sent_by_the_dispatcher_each_once_even_in_quiet_hours(
+        conversation: Conversation, sessions: Any) -> None:
+    await seed(sessions)
+    async with UnitOfWork(sessions) as uow:  # Norte's window is closed now: reminders would wait
+        norte = (await uow.session.scalars(select(Secretariat).where(Secretariat.name == "STL Norte"))).one()
+        norte.timezone = "UTC"
+        norte.quiet_hours = f"{NOW + timedelta(hours=2):%H:%M}-{NOW + timedelta(hours=3):%H:%M}"
+    await said(conversation, "tg:1", "/difundir Mañana no hay sesión.")
+    await said(conversation, "tg:1", "/difundir confirmar")
+    await said(conversation, "tg:1", "/difundir confirmar")  # a second confirmation sends nothing more
+    telegram: list[tuple[int, str]] = []
+
+    async def send(chat_id: int, body: str, attachment: bytes | None) -> None:
+        telegram.append((chat_id, body))
+
+    later = datetime.now(UTC) + timedelta(seconds=5)  # the rows are due when the turn ran
+    first = (await tick(sessions, None, send, now=later, limiter=no_wait())).sent  # no reminder rules: still sent
+    again = await Dispatcher(sessions, send, clock=lambda: later, limiter=no_wait()).run()
+    assert (first.sent, first.held, again.sent) == (2, 0, 0)
+    assert Counter(chat for chat, _ in telegram) == {2: 1, 6: 1}  # Beto and Fer, each once
+    assert all(body.startswith("📣 Mensaje de Carmen para STL Norte") and "Mañana no hay sesión." in body
+               for _, body in telegram)
+    assert {r.status for r in await queued(sessions)} == {"sent"}

@@ -8,6 +8,7 @@ import heapq
 import itertools
 import os
 import re
+import socket
 import subprocess
 import sys
 import textwrap
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from telegram.error import Forbidden, NetworkError, RetryAfter
 
 from bot.cli import main
@@ -411,6 +412,31 @@ async def test_a_dispatcher_killed_mid_batch_loses_nothing_and_repeats_only_what
     twice = sorted(chat for chat, n in Counter(delivered).items() if n > 1)
     assert twice == sorted(not_marked)  # at least once: only what went out in the moment before the crash
     assert {s[0] for s in await statuses(sessions)} == {"sent"}
+
+
+async def test_rows_left_by_a_dead_process_of_this_host_go_out_at_once_the_others_wait_for_their_lease(
+        sessions: Any) -> None:
+    await rows_to(sessions, [20_001, 20_002, 20_003, 20_004])
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # a process that died (reaped): its pid runs nothing now
+    host = socket.gethostname()
+    claims = {20_001: f"{host}:{gone.pid}:dead01",  # this host, process gone: released
+              20_002: f"{host}:{os.getppid()}:alive1",  # this host, a process that runs: its lease holds
+              20_003: f"{host}:{os.getpid()}:mine01",  # this very process (another dispatcher in it)
+              20_004: f"elsewhere:{gone.pid}:other1"}  # another machine: nothing known, its lease holds
+    async with UnitOfWork(sessions) as uow:
+        for chat, worker in claims.items():
+            await uow.session.execute(update(OutboxMessage).where(OutboxMessage.chat_id == chat).values(
+                status="sending", claimed_by=worker, claimed_at=NOW, attempts=1))
+    delivered: list[int] = []
+
+    async def send(chat_id: int, text: str, attachment: bytes | None) -> None:
+        delivered.append(chat_id)
+
+    stats = await Dispatcher(sessions, send, clock=lambda: NOW + timedelta(minutes=1), limiter=no_wait()).run()
+    assert (stats.released, stats.sent, delivered) == (1, 1, [20_001])
+    late = await Dispatcher(sessions, send, clock=lambda: NOW + timedelta(minutes=11), limiter=no_wait()).run()
+    assert late.sent == 3 and Counter(delivered) == {20_001: 1, 20_002: 1, 20_003: 1, 20_004: 1}
 
 
 # --- the digest -------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -23,7 +24,16 @@ from bot.commands import ADMIN, ANYONE, COMMANDS, COORDINATOR, MEMBER
 from bot.conversation import Conversation, Reply
 from flows.inputs import Command
 from storage import UnitOfWork
-from storage.models import Commitment, Indicator, IndicatorReport, Membership, Milestone, Secretariat, Signoff
+from storage.models import (
+    Commitment,
+    Indicator,
+    IndicatorReport,
+    Membership,
+    Milestone,
+    OutboxMessage,
+    Secretariat,
+    Signoff,
+)
 from tests.bot.plan_seed import person_in
 from tests.hardening.conftest import CONTENT, Clock
 
@@ -105,9 +115,16 @@ async def snapshot(sessions: Any, secretariat_id: int) -> list[str]:
     return sorted(rows)
 
 
-def everything_in(reply: Reply) -> str:
-    """Every text of a reply: messages, deliveries and the files' contents (unzipped, for xlsx)."""
-    parts = [m.text for m in reply.messages] + [d.message.text for d in reply.deliveries]
+async def broadcasts_after(sessions: Any, after: int) -> list[OutboxMessage]:
+    """The broadcast rows (messages to other people, /difundir) queued with an id above `after`."""
+    async with UnitOfWork(sessions) as uow:
+        return list(await uow.session.scalars(select(OutboxMessage).where(
+            OutboxMessage.kind == "broadcast", OutboxMessage.id > after).order_by(OutboxMessage.id)))
+
+
+def everything_in(reply: Reply, queued: Sequence[OutboxMessage] = ()) -> str:
+    """Every text of a reply: messages, the broadcasts it queued and the files' contents (unzipped, for xlsx)."""
+    parts = [m.text for m in reply.messages] + [row.body for row in queued]
     for message in reply.messages:
         if message.attachment is None:
             continue
@@ -135,12 +152,15 @@ async def test_access_matrix_and_no_data_of_another_secretariat(sessions: Any, c
                       f"{ids['indicator']} 7", f"{ids['commitment']} aprueba", "todos", "csv", "json", "md", "xlsx"]
     if command == "borrar_mis_datos":
         argument_lists = [""]  # "confirmar" erases the person: tested in test_privacy.py
+    last = 0  # the last broadcast row seen
     for who, user_id in PEOPLE.items():
         expected = refusal_for(ROLE_NEEDED[command], who)
         for args in argument_lists:
             where = f"{who} /{command} {args}".strip()
             reply = await conversation.handle(f"tg:{user_id}", Command(command, args))
-            said = everything_in(reply)
+            queued = await broadcasts_after(sessions, last)
+            last = max([last, *(row.id for row in queued)])
+            said = everything_in(reply, queued)
             assert said.strip(), f"{where}: sin respuesta"
             if expected is not None:
                 assert REFUSALS[expected] in said, f"{where}: debía negarse ({expected}); dijo {said[:300]!r}"
@@ -149,6 +169,6 @@ async def test_access_matrix_and_no_data_of_another_secretariat(sessions: Any, c
                 assert not gate, f"{where}: se negó ({gate}) y debía permitirse"
             if who != "admin":  # admins act across secretariats by design (/estadisticas, /difundir N …)
                 assert SECRET not in said, f"{where}: mostró datos del secretariado A: {said[:400]!r}"
-                assert {d.chat_id for d in reply.deliveries}.isdisjoint({1001, 1002}), where
+                assert {row.chat_id for row in queued}.isdisjoint({1001, 1002}), where
             await conversation.handle(f"tg:{user_id}", Command("difundir", "cancelar"))  # no draft left waiting
     assert await snapshot(sessions, ids["a"]) == before, f"/{command} cambió datos del secretariado A"
