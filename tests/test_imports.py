@@ -76,12 +76,6 @@ print("ok")
 # Not counted: imports under `if TYPE_CHECKING:`, which never run.
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("bot", "flows", "storage")
-# Cycles known and owned by work in progress elsewhere, each with why; test_known_cycles_are_still_there
-# fails once one is gone, so the entry is deleted then.
-KNOWN: dict[frozenset[str], str] = {
-    frozenset({"bot.conversation", "bot.commands", "bot.commands.difundir"}):
-        "/difundir builds a bot.conversation.Delivery at call time; the durable broadcast replaces it",
-}
 
 
 @dataclass(frozen=True)
@@ -229,14 +223,8 @@ def _one_cycle(start: str, tangle: set[str], graph: Mapping[str, list[Edge]], mo
 
 def test_bot_flows_and_storage_have_no_import_cycle() -> None:
     cycles = [f"{' <-> '.join(sorted(tangle))}\n  for one: {way}"
-              for tangle, way in import_cycles(ROOT).items() if tangle not in KNOWN]
+              for tangle, way in import_cycles(ROOT).items()]
     assert not cycles, "import cycles:\n" + "\n".join(cycles)
-
-
-def test_known_cycles_are_still_there() -> None:
-    """A known cycle that is gone is deleted from KNOWN, so it cannot come back unnoticed."""
-    present = set(import_cycles(ROOT))
-    assert set(KNOWN) <= present, f"no longer a cycle, delete it from KNOWN: {set(KNOWN) - present}"
 
 
 def test_the_walk_finds_a_cycle_hidden_in_a_function_and_ignores_type_checking(tmp_path: Path) -> None:
