@@ -96,7 +96,8 @@ def test_a_broadcast_killed_half_way_completes_after_a_restart_each_message_once
         assert 0 < sum(before.values()) < len(MEMBERS), before  # killed half-way
         assert set(before.values()) == {1}
 
-        leaders = asyncio.run(query(pg_url, "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE :n",
+        leaders = asyncio.run(query(pg_url, "SELECT count(*) FROM pg_stat_activity "
+                                    "WHERE datname = current_database() AND application_name LIKE :n",
                                     n=f"{LEADER_NAME}%"))
         assert leaders[0][0] == 0  # the dead process's lock is gone with it
 

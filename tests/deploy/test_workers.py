@@ -27,6 +27,10 @@ from tests.telegram.e2e.test_resilience import post
 
 SECRET = "workers-secret"
 
+# The leader sessions of this test's own database: other tests on the same server have theirs.
+LEADERS = ("SELECT application_name FROM pg_stat_activity "
+           "WHERE datname = current_database() AND application_name LIKE :name")
+
 
 async def query(url: str, sql: str, **params: Any) -> list[Any]:
     engine = make_engine(url)
@@ -99,8 +103,7 @@ def test_three_workers_keep_one_chats_updates_in_order_and_hand_over_the_reminde
         assert handled == posted  # every update handled once, by exactly one process
 
         # -- the reminders leader dies; another process takes over --------------------------------------
-        leaders = asyncio.run(query(pg_url, "SELECT application_name FROM pg_stat_activity "
-                                            "WHERE application_name LIKE :name", name=f"{LEADER_NAME}%"))
+        leaders = asyncio.run(query(pg_url, LEADERS, name=f"{LEADER_NAME}%"))
         assert len(leaders) == 1
         pid = int(leaders[0][0].rsplit(":", 1)[1])
         leader = next(w for w in workers if w.process is not None and w.process.pid == pid)
@@ -122,8 +125,7 @@ def test_three_workers_keep_one_chats_updates_in_order_and_hand_over_the_reminde
         sent = sorted(m["text"] for m in api.sent_to(7902))
         assert sent == [f"Resumen de prueba {n}" for n in range(5)]  # each once
         assert asyncio.run(query(pg_url, "SELECT count(*) FROM outbox WHERE status = 'sent'"))[0][0] == 5
-        leaders = asyncio.run(query(pg_url, "SELECT application_name FROM pg_stat_activity "
-                                            "WHERE application_name LIKE :name", name=f"{LEADER_NAME}%"))
+        leaders = asyncio.run(query(pg_url, LEADERS, name=f"{LEADER_NAME}%"))
         assert len(leaders) == 1 and int(leaders[0][0].rsplit(":", 1)[1]) != pid
 
         for worker in workers:
