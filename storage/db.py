@@ -7,9 +7,15 @@ on the event loop) or asyncpg.
 
 SQLite has one writer at a time. A unit of work that may write begins with BEGIN IMMEDIATE: it takes
 the write lock at once, so two writers never both read and then fail to upgrade ("database is
-locked"); a second writer waits for the first, in its own thread, up to busy_timeout. A read-only unit
-of work (`read_only_options`) begins a plain deferred BEGIN: in WAL mode it reads a consistent
-snapshot and waits for no writer, however long the writer's transaction stays open.
+locked"). Writers of this process first take turns on an asyncio lock (`writer_turn`), in arrival
+order, each starting the moment the last one ends; only a writer of another process (a `cocrea
+reminders tick`, say) is waited for by SQLite's busy handler, in the connection's thread, up to
+busy_timeout. Without the turn, 200 chats writing at once poll SQLite's lock with growing sleeps and
+some give up after busy_timeout ("database is locked") while others keep winning.
+
+A read-only unit of work (`read_only_options`) takes no turn and begins a plain deferred BEGIN: in WAL
+mode it reads a consistent snapshot and waits for no writer, however long the writer's transaction
+stays open.
 """
 
 from __future__ import annotations
@@ -17,10 +23,13 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
+import weakref
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -29,7 +38,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from storage.errors import unavailable_on_connect
+from storage.errors import DatabaseUnavailable, safe_url, unavailable_on_connect
 
 _ASYNC_SCHEMES = {
     "sqlite": "sqlite+aiosqlite",
@@ -41,6 +50,12 @@ _ASYNC_SCHEMES = {
 
 # The execution option that tells the SQLite "begin" listener a transaction will only read.
 SQLITE_READ_ONLY = "cocrea_sqlite_read_only"
+
+BUSY_TIMEOUT_MS = 5000  # how long a writer waits for SQLite's write lock before giving up
+
+# Per engine and event loop (an engine may outlive a loop, as in tests and CLI commands).
+_TURNS: weakref.WeakKeyDictionary[Engine, weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock]]
+_TURNS = weakref.WeakKeyDictionary()
 
 # Answers are Spanish: keep accents readable in the stored JSON.
 _json_dumps = functools.partial(json.dumps, ensure_ascii=False)
@@ -79,6 +94,28 @@ def read_only_options(engine: AsyncEngine) -> dict[str, Any]:
     return {"postgresql_readonly": True}
 
 
+@asynccontextmanager
+async def writer_turn(engine: AsyncEngine) -> AsyncIterator[None]:
+    """On SQLite, this process's writers one at a time, in arrival order (see the module's docstring);
+    DatabaseUnavailable after busy_timeout, as SQLite itself reports a lock held too long. Nothing to
+    wait for on PostgreSQL, where row locks order the writers."""
+    if engine.dialect.name != "sqlite":
+        yield
+        return
+    turns = _TURNS.setdefault(engine.sync_engine, weakref.WeakKeyDictionary())
+    turn = turns.setdefault(asyncio.get_running_loop(), asyncio.Lock())
+    try:
+        await asyncio.wait_for(turn.acquire(), BUSY_TIMEOUT_MS / 1000)
+    except TimeoutError:
+        raise DatabaseUnavailable(
+            f"No se puede usar la base de datos {safe_url(str(engine.url))}: database is locked"
+        ) from None
+    try:
+        yield
+    finally:
+        turn.release()
+
+
 def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Sessions whose objects stay readable after commit: messages are sent after the commit."""
     return async_sessionmaker(engine, expire_on_commit=False)
@@ -104,7 +141,7 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     try:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     finally:
         cursor.close()
 

@@ -13,7 +13,7 @@ Usage::
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import suppress
+from contextlib import AsyncExitStack, suppress
 from datetime import date
 from types import TracebackType
 from typing import Any, Self
@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from flows.events import Event, RecordWritten
 from flows.state import RunState
 from storage.columns import utcnow
-from storage.db import read_only_options
+from storage.db import read_only_options, writer_turn
 from storage.errors import PlanError, translate_errors, translated, unavailable_on_connect
 from storage.models import FlowRun, Person
 from storage.records import Refusal, Repos, write_person, write_record
@@ -57,6 +57,7 @@ class UnitOfWork:
         self._factory = session_factory
         self._read_only = read_only
         self._session: AsyncSession | None = None
+        self._turn = AsyncExitStack()
 
     @property
     def session(self) -> AsyncSession:
@@ -70,10 +71,15 @@ class UnitOfWork:
             raise RuntimeError("a UnitOfWork cannot be entered twice")
         session = self._factory()
         try:
+            if not self._read_only and isinstance(session.bind, AsyncEngine):
+                await self._turn.enter_async_context(writer_turn(session.bind))
             with unavailable_on_connect(str(getattr(session.bind, "url", "?"))):
                 await session.connection(execution_options=self._options(session))
         except BaseException:
-            await session.close()
+            try:
+                await session.close()
+            finally:
+                await self._turn.aclose()
             raise
         self._session = session
         self.people = People(session)
@@ -114,7 +120,10 @@ class UnitOfWork:
             with suppress(sa_exc.DBAPIError, OSError):
                 await session.rollback()
         finally:
-            await session.close()
+            try:
+                await session.close()
+            finally:
+                await self._turn.aclose()
         mapped = translated(exc)
         if mapped is not None:
             raise mapped from exc

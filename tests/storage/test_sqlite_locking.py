@@ -1,6 +1,7 @@
 """SQLite's one writer, when the writer is another process (a `cocrea reminders tick`, say): waiting
 for its write lock does not stop the event loop, and a lock held beyond the busy timeout is reported
-as the database being unavailable. (Writers and readers of one process: tests/storage/test_contract.)"""
+as the database being unavailable. Writers of one process take turns in arrival order, so none is
+starved while others keep winning SQLite's lock. (Readers beside a writer: tests/storage/test_contract.)"""
 
 from __future__ import annotations
 
@@ -75,4 +76,24 @@ async def test_a_lock_held_beyond_the_busy_timeout_is_reported_and_nothing_is_wr
     async with UnitOfWork(sessions) as uow:
         assert await uow.people.get("tg:8") is None
         await uow.people.get_or_create("tg:8")  # and the next unit of work goes through
+    await engine.dispose()
+
+
+async def test_units_of_work_of_one_process_write_one_after_another_in_arrival_order(tmp_path: Path) -> None:
+    path = tmp_path / "cocrea.db"
+    await asyncio.to_thread(upgrade, f"sqlite:///{path}")
+    engine = make_engine(f"sqlite:///{path}", pool_size=5, max_overflow=25)
+    sessions = make_session_factory(engine)
+    order: list[int] = []
+
+    async def write(n: int) -> None:
+        async with UnitOfWork(sessions) as uow:  # the 29 others queue behind the one writing
+            order.append(n)
+            await uow.people.get_or_create(f"tg:{n}")
+            await asyncio.sleep(0)  # a unit of work that lets others run mid-way still writes alone
+
+    await asyncio.gather(*(write(n) for n in range(30)))
+    assert order == list(range(30))
+    async with UnitOfWork(sessions) as uow:
+        assert all([await uow.people.get(f"tg:{n}") is not None for n in range(30)])
     await engine.dispose()
