@@ -13,17 +13,18 @@ Usage::
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import suppress
+from contextlib import AsyncExitStack, suppress
 from datetime import date
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from sqlalchemy import exc as sa_exc
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from flows.events import Event, RecordWritten
 from flows.state import RunState
 from storage.columns import utcnow
+from storage.db import read_only_options, writer_turn
 from storage.errors import PlanError, translate_errors, translated, unavailable_on_connect
 from storage.models import FlowRun, Person
 from storage.records import Refusal, Repos, write_person, write_record
@@ -35,7 +36,8 @@ from storage.repositories.stats import Broadcasts, Stats
 
 
 class UnitOfWork:
-    """Opens the transaction on entry (on SQLite that takes the write lock at once)."""
+    """Opens the transaction on entry. On SQLite that takes the write lock at once, unless the unit
+    of work is `read_only`: then it waits for no writer (and on PostgreSQL any write in it fails)."""
 
     people: People
     secretariats: Secretariats
@@ -51,9 +53,11 @@ class UnitOfWork:
     broadcasts: Broadcasts
     outbox: Outbox
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession], *, read_only: bool = False) -> None:
         self._factory = session_factory
+        self._read_only = read_only
         self._session: AsyncSession | None = None
+        self._turn = AsyncExitStack()
 
     @property
     def session(self) -> AsyncSession:
@@ -67,10 +71,15 @@ class UnitOfWork:
             raise RuntimeError("a UnitOfWork cannot be entered twice")
         session = self._factory()
         try:
+            if not self._read_only and isinstance(session.bind, AsyncEngine):
+                await self._turn.enter_async_context(writer_turn(session.bind))
             with unavailable_on_connect(str(getattr(session.bind, "url", "?"))):
-                await session.connection()
+                await session.connection(execution_options=self._options(session))
         except BaseException:
-            await session.close()
+            try:
+                await session.close()
+            finally:
+                await self._turn.aclose()
             raise
         self._session = session
         self.people = People(session)
@@ -88,6 +97,13 @@ class UnitOfWork:
         self.outbox = Outbox(session)
         return self
 
+    def _options(self, session: AsyncSession) -> dict[str, Any] | None:
+        if not self._read_only:
+            return None
+        if not isinstance(session.bind, AsyncEngine):
+            raise TypeError("a read-only UnitOfWork needs sessions bound to one engine")
+        return read_only_options(session.bind)
+
     async def __aexit__(
         self,
         exc_type: type[BaseException] | None,
@@ -104,7 +120,10 @@ class UnitOfWork:
             with suppress(sa_exc.DBAPIError, OSError):
                 await session.rollback()
         finally:
-            await session.close()
+            try:
+                await session.close()
+            finally:
+                await self._turn.aclose()
         mapped = translated(exc)
         if mapped is not None:
             raise mapped from exc

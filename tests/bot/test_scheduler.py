@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 from telegram.error import Forbidden, NetworkError, RetryAfter
 
 from bot.cli import main
@@ -555,12 +555,28 @@ async def test_cocrea_run_sends_what_is_due_at_start_and_then_every_minute(sessi
 
 class VirtualTime:
     """A clock that moves only when every task sleeps on it: the dispatcher really runs concurrently,
-    and no test waits. `run` drives it."""
+    and no test waits. `run` drives it.
 
-    def __init__(self) -> None:
+    A statement runs in its connection's thread (aiosqlite), so a task waiting for the database is not
+    sleeping on this clock: while `sessions` has a connection opening or checked out, the clock waits.
+    """
+
+    PATIENCE = 2.0  # real seconds to wait for the database before moving the clock anyway
+
+    def __init__(self, sessions: Any = None) -> None:
         self.now = 0.0
         self._sleepers: list[tuple[float, int, asyncio.Future[None]]] = []
         self._order = itertools.count()
+        self._database_busy = 0
+        self._engine = sessions.kw["bind"].sync_engine if sessions is not None else None
+
+    def _busy(self, *_: Any) -> None:
+        self._database_busy += 1
+
+    def _idle(self, *_: Any) -> None:
+        self._database_busy -= 1
+
+    _LISTENERS = (("do_connect", "_busy"), ("connect", "_idle"), ("checkout", "_busy"), ("checkin", "_idle"))
 
     def __call__(self) -> float:
         return self.now
@@ -571,12 +587,28 @@ class VirtualTime:
         await wake
 
     async def run(self, work: Any) -> Any:
+        if self._engine is not None:
+            for name, method in self._LISTENERS:
+                event.listen(self._engine, name, getattr(self, method))
+        try:
+            return await self._run(work)
+        finally:
+            if self._engine is not None:
+                for name, method in self._LISTENERS:
+                    event.remove(self._engine, name, getattr(self, method))
+
+    async def _run(self, work: Any) -> Any:
         task = asyncio.ensure_future(work)
         while not task.done():
             for _ in range(50):  # let every task that can run get as far as it can
                 await asyncio.sleep(0)
-            if not self._sleepers:
+            waited = 0.0
+            while (self._database_busy > 0 or not self._sleepers) and waited < self.PATIENCE and not task.done():
                 await asyncio.sleep(0.001)  # a database call in its thread
+                waited += 0.001
+                for _ in range(50):
+                    await asyncio.sleep(0)
+            if not self._sleepers or task.done():
                 continue
             when, _, wake = heapq.heappop(self._sleepers)
             self.now = max(self.now, when)
@@ -646,7 +678,7 @@ def most_in_one_second(times: list[float]) -> int:
 async def test_concurrent_sends_keep_each_chats_order_and_every_limit(sessions: Any) -> None:
     chats = [ANA, ANA, CARLA, ANA, CARLA, *range(3000, 3030), ANA]
     await rows_to(sessions, chats)
-    telegram = SlowTelegram(VirtualTime())
+    telegram = SlowTelegram(VirtualTime(sessions))
     stats = await telegram.time.run(dispatcher(sessions, telegram).run())
 
     assert stats.sent == len(chats) and {s for s, _, _ in await statuses(sessions)} == {"sent"}
@@ -663,7 +695,7 @@ async def test_concurrent_sends_keep_each_chats_order_and_every_limit(sessions: 
 
 async def test_a_chat_waiting_its_second_does_not_hold_back_the_others(sessions: Any) -> None:
     await rows_to(sessions, [ANA, ANA, ANA, CARLA, 3000])
-    telegram = SlowTelegram(VirtualTime(), latency=0.05)
+    telegram = SlowTelegram(VirtualTime(sessions), latency=0.05)
     send = dispatcher(sessions, telegram, in_flight=1)  # even one message at a time
 
     async def the_tick_before() -> None:  # Ana just got a message
@@ -693,7 +725,7 @@ async def test_sent_rows_are_marked_together_and_only_those_delivered(sessions: 
 
     monkeypatch.setattr(OutboxRepository, "mark_all_sent", spy)
     fail: dict[int, Exception] = {3003: NetworkError("connection reset"), 3007: Forbidden("Forbidden: blocked")}
-    telegram = SlowTelegram(VirtualTime(), latency=0.05, fail=fail)
+    telegram = SlowTelegram(VirtualTime(sessions), latency=0.05, fail=fail)
     stats = await telegram.time.run(dispatcher(sessions, telegram, mark_every=1.0).run())
 
     assert (stats.sent, stats.retried, stats.blocked) == (18, 1, 1)
@@ -708,7 +740,7 @@ async def test_sent_rows_are_marked_together_and_only_those_delivered(sessions: 
 
 async def test_retry_after_holds_every_further_send_for_as_long_as_telegram_asks(sessions: Any) -> None:
     await rows_to(sessions, list(range(3000, 3010)))
-    telegram = SlowTelegram(VirtualTime(), latency=0.05, fail={3000: RetryAfter(dt.timedelta(seconds=5))})
+    telegram = SlowTelegram(VirtualTime(sessions), latency=0.05, fail={3000: RetryAfter(dt.timedelta(seconds=5))})
     stats = await telegram.time.run(dispatcher(sessions, telegram).run())
 
     assert (stats.sent, stats.retried) == (9, 1)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, insert, inspect, select
 from sqlalchemy.engine import Connection
 
 from flows.events import AnswerSaved, Event, MessageOut, RecordWritten, RunFinished
@@ -350,6 +350,70 @@ class TestStorageContract:
         await asyncio.gather(*tasks)
         assert order == ["first locked", "released", "first wrote", "second locked"]
         assert seen_by_second == ["escrito por el primero"]
+
+    async def test_a_reader_does_not_wait_for_a_writer_that_holds_its_transaction_open(self, db: Db) -> None:
+        # Another person's /ayuda must not wait while someone's unit of work renders an export.
+        async with UnitOfWork(db.factory) as uow:
+            await uow.people.get_or_create("tg:2", name="Ana")
+        writing = asyncio.Event()
+        read = asyncio.Event()
+        seen: list[str | None] = []
+
+        async def writer() -> None:
+            async with UnitOfWork(db.factory) as uow:
+                await uow.people.get_or_create("tg:1", name="Lupita")
+                writing.set()
+                await asyncio.wait_for(read.wait(), timeout=15)  # the long work, until the reader is done
+
+        async def reader() -> None:
+            await writing.wait()
+            async with UnitOfWork(db.factory, read_only=True) as uow:
+                ana, lupita = await uow.people.get("tg:2"), await uow.people.get("tg:1")
+                seen.extend([ana.name if ana else None, lupita.name if lupita else "no escrita aún"])
+            read.set()
+
+        await asyncio.gather(writer(), reader())
+        assert seen == ["Ana", "no escrita aún"]  # what was committed, not the writer's open work
+        async with UnitOfWork(db.factory, read_only=True) as uow:
+            lupita = await uow.people.get("tg:1")
+            assert lupita is not None and lupita.name == "Lupita"
+
+    async def test_a_reader_inside_a_writing_unit_of_work_goes_through(self, db: Db) -> None:
+        async with UnitOfWork(db.factory) as outer:
+            await outer.people.get_or_create("tg:1", name="Lupita")
+            async with UnitOfWork(db.factory, read_only=True) as inner:
+                assert await inner.people.get("tg:1") is None  # not committed yet
+        async with UnitOfWork(db.factory, read_only=True) as uow:
+            assert await uow.people.get("tg:1") is not None
+
+    async def test_many_writers_at_once_all_commit(self, db: Db) -> None:
+        async def write(n: int) -> None:
+            async with UnitOfWork(db.factory) as uow:
+                await uow.people.get_or_create(f"tg:{n}")
+                await asyncio.sleep(0)  # others run mid-way; on SQLite they wait for the write lock
+
+        await asyncio.gather(*(write(n) for n in range(12)))
+        async with UnitOfWork(db.factory, read_only=True) as uow:
+            assert [await uow.people.get(f"tg:{n}") is not None for n in range(12)] == [True] * 12
+
+    async def test_a_connection_in_autocommit_mode_commits_each_statement(self, db: Db) -> None:
+        engine = make_engine(db.url, pool_size=1, max_overflow=0)  # one connection, reused below
+        sessions = make_session_factory(engine)
+        try:
+            async with engine.connect() as connection:
+                auto = await connection.execution_options(isolation_level="AUTOCOMMIT")
+                await auto.execute(insert(Person).values(key="tg:1", name="Lupita"))
+            # the same connection, back in the pool, still runs units of work as transactions
+            with pytest.raises(RuntimeError, match="falla"):
+                async with UnitOfWork(sessions) as uow:
+                    await uow.people.get_or_create("tg:2")
+                    raise RuntimeError("falla a medio camino")
+            async with UnitOfWork(sessions, read_only=True) as uow:
+                lupita = await uow.people.get("tg:1")
+                assert lupita is not None and lupita.name == "Lupita"
+                assert await uow.people.get("tg:2") is None
+        finally:
+            await engine.dispose()
 
     async def test_an_unreachable_database_is_reported_as_unavailable(self, db: Db) -> None:
         if db.backend == "sqlite":

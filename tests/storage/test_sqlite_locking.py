@@ -1,5 +1,7 @@
-"""SQLite statements run on the loop's thread; waiting for another process's write lock does not
-stop the loop, and a lock held too long is reported as the database being unavailable."""
+"""SQLite's one writer, when the writer is another process (a `cocrea reminders tick`, say): waiting
+for its write lock does not stop the event loop, and a lock held beyond the busy timeout is reported
+as the database being unavailable. Writers of one process take turns in arrival order, so none is
+starved while others keep winning SQLite's lock. (Readers beside a writer: tests/storage/test_contract.)"""
 
 from __future__ import annotations
 
