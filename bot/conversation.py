@@ -13,12 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.commands import ADMIN, COMMANDS, COORDINATOR, MEMBER
 from bot.flow_ids import MENU_FLOW, SELF_DIAGNOSIS_FLOW, START_FLOW
 from bot.invites import join_pending, open_invite
 from bot.lists import host_lists
+from bot.local_time import today_for
 from flows import engine, templating
 from flows.events import ContentError, Event, MessageOut, RunFinished
 from flows.inputs import Begin, Command, Input, Repeat, Text
@@ -96,13 +96,6 @@ class Conversation:
             turn.group_chat = group
             await turn.dispatch(inp)
         return turn.reply
-
-
-def _zone(name: str | None) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or "America/Mexico_City")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("America/Mexico_City")
 
 
 def _capitalized(term: str) -> str:
@@ -352,7 +345,7 @@ class HostTurn:
         if secretariat is None and run.secretariat_id is not None:  # invited, not joined yet
             secretariat = await self.uow.secretariats.get(run.secretariat_id)
         if secretariat is not None:
-            self.today = self.now.astimezone(_zone(secretariat.timezone)).date()
+            self.today = today_for(secretariat, self.now)
         flow = self.content.flows.get(run.flow_id)
         wanted = flow.dynamic_lists() if flow is not None else set()
         return {

@@ -7,9 +7,10 @@ what the button shows; the other keys (title, objective, …) reach templates as
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
+from bot.local_time import today_for
 from flows.plan.lifecycle import label as status_label
 from flows.plan.schedule import FREQUENCY_LABELS, period_for
 from storage import UnitOfWork
@@ -27,7 +28,7 @@ async def host_lists(
     wanted = set(names)
     if secretariat is None:
         return {name: [] for name in wanted}
-    day = today or date.today()
+    day = today or today_for(secretariat, datetime.now(UTC))
     commitments = await uow.plan.commitments_of(secretariat.id)
     lists: dict[str, list[Item]] = {}
     if "commitments" in wanted:

@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
+from bot.local_time import today_for, zone_of
 from flows.plan.views import IndicatorView
-from storage.models import DEFAULT_TIMEZONE, Commitment
+from storage.models import Commitment
 
 if TYPE_CHECKING:
     from bot.conversation import HostTurn
@@ -100,11 +101,7 @@ def day(value: date | None) -> str:
 
 async def zone(turn: HostTurn) -> ZoneInfo:
     """The secretariat's time zone (Mexico City when it has a bad one)."""
-    secretariat = await turn.secretariat()
-    try:
-        return ZoneInfo(getattr(secretariat, "timezone", None) or DEFAULT_TIMEZONE)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(DEFAULT_TIMEZONE)
+    return zone_of(await turn.secretariat())
 
 
 async def moment(turn: HostTurn, value: datetime) -> str:
@@ -113,7 +110,7 @@ async def moment(turn: HostTurn, value: datetime) -> str:
 
 
 async def local_today(turn: HostTurn) -> date:
-    return turn.now.astimezone(await zone(turn)).date()
+    return today_for(await turn.secretariat(), turn.now)
 
 
 def number_text(value: float) -> str:

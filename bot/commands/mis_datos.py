@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import json
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from bot.commands.registry import ANYONE, command
 from bot.invites import ROLE_NAMES
+from bot.local_time import zone_of
 from flows.events import Attachment, MessageOut
-from storage.models import DEFAULT_TIMEZONE
 
 if TYPE_CHECKING:
     from bot.conversation import HostTurn
@@ -36,7 +35,7 @@ async def mis_datos(turn: HostTurn, inp: Command) -> None:
     person = turn.person
     summary = await turn.uow.personal.summary(person)
     secretariat = await turn.uow.secretariats.first_of(person)
-    zone = ZoneInfo(secretariat.timezone if secretariat else DEFAULT_TIMEZONE)
+    zone = zone_of(secretariat)
     consent = person.consent_at.astimezone(zone).strftime("%d/%m/%Y") if person.consent_at else "—"
     exported = await turn.uow.personal.export(person)
     data = json.dumps(exported, ensure_ascii=False, indent=2, default=str).encode("utf-8")

@@ -7,10 +7,12 @@ imports the other's module back.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from typing import Any
 
 from bot.conversation import Conversation
+from bot.local_time import today_for
 from flows import templating
 from flows.model import Content
 
@@ -22,6 +24,11 @@ class Cocrea:
     conversation: Conversation
     sessions: Any  # async_sessionmaker
     content: Callable[[], Content]
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))  # the conversation's clock too
+
+    def today(self, secretariat: Any) -> date:
+        """Today where `secretariat` is (bot/local_time.py), by this server's clock."""
+        return today_for(secretariat, self.clock())
 
     def text(self, key: str, **params: Any) -> str:
         source = (self.content().ui.get("bot") or {}).get(key, key)

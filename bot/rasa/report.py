@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -113,7 +113,7 @@ class ReportValidation(FormValidationAction):
             if len(found) == 1:  # the period due now travels with the choice: the report is for it
                 due = await uow.plan.due_dates(found[0])
                 reported = [r.period_due for r in await uow.plan.reports(found[0].id)]
-                period = period_for(due, reported, date.today())
+                period = period_for(due, reported, self.cocrea.today(secretariat))
                 return {INDICATOR: pick(found[0].id, period.isoformat()) if period else str(found[0].id)}
         if not indicators:
             dispatcher.utter_message(text=self.cocrea.text("rasa_report_no_indicators"))
@@ -184,9 +184,8 @@ class ReportValidation(FormValidationAction):
 class ReportSubmit(Action):
     """action_cocrea_reportar: records the form's report in one unit of work, then confirms it."""
 
-    def __init__(self, cocrea: Cocrea, today: Any = None) -> None:
+    def __init__(self, cocrea: Cocrea) -> None:
         self.cocrea = cocrea
-        self.today = today or (lambda: datetime.now().date())
 
     def name(self) -> str:
         return "action_cocrea_reportar"
@@ -215,7 +214,7 @@ class ReportSubmit(Action):
                 return self.cocrea.text("rasa_report_not_yours")
             try:  # for the period chosen with the indicator; refused (not moved) when taken meanwhile
                 report = await uow.plan.report(indicator, value=float(value), note=note, evidence_kind=None,
-                                               evidence=None, person=person, today=self.today(),
+                                               evidence=None, person=person, today=self.cocrea.today(secretariat),
                                                period=parse_date(shown))
             except NothingDue as nothing:  # PeriodTaken too
                 return str(nothing)  # already a kind Spanish sentence; nothing was written

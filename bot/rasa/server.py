@@ -17,6 +17,8 @@ from __future__ import annotations
 import hmac
 import logging
 import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from sanic import Sanic
@@ -71,13 +73,14 @@ def require_token(app: Sanic[Any, Any], token: str) -> None:
     app.on_request(check, priority=1000)  # before rasa-sdk's own middleware
 
 
-def build_app(content: Content, sessions: Any, *, token: str) -> Sanic[Any, Any]:
+def build_app(content: Content, sessions: Any, *, token: str,
+              clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> Sanic[Any, Any]:
     """rasa-sdk's Sanic app serving Cocrea's actions over `sessions`, to callers that know `token`."""
     from rasa_sdk.endpoint import create_app
 
     if token_problem(token):
         raise ValueError(token_problem(token))
-    cocrea = Cocrea(Conversation(lambda: content, sessions), sessions, lambda: content)
+    cocrea = Cocrea(Conversation(lambda: content, sessions, clock=clock), sessions, lambda: content, clock)
     executor = build_executor(cocrea)
     app: Sanic[Any, Any] = create_app(executor, cors_origins=None)  # no CORS: Rasa is not a browser
     require_token(app, token)

@@ -351,3 +351,32 @@ async def test_the_card_keeps_each_stored_name_and_title_on_its_own_line(convers
     assert not any(line.startswith("• Presidenta Municipal") for line in lines)
     assert not any(line.startswith(("• Otra firma falsa", "✔ Hito falso", "○ Otro")) for line in lines)
     assert any("Memo (Sociedad civil), 01/03/2026 10:00 • Presidenta Municipal" in line for line in lines)
+
+
+async def test_at_half_past_eleven_on_31_march_in_mexico_city_the_report_is_for_31_march(sessions: Any) -> None:
+    """05:30 UTC on 1 April is still 31 March for the person: /reportar offers the period due 31/03,
+    records it there, and /indicadores does not call it late yet."""
+    late_evening = datetime(2026, 4, 1, 5, 30, tzinfo=UTC)  # 23:30 on 31/03 in America/Mexico_City
+    async with UnitOfWork(sessions) as uow:
+        oaxaca = await uow.secretariats.add("STL Oaxaca")
+        dani = await _person(uow, "tg:4", "Dani", "sociedad_civil")
+        await uow.memberships.add(dani, oaxaca, "member")
+        commitment = await uow.commitments.create(oaxaca.id, created_by=dani.id)
+        await uow.plan.set_fields(commitment, READY, dani)
+        await uow.plan.add_indicator(
+            commitment, name="Colonias que conocen su horario", unit="%", baseline=30, target=100,
+            frequency="mensual", first_due=date(2026, 3, 31), person=dani)
+    member = Member(Conversation(lambda: CONTENT, sessions, clock=lambda: late_evening), "tg:4")
+    listed = await member.send("/indicadores")
+    assert "Próximo reporte: 31/03/2026" in listed and "atrasado" not in listed and "⚠" not in listed
+    await member.send("/reportar")
+    assert [b.label for m in member.reply.messages for b in m.buttons] == [
+        "Colonias que conocen su horario (mensual, vence 31/03/2026)"]
+    await member.send("1")
+    for answer in ("70", "saltar", "saltar"):
+        await member.send(answer)
+    said = await member.tap("Confirmar")
+    assert "Registré 70" in said
+    async with UnitOfWork(sessions) as uow:
+        [indicator] = await uow.plan.indicators(commitment.id)
+        assert [(r.period_due, r.value) for r in await uow.plan.reports(indicator.id)] == [(date(2026, 3, 31), 70)]

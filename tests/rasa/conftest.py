@@ -105,11 +105,26 @@ async def link_sender(rasa: RasaClient, sessions: Any, key: str, sender: str) ->
     assert "quedó vinculada" in texts(linked), texts(linked)
 
 
+class Clock:
+    """The action server's clock: the real time unless a test sets `moment`."""
+
+    def __init__(self) -> None:
+        self.moment: datetime | None = None
+
+    def __call__(self) -> datetime:
+        return self.moment or datetime.now(UTC)
+
+
 @pytest.fixture
-async def server(sessions: Any) -> AsyncIterator[httpx.AsyncClient]:
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+async def server(sessions: Any, clock: Clock) -> AsyncIterator[httpx.AsyncClient]:
     """rasa-sdk's own Sanic app listening on a free local port, over a fresh database; a client with the token."""
     Sanic.test_mode = True  # each test builds a new app with rasa-sdk's fixed name
-    app = build_app(CONTENT, sessions, token=TOKEN)
+    app = build_app(CONTENT, sessions, token=TOKEN, clock=clock)
     port = free_port()
     asyncio_server = await app.create_server(host="127.0.0.1", port=port, access_log=False)
     assert asyncio_server is not None

@@ -7,9 +7,11 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.conversation import Conversation
+from bot.rasa.cocrea import Cocrea
 from storage import UnitOfWork
 from storage.models import Commitment, Indicator, IndicatorReport
-from tests.rasa.conftest import RasaClient, link_sender, texts
+from tests.rasa.conftest import CONTENT, Clock, RasaClient, link_sender, texts
 
 FORM_VALIDATION, SUBMIT = "validate_reporte_indicador_form", "action_cocrea_reportar"
 
@@ -183,3 +185,25 @@ async def test_commitments_and_indicators_show_what_telegram_shows(rasa: RasaCli
     assert "Hogares con agua diaria" in indicators and "Presupuesto ejercido" in indicators
     rasa.says("778", "ver compromisos", "ver_compromisos")
     assert "Agua para todas las colonias" in texts(await rasa.run("action_cocrea_compromisos", "778"))
+
+
+async def test_the_day_is_the_secretariats_not_the_servers(rasa: RasaClient, sessions: Any, clock: Clock) -> None:
+    """At 23:30 on 31 March in Mexico City it is already 1 April in UTC: the report is for 31/03, as
+    the person sees the date, and the form's "today" is theirs."""
+    clock.moment = datetime(2026, 4, 1, 5, 30, tzinfo=UTC)  # 23:30 on 31/03 in America/Mexico_City
+    ids = await seed(sessions, "rasa:web-7", frequency="mensual")
+    sender = "web-7"
+    async with UnitOfWork(sessions) as uow:
+        person = await uow.people.get("rasa:web-7")
+        secretariat = await uow.secretariats.first_of(person)
+    assert secretariat.timezone == "America/Mexico_City"
+    cocrea = Cocrea(Conversation(lambda: CONTENT, sessions), sessions, lambda: CONTENT, clock)
+    assert cocrea.today(secretariat) == date(2026, 3, 31)
+    await answer(rasa, sender, "indicador", "agua")
+    assert rasa.slots[sender]["indicador"] == f"{ids['agua']}@2026-03-31"
+    await answer(rasa, sender, "valor", "40")
+    await answer(rasa, sender, "nota", "ninguna")
+    await answer(rasa, sender, "confirmar_reporte", "sí")
+    said = texts(await rasa.run(SUBMIT, sender))
+    assert "31 de marzo de 2026" in said
+    assert [(r.value, r.period_due) for r in await reports(sessions)] == [(40, date(2026, 3, 31))]
