@@ -51,10 +51,11 @@ async def _ping(url: str) -> None:
     from sqlalchemy import text
 
     from storage import make_engine
+    from storage.db import read_only_options
 
     engine = make_engine(url)
-    try:
-        async with engine.connect() as connection:
+    try:  # read-only: the check answers while a writer holds SQLite's write lock
+        async with engine.execution_options(**read_only_options(engine)).connect() as connection:
             await connection.execute(text("SELECT 1"))
     finally:
         await engine.dispose()

@@ -103,7 +103,7 @@ class ReportValidation(FormValidationAction):
     async def validate_indicador(self, slot_value: Any, dispatcher: CollectingDispatcher,
                                  tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         text = str(slot_value or "").strip()
-        async with UnitOfWork(self.cocrea.sessions) as uow:
+        async with UnitOfWork(self.cocrea.sessions, read_only=True) as uow:
             person, secretariat = await _Person.load(uow, tracker.sender_id)
             if secretariat is None:
                 dispatcher.utter_message(text=self.cocrea.text("needs_secretariat"))
@@ -127,7 +127,7 @@ class ReportValidation(FormValidationAction):
         kind = "number"
         chosen, _ = split_pick(tracker.get_slot(INDICATOR))
         if chosen is not None:
-            async with UnitOfWork(self.cocrea.sessions) as uow:
+            async with UnitOfWork(self.cocrea.sessions, read_only=True) as uow:
                 indicator = await uow.session.get(Indicator, chosen)
                 if indicator is not None and normalize(indicator.unit or "") in PERCENT_UNITS:
                     kind = "percentage"
@@ -161,7 +161,7 @@ class ReportValidation(FormValidationAction):
         (chosen, _), value = split_pick(tracker.get_slot(INDICATOR)), tracker.get_slot(VALUE)
         if chosen is None or not isinstance(value, int | float):
             return
-        async with UnitOfWork(self.cocrea.sessions) as uow:
+        async with UnitOfWork(self.cocrea.sessions, read_only=True) as uow:
             _, secretariat = await _Person.load(uow, tracker.sender_id)
             indicator = await uow.plan.indicator(secretariat.id, chosen) if secretariat else None
             if indicator is None:  # not theirs: the submit will say so and write nothing

@@ -65,7 +65,7 @@ def build_application(
         if sessions is None:
             return []
         try:
-            async with UnitOfWork(sessions) as uow:
+            async with UnitOfWork(sessions, read_only=True) as uow:  # waits for no writer
                 return await uow.memberships.coordinator_telegram_ids()
         except StorageError:
             log.warning("could not list the coordinators for their menus", exc_info=True)

@@ -41,6 +41,8 @@ from tornado.httpserver import HTTPServer
 
 from bot import metrics
 from bot.settings import Settings
+from storage import UnitOfWork
+from storage.db import read_only_options
 from storage.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -177,8 +179,11 @@ def _exact(path: str) -> str:
 
 
 def database_ping(engine: AsyncEngine) -> Callable[[], Awaitable[None]]:
+    """SELECT 1 in a read-only transaction: /healthz answers while a writer holds SQLite's write lock."""
+    reader = engine.execution_options(**read_only_options(engine))
+
     async def ping() -> None:
-        async with engine.connect() as connection:
+        async with reader.connect() as connection:
             await connection.execute(text("SELECT 1"))
 
     return ping
@@ -186,8 +191,8 @@ def database_ping(engine: AsyncEngine) -> Callable[[], Awaitable[None]]:
 
 def outbox_depth(sessions: async_sessionmaker[AsyncSession]) -> Callable[[], Awaitable[float]]:
     async def depth() -> float:
-        async with sessions() as session:
-            count = await session.scalar(
+        async with UnitOfWork(sessions, read_only=True) as uow:  # a scrape waits for no writer
+            count = await uow.session.scalar(
                 select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "pending"))
         return float(count or 0)
 
