@@ -35,7 +35,7 @@ async def person_for(uow: UnitOfWork, sender_id: str) -> Person | None:
 
 async def key_for(sessions: Any, sender_id: str) -> str:
     """The person key an action runs as: the linked person's, else `rasa:<sender>`."""
-    async with UnitOfWork(sessions) as uow:
+    async with UnitOfWork(sessions, read_only=True) as uow:
         linked = await RasaLinks(uow.session).person_of(sender_of(sender_id))
     return linked.key if linked is not None else person_key(sender_id)
 

@@ -236,7 +236,7 @@ async def plan_all(
     """One planning pass over every secretariat: its reminders, then its digest, each in its own
     transaction; the counts are of what was committed."""
     stats = PlanStats()
-    async with UnitOfWork(sessions) as uow:
+    async with UnitOfWork(sessions, read_only=True) as uow:
         secretariats = await uow.outbox.secretariats()
     for secretariat in secretariats:
         for what, plan in (("reminders", plan_secretariat), ("the digest", plan_digest)):

@@ -65,3 +65,9 @@ def test_cocrea_health_answers_while_another_process_holds_the_write_lock(tmp_pa
     finally:
         writer.execute("ROLLBACK")
         writer.close()
+
+
+async def test_on_postgresql_the_checks_answer_in_read_only_transactions(pg_sessions: Any) -> None:
+    ping, depth = database_ping(pg_sessions.kw["bind"]), outbox_depth(pg_sessions)
+    assert await while_a_writer_holds_its_unit_of_work(pg_sessions, ping) is None
+    assert await while_a_writer_holds_its_unit_of_work(pg_sessions, depth) == 0
