@@ -11,12 +11,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import bot.export.progress as progress
-from storage.models import DEFAULT_TIMEZONE
+from bot.local_time import zone
 from storage.repositories.snapshot import PlanRows, load_plan
 
 
@@ -111,13 +111,6 @@ class PlanSnapshot:
     @property
     def indicators(self) -> list[tuple[CommitmentSnap, IndicatorSnap]]:
         return [(c, i) for c in self.commitments for i in c.indicators]
-
-
-def zone(name: str | None) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or DEFAULT_TIMEZONE)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(DEFAULT_TIMEZONE)
 
 
 def _local(moment: datetime, tz: ZoneInfo) -> datetime:
