@@ -149,10 +149,12 @@ class Question(StepKind):
 
     def explain(self, turn: Turn, step: Step, rejection: Rejected) -> None:
         kind, spec = answer_type(step), turn.spec(step)
-        lines = [turn.ui(rejection.key, **rejection.params)]
+        lines = [turn.ui(rejection.key, **{"label": step.get("label") or "", **rejection.params})]
         if step.get("example"):
             lines.append(turn.ui("example_line", example=turn.render(step.get("example"), step.id)))
-        lines.append(turn.ui("try_again"))
+        if turn.state.retried != step.id:  # once per step: after that, the refusal and the example are enough
+            lines.append(turn.ui("try_again"))
+            turn.state = turn.state.evolve(retried=step.id)
         buttons = kind.buttons(spec)
         if turn.state.mode in ("review", "edit") and step.save_as in turn.state.answers:
             buttons = (*buttons, Button(turn.button_label("keep"), KEEP))
