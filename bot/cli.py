@@ -32,7 +32,7 @@ def cmd_content_check(args: argparse.Namespace) -> int:
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         sys.stdout.flush()
-        print(f"{len(errors)} error(es) en {directory}", file=sys.stderr)
+        print(f"{len(errors)} {'error' if len(errors) == 1 else 'errores'} en {directory}", file=sys.stderr)
         return 1
     kits = len(content.kits())
     print(f"contenido correcto: {len(content.flows)} flujos ({kits} kits), {len(content.catalogs)} catálogos")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -35,6 +35,10 @@ HOST_COMMANDS = {"start", "kits", "continuar", "progreso", "ayuda", "help", "glo
 GROUP_COMMANDS = {"grupo"}  # the only commands that act in a group chat
 # "glosario línea base", "¿qué es un hito?", "qué significa ODS": questions for the glossary.
 GLOSSARY_ASKED = re.compile(r"^(glosario\b|(que|q) (es|son|significa|significan)\b|que quiere decir\b)")
+# «¿qué es el cuórum?» is a question about a term even when the glossary lacks it; «Qué es lo que falta
+# en las colonias del oriente» is an answer. A term has at most this many words once the question words
+# are gone (the longest in the glossary has five).
+TERM_QUESTION_WORDS = 5
 MAX_HANDOVERS = 3  # a flow that ends may start another: at most this many in one update
 
 
@@ -100,6 +104,18 @@ class Conversation:
 
 def _capitalized(term: str) -> str:
     return term[:1].upper() + term[1:]
+
+
+def _asks_about_a_term(text: str, term: str) -> bool:
+    """Whether a «¿qué es …?» message is a question about one term (never an answer to store):
+    one line, and what is asked about is short enough to be a term."""
+    return bool(term) and "\n" not in text.strip() and len(term.split()) <= TERM_QUESTION_WORDS
+
+
+def _either(options: Iterable[str]) -> str:
+    """Suggestions read as a choice: «A», «A o B», «A, B o C»."""
+    items = list(options)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " o " + items[-1]
 
 
 class HostTurn:
@@ -275,13 +291,13 @@ class HostTurn:
             if related:
                 lines.append(self.text("glossary_see_also", terms=", ".join(related)))
             self.reply.messages.append(MessageOut("\n".join(lines)))
-        elif not explicit:
-            return False  # "¿qué es …" about something else: it may be an answer to the question
+        elif not explicit and not _asks_about_a_term(text, found.query):
+            return False  # "¿qué es …" starting a longer sentence: it may be an answer to the question
         elif not found.query:
             self.say("glossary_intro", terms=", ".join(glossary.terms()[:12]))
         elif found.suggestions:
             self.say("glossary_suggestions", query=found.query,
-                     terms=", ".join(f"«{_capitalized(e.term)}»" for e in found.suggestions))
+                     terms=_either(f"«{_capitalized(e.term)}»" for e in found.suggestions))
         else:
             self.say("glossary_not_found", query=found.query)
         return True

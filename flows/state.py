@@ -24,6 +24,8 @@ class RunState:
     # if an admin removes the waiting step, the run goes on at the first of these that remains
     written: dict[str, int] = field(default_factory=dict)  # record step id -> len(history) when it
     # last wrote: coming forward again after `atrás` into that round corrects the record, not adds one
+    retried: str | None = None  # the step whose answer was already refused once: «Inténtalo de nuevo;
+    # tu avance sigue guardado» is said once per step, not after every refusal
 
     def evolve(self, **changes: Any) -> RunState:
         """A copy with `changes`; what dataclasses.replace does, without re-running __init__ (twice a step)."""
@@ -44,6 +46,7 @@ class RunState:
             "return_to": self.return_to,
             "ahead": list(self.ahead),
             "written": dict(self.written),
+            **({"retried": self.retried} if self.retried is not None else {}),
         }
 
     @classmethod
@@ -58,6 +61,7 @@ class RunState:
             return_to=data.get("return_to"),
             ahead=tuple(data.get("ahead") or ()),
             written={str(k): int(v) for k, v in (data.get("written") or {}).items()},
+            retried=data.get("retried"),
         )
 
 

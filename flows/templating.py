@@ -62,6 +62,28 @@ def _join(value: Any, sep: str = ", ") -> str:
     return str(value)
 
 
+def _plural(count: Any, singular: str, plural: str | None = None) -> str:
+    """«1 hito», «2 hitos», «0 reportes», «3 indicadores»: a count with its word agreeing.
+    The plural of one word is made (hito → hitos, error → errores); give it for several words:
+    `count | plural('persona activa', 'personas activas')`."""
+    try:
+        number = int(count)
+    except (TypeError, ValueError):
+        number = len(count) if isinstance(count, list | tuple) else 0
+    return f"{number} {singular if number == 1 else plural or _plural_word(singular)}"
+
+
+def _plural_word(word: str) -> str:
+    """One Spanish word in plural: hito → hitos, indicador → indicadores, acción → acciones."""
+    if word.endswith("ión"):
+        return word[:-3] + "iones"
+    if word[-1:].lower() in "aeiouáéó":
+        return word + "s"
+    if word.endswith("z"):
+        return word[:-1] + "ces"
+    return word + "es"
+
+
 class _Sandbox(ImmutableSandboxedEnvironment):
     """Each template's globals in a plain dict: Jinja keeps them in a ChainMap (so later changes to
     the environment's globals show through), which it copies key by key at every render, most of the
@@ -73,6 +95,7 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 
 _ENV = _Sandbox(undefined=Blank, autoescape=False, keep_trailing_newline=False)
 _ENV.filters["lista"] = _join
+_ENV.filters["plural"] = _plural
 ALLOWED_NAMES = CONTENT_NAMES | frozenset(_ENV.globals)  # Jinja's own: range, loop helpers, …
 
 
@@ -157,6 +180,8 @@ _DOC_ENV = _Sandbox(
     undefined=Blank, autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True
 )
 _DOC_ENV.filters["lista"] = _join
+_DOC_ENV.filters["plural"] = _plural
+_ENV.filters["plural"] = _plural
 
 
 @lru_cache(maxsize=64)

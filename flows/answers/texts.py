@@ -34,7 +34,7 @@ class _Text(AnswerType):
         if len(value) < low:
             raise Rejected("too_short", min=low, length=len(value))
         if len(value) > high:
-            raise Rejected("too_long", max=high, length=len(value))
+            raise Rejected("too_long", max=high, length=len(value), words=_words_over(len(value) - high))
         return value
 
     def config_problems(self, spec: Spec) -> list[tuple[str, str]]:
@@ -43,6 +43,11 @@ class _Text(AnswerType):
             if key in spec.data and not isinstance(spec.data[key], int):
                 problems.append((key, f"`{key}` debe ser un número entero"))
         return problems
+
+
+def _words_over(characters: int) -> int:
+    """About how many words make up `characters` too many (a Spanish word and its space: ~6)."""
+    return max(1, -(-characters // 6))
 
 
 @register

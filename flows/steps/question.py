@@ -143,16 +143,21 @@ class Question(StepKind):
             else:
                 raise Rejected("not_an_option", count=len(spec.options))
         except Rejected as rejection:
-            self.explain(turn, step, rejection)
+            self.explain(turn, step, rejection, remember=not isinstance(inp, Tap))
             return STAY
         return self.save(turn, step, value)
 
-    def explain(self, turn: Turn, step: Step, rejection: Rejected) -> None:
+    def explain(self, turn: Turn, step: Step, rejection: Rejected, remember: bool = True) -> None:
+        """The refusal, the example and, once per step, «Inténtalo de nuevo». A refused tap (an old
+        or forged button) leaves the run's state as it was, so it does not count as that once."""
         kind, spec = answer_type(step), turn.spec(step)
-        lines = [turn.ui(rejection.key, **rejection.params)]
+        lines = [turn.ui(rejection.key, **{"label": step.get("label") or "", **rejection.params})]
         if step.get("example"):
             lines.append(turn.ui("example_line", example=turn.render(step.get("example"), step.id)))
-        lines.append(turn.ui("try_again"))
+        if turn.state.retried != step.id:  # once per step: after that, the refusal and the example are enough
+            lines.append(turn.ui("try_again"))
+            if remember:
+                turn.state = turn.state.evolve(retried=step.id)
         buttons = kind.buttons(spec)
         if turn.state.mode in ("review", "edit") and step.save_as in turn.state.answers:
             buttons = (*buttons, Button(turn.button_label("keep"), KEEP))

@@ -92,11 +92,11 @@ async def test_statistics_per_secretariat_and_in_total(conversation: Conversatio
     assert "30 días" in lines[0]
     # Norte: 6 members; Beto, Saúl, Fer and Ana moved in the last 30 days (Irma did not).
     # Kits: Beto's Kit 5 (twice: counted once, finished), Irma's and Fer's and Ana's Kit 1; the menu is no kit.
-    assert lines[1] == (f"#{ids['norte']} STL Norte: 6 integrantes, 4 activas · kits: 4 iniciados, 1 terminados"
+    assert lines[1] == (f"#{ids['norte']} STL Norte: 6 integrantes, 4 activas · kits: 4 iniciados, 1 terminado"
                         " · compromisos: 2 borrador, 1 aprobado")
-    assert lines[2] == (f"#{ids['sur']} STL Sur: 1 integrantes, 1 activas · kits: 1 iniciados, 0 terminados"
+    assert lines[2] == (f"#{ids['sur']} STL Sur: 1 integrante, 1 activa · kits: 1 iniciado, 0 terminados"
                         " · compromisos: 1 en revisión")
-    assert lines[3] == ("Total: 7 integrantes, 5 activas · kits: 5 iniciados, 1 terminados"
+    assert lines[3] == ("Total: 7 integrantes, 5 activas · kits: 5 iniciados, 1 terminado"
                         " · compromisos: 2 borrador, 1 en revisión, 1 aprobado")
 
 
@@ -123,7 +123,7 @@ async def test_a_coordinators_broadcast_reaches_only_the_active_members_of_their
     await seed(sessions)
     preview = await said(conversation, "tg:1", "/difundir La sesión del jueves será a las 17:00.")
     assert await queued(sessions) == []  # nothing goes before the confirmation
-    assert "2 persona(s) activa(s) de STL Norte" in text(preview)
+    assert "2 personas activas de STL Norte" in text(preview)
     assert "La sesión del jueves será a las 17:00." in text(preview)
     assert "/difundir confirmar" in text(preview)
 
@@ -132,7 +132,7 @@ async def test_a_coordinators_broadcast_reaches_only_the_active_members_of_their
     rows = await queued(sessions)
     assert sorted(r.chat_id for r in rows) == [2, 6] and {r.status for r in rows} == {"pending"}
     assert all("Mensaje de Carmen para STL Norte" in r.body and "jueves" in r.body for r in rows)
-    assert text(sent) == ("Listo: tu mensaje va en camino a 2 persona(s) de STL Norte; les llegará en los "
+    assert text(sent) == ("Listo: tu mensaje va en camino a 2 personas de STL Norte; les llegará en los "
                           "próximos minutos, una vez a cada quien.")
 
     again = await said(conversation, "tg:1", "/difundir confirmar")
@@ -153,7 +153,7 @@ async def test_an_admin_names_the_secretariat(conversation: Conversation, sessio
     reply = await said(conversation, f"tg:{ADMIN}", "/difundir 999 Hola")
     assert "No encontré el secretariado número 999" in text(reply)
     reply = await said(conversation, f"tg:{ADMIN}", f"/difundir {ids['sur']} Mañana hay taller")
-    assert "1 persona(s) activa(s) de STL Sur" in text(reply)
+    assert "1 persona activa de STL Sur" in text(reply)
     await said(conversation, f"tg:{ADMIN}", "/difundir confirmar")
     rows = await queued(sessions)
     assert [r.chat_id for r in rows] == [4] and "Mañana hay taller" in rows[0].body

@@ -162,6 +162,38 @@ async def test_a_question_form_that_is_not_in_the_glossary_is_an_answer(conversa
     assert "Paso 3 de" in said
 
 
+async def test_an_unknown_term_asked_at_a_question_is_never_saved_as_the_answer(
+        conversation: Conversation, sessions: object) -> None:
+    member = Member(conversation, "cli:gala")
+    await into_kit5(member)
+    said = await member.send("¿Qué es el cuórum?")
+    assert "No tengo «cuorum» en el glosario; ¿quisiste decir «Quórum»?" in said
+    assert "«Cuorum»" not in said and "«Cuórum»" not in said  # the typo is not offered back
+    assert "Paso 2 de" in said  # the same question, asked again
+    said = await member.send("qué significa gobernanza algorítmica")
+    assert "No tengo «gobernanza algoritmica» en el glosario" in said
+    assert "Paso 2 de" in said
+    said = await member.send("Agua con horarios claros")
+    assert "Paso 3 de" in said
+    async with UnitOfWork(sessions) as uow:  # type: ignore[arg-type]
+        run = await uow.session.scalar(select(FlowRun).where(FlowRun.flow_id == "kit5"))
+    assert run is not None
+    assert "cuórum" not in str(run.state).lower() and "gobernanza" not in str(run.state).lower()
+
+
+async def test_a_term_question_outside_a_kit_does_not_open_the_kit_menu(conversation: Conversation) -> None:
+    member = Member(conversation, "cli:hugo")
+    await onboard(member)
+    await member.tap("Kit 5 · Definir compromisos de manera participativa")
+    await member.send("pausa")
+    said = await member.send("¿qué es el cuórum?")
+    assert "¿quisiste decir «Quórum»?" in said
+    assert "Kit 5 · Definir" not in said and "Paso" not in said
+    said = await member.send("¿Qué es el quórum?")
+    assert said.startswith("📖 Quórum:")
+    assert "Kit 5 · Definir" not in said
+
+
 async def test_self_diagnosis_from_its_command(conversation: Conversation) -> None:
     member = Member(conversation, "cli:fer")
     await onboard(member)

@@ -61,7 +61,7 @@ def test_kits_5_6_and_8_in_one_conversation_fill_one_commitment(run_cocrea: Chat
     lines = kit6 + kit8[16:]
     result = run_cocrea("chat", "--as", "cli:lupita", stdin="\n".join(lines) + "\n")
     assert result.returncode == 0, result.stderr
-    assert "2 hito(s), 2 indicador(es)" in result.stdout
+    assert "2 hitos, 2 indicadores" in result.stdout
     with sqlite3.connect(database) as db:
         commitments = db.execute("SELECT id, title, fields FROM commitments").fetchall()
         assert len(commitments) == 1

@@ -250,7 +250,7 @@ async def test_reminders_due_while_the_bot_was_down(sessions: Any) -> None:
     await run(sessions, send, "2026-03-12T08:00")  # down for two days: folded, not sent
     assert len(send.to(ANA)) == 1
     await run(sessions, send, "2026-03-16T09:00")
-    assert "1 recordatorio(s) no salieron a tiempo" in send.to(CARLA)[-1]
+    assert "1 recordatorio no salió a tiempo" in send.to(CARLA)[-1]
 
 
 # --- delivery faults --------------------------------------------------------------------------------------

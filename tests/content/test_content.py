@@ -177,3 +177,13 @@ def test_the_privacy_notice_names_who_is_responsible_and_how_to_see_and_erase(se
     assert responsible in notice
     assert "/mis_datos" in notice and "/borrar_mis_datos" in notice
     assert sum(len(text) for text in texts[:asked + 1]) <= LONGEST_RUN  # as rendered, not only as counted
+
+
+def test_each_kit3_risk_level_is_named_as_its_own_level() -> None:
+    steps = CONTENT.flows["kit3"].steps
+    for level, other_words in (("alto", ("moderado", "bajo")), ("medio", ("alto", "bajo")),
+                               ("bajo", ("moderado", "alto", "medio"))):
+        text = str(steps[f"riesgo_{level}"].get("text"))
+        said = [word for word in other_words if f"riesgo {word}" in text]
+        assert not said, f"riesgo_{level} says riesgo {said}"
+    assert "riesgo bajo" in str(steps["riesgo_bajo"].get("text"))

@@ -72,9 +72,9 @@ def test_a_broadcast_killed_half_way_completes_after_a_restart_each_message_once
         cocrea.start()
         carmen = Person(api, COORDINATOR, first_name="Carmen")
         carmen.send("/difundir Mañana la sesión empieza a las 10:00.")
-        assert "12 persona(s) activa(s) de STL Xalapa" in carmen.wait_for("/difundir confirmar")
+        assert "12 personas activas de STL Xalapa" in carmen.wait_for("/difundir confirmar")
         carmen.send("/difundir confirmar")
-        carmen.wait_for("va en camino a 12 persona(s) de STL Xalapa")
+        carmen.wait_for("va en camino a 12 personas de STL Xalapa")
 
         process = cocrea.process
         assert process is not None

@@ -172,7 +172,8 @@ def test_the_digest_highlights_what_is_escalated(config: RemindersConfig) -> Non
     late = next(line for line in text.splitlines() if "Portal publicado" in line)
     assert late.startswith("‼️") and "hace 36 días" in late and "más de 14 días" in late
     assert "Solicitudes atendidas: 40 % (periodo del 1 de marzo de 2026), de Ana" in text
-    assert "Gobierno: 2 integrante(s), 1 reporte(s)" in text and "Se unieron: Beto." in text
+    assert "Gobierno: 2 integrantes, 1 reporte\n" in text and "Se unieron: Beto." in text
+    assert "Sociedad civil: 1 integrante, 0 reportes" in text  # counts agree with their word
     assert "\n\n\n" not in text
 
 
@@ -194,3 +195,14 @@ def test_next_open_waits_for_the_window_in_local_time() -> None:
     night = parse_window("20:00-02:00")
     assert next_open(datetime(2026, 1, 14, 20, tzinfo=UTC), zone, night) == datetime(2026, 1, 15, 4, tzinfo=UTC)
     assert longest_wait(WINDOW) == timedelta(hours=14) and longest_wait(night) == timedelta(hours=18)
+
+
+def test_counts_agree_with_their_word_in_every_text() -> None:
+    from flows.templating import render, render_document
+
+    said = render("{{ h|plural('hito') }}, {{ i|plural('indicador') }}, {{ r|plural('reporte') }}",
+                  {"h": 1, "i": 3, "r": 0})
+    assert said == "1 hito, 3 indicadores, 0 reportes"
+    assert render("{{ n|plural('persona activa', 'personas activas') }}", {"n": 2}) == "2 personas activas"
+    assert render("{{ n|plural('acción') }} y {{ d|plural('día') }}", {"n": 2, "d": 1}) == "2 acciones y 1 día"
+    assert render_document("{{ xs|length|plural('hito') }}", {"xs": ["a"]}) == "1 hito"
