@@ -210,8 +210,8 @@ def test_a_run_counts_the_longest_way_through_a_branch_and_one_alternative_of_an
     assert len(warnings) == 1 and "se leen 901 caracteres" in warnings[0], warnings  # 500 + 394 + 7
 
 
-def test_questions_and_summaries_break_a_run(tmp_path: Path) -> None:
-    text = RUN.format(uno="a" * 500, dos="b" * 500).replace("  - id: dos\n", """\
+# A «¿seguimos?» button: a one-option question that waits for the person.
+GO_ON = """\
   - id: seguimos
     type: question
     answer: choice
@@ -219,22 +219,16 @@ def test_questions_and_summaries_break_a_run(tmp_path: Path) -> None:
     options: [{value: si, label: "Sí, sigamos"}]
     help: "Para leer con calma."
     example: "Sí, sigamos"
-  - id: dos
-""")
+"""
+
+
+def test_questions_and_summaries_break_a_run(tmp_path: Path) -> None:
+    text = RUN.format(uno="a" * 500, dos="b" * 500).replace("  - id: dos\n", GO_ON + "  - id: dos\n")
     assert [w for w in problems_of(tmp_path, text, "warning") if "seguidos" in w] == []
 
 
 def test_a_go_on_button_is_not_an_unused_answer(tmp_path: Path) -> None:
-    text = RUN.format(uno="Uno.", dos="Dos.").replace("  - id: dos\n", """\
-  - id: seguimos
-    type: question
-    answer: choice
-    text: "¿Seguimos?"
-    options: [{value: si, label: "Sí, sigamos"}]
-    help: "Para leer con calma."
-    example: "Sí, sigamos"
-  - id: dos
-""")
+    text = RUN.format(uno="Uno.", dos="Dos.").replace("  - id: dos\n", GO_ON + "  - id: dos\n")
     assert [w for w in problems_of(tmp_path, text, "warning") if "'seguimos'" in w] == []
 
 
