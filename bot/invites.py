@@ -36,7 +36,7 @@ from storage import UnitOfWork
 from storage.models import AuditEntry, FlowRun, Invite, Secretariat
 
 if TYPE_CHECKING:
-    from bot.conversation import HostTurn
+    from bot.turn import Turn
 
 log = logging.getLogger(__name__)
 
@@ -194,7 +194,7 @@ WRONG_CODE_WINDOW = timedelta(minutes=10)
 PROBLEM_TEXTS = {"unknown": "invite_unknown", "expired": "invite_expired", "used_up": "invite_used_up"}
 
 
-async def open_invite(turn: HostTurn, code: str) -> None:
+async def open_invite(turn: Turn, code: str) -> None:
     since = turn.now - WRONG_CODE_WINDOW
     if await turn.uow.invites.wrong_codes_since(turn.person.id, since) >= MAX_WRONG_CODES:
         turn.say("invite_slow_down")  # too many guesses: this code is not even looked at
@@ -230,7 +230,7 @@ async def open_invite(turn: HostTurn, code: str) -> None:
     await turn.step(run, Begin())
 
 
-async def join_pending(turn: HostTurn, run: FlowRun, at: int) -> None:
+async def join_pending(turn: Turn, run: FlowRun, at: int) -> None:
     """After a step of the onboarding: if consent was just given and an invite waits, join now.
 
     The messages go at `at`, before the step's own (the next question stays last)."""
@@ -247,7 +247,7 @@ async def join_pending(turn: HostTurn, run: FlowRun, at: int) -> None:
     turn.reply.messages[at:at] = await join(turn, int(invite_id), secretariat)
 
 
-async def join(turn: HostTurn, invite_id: int, secretariat: Secretariat) -> list[MessageOut]:
+async def join(turn: Turn, invite_id: int, secretariat: Secretariat) -> list[MessageOut]:
     """Spend one use of the invite and join (or be promoted); the messages that say so."""
     current = await turn.uow.memberships.role_of(turn.person, secretariat)
     invite = await turn.uow.invites.get(invite_id)

@@ -16,7 +16,7 @@ from flows.plan.views import IndicatorView
 from storage.models import Commitment
 
 if TYPE_CHECKING:
-    from bot.conversation import HostTurn
+    from bot.turn import Turn
 
 _NUMBER = re.compile(r"^(?:n[uú]m(?:ero)?\.?\s*|#|no\.?\s*)?(\d{1,9})$", re.IGNORECASE)
 
@@ -34,7 +34,7 @@ def parse_number(word: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-async def find_commitment(turn: HostTurn, word: str, command: str) -> Commitment | None:
+async def find_commitment(turn: Turn, word: str, command: str) -> Commitment | None:
     """The commitment numbered `word` in the person's secretariat; says kindly why not when not."""
     secretariat = await turn.secretariat()
     if not word.strip():
@@ -48,7 +48,7 @@ async def find_commitment(turn: HostTurn, word: str, command: str) -> Commitment
 
 
 async def commitment_and_word(
-    turn: HostTurn, args: str, command: str, usage: str
+    turn: Turn, args: str, command: str, usage: str
 ) -> tuple[Commitment, str] | None:
     """For `/command N word`: the commitment and the word, or None after saying kindly what is wrong."""
     word, rest = split_args(args)
@@ -61,17 +61,17 @@ async def commitment_and_word(
     return None if commitment is None else (commitment, rest)
 
 
-async def example_number(turn: HostTurn) -> int:
+async def example_number(turn: Turn) -> int:
     secretariat = await turn.secretariat()
     commitments = await turn.uow.plan.commitments_of(secretariat.id)
     return commitments[0].id if commitments else 1
 
 
-def title_of(turn: HostTurn, commitment: Commitment) -> str:
+def title_of(turn: Turn, commitment: Commitment) -> str:
     return commitment.title or str((commitment.fields or {}).get("title") or "") or turn.text("plan_untitled")
 
 
-def catalog_labels(turn: HostTurn, catalog: str, values: Any) -> str:
+def catalog_labels(turn: Turn, catalog: str, values: Any) -> str:
     """Catalog ids as their labels, comma-separated; unknown ids as typed."""
     if isinstance(values, str):
         values = [v.strip() for v in values.split(",") if v.strip()]
@@ -81,14 +81,14 @@ def catalog_labels(turn: HostTurn, catalog: str, values: Any) -> str:
     return ", ".join(labels.get(str(v), str(v)) for v in values)
 
 
-def sector_label(turn: HostTurn, sector: str | None) -> str:
+def sector_label(turn: Turn, sector: str | None) -> str:
     if not sector:
         return turn.text("plan_no_sector")
     labels = {o.value: o.label for o in turn.content.catalogs.get("sectors", ())}
     return labels.get(sector, sector.replace("_", " "))
 
 
-def sectors_text(turn: HostTurn, sectors: tuple[str, ...] | list[str]) -> str:
+def sectors_text(turn: Turn, sectors: tuple[str, ...] | list[str]) -> str:
     names = [sector_label(turn, s) for s in sectors]
     if len(names) <= 1:
         return "".join(names)
@@ -99,17 +99,17 @@ def day(value: date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else "—"
 
 
-async def zone(turn: HostTurn) -> ZoneInfo:
+async def zone(turn: Turn) -> ZoneInfo:
     """The secretariat's time zone (Mexico City when it has a bad one)."""
     return zone_of(await turn.secretariat())
 
 
-async def moment(turn: HostTurn, value: datetime) -> str:
+async def moment(turn: Turn, value: datetime) -> str:
     """A stored UTC time in the secretariat's time zone."""
     return value.astimezone(await zone(turn)).strftime("%d/%m/%Y %H:%M")
 
 
-async def local_today(turn: HostTurn) -> date:
+async def local_today(turn: Turn) -> date:
     return today_for(await turn.secretariat(), turn.now)
 
 
@@ -120,7 +120,7 @@ def number_text(value: float) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
-def last_value(turn: HostTurn, indicator: IndicatorView) -> str:
+def last_value(turn: Turn, indicator: IndicatorView) -> str:
     last = indicator.last_report
     if last is None:
         return turn.text("plan_no_reports")

@@ -16,14 +16,14 @@ from storage.errors import QuorumNotMet
 from storage.models import Commitment
 
 if TYPE_CHECKING:
-    from bot.conversation import HostTurn
+    from bot.turn import Turn
     from flows.inputs import Command
 
 ACTA_TEMPLATE = "acta.md.j2"
 
 
 @command("aprobar", role=COORDINATOR)
-async def aprobar(turn: HostTurn, inp: Command) -> None:
+async def aprobar(turn: Turn, inp: Command) -> None:
     word, _ = split_args(inp.args)
     commitment = await find_commitment(turn, word, "aprobar")
     if commitment is None:
@@ -57,7 +57,7 @@ def acta_template(directory: str) -> str:
     raise FileNotFoundError(f"no existe la plantilla templates/{ACTA_TEMPLATE}")
 
 
-async def acta(turn: HostTurn, commitment: Commitment) -> str:
+async def acta(turn: Turn, commitment: Commitment) -> str:
     """The approval record: the commitment, when, who signed for which sector and when, dissents.
 
     Each signer is one line of the record, so what people typed (names, the title, a dissent's

@@ -9,7 +9,7 @@ from bot.commands.registry import COORDINATOR, command
 from flows.plan import lifecycle
 
 if TYPE_CHECKING:
-    from bot.conversation import HostTurn
+    from bot.turn import Turn
     from flows.inputs import Command
 
 # Completion is about carrying out what was approved: drafts and commitments in review have none.
@@ -17,7 +17,7 @@ MEASURED = ("aprobado", "en_implementacion", "concluido")
 
 
 @command("avance_irm", role=COORDINATOR)
-async def avance_irm(turn: HostTurn, inp: Command) -> None:
+async def avance_irm(turn: Turn, inp: Command) -> None:
     found = await commitment_and_word(turn, inp.args, "avance_irm", "completion_usage")
     if found is None:
         return

@@ -15,14 +15,14 @@ from flows.text import normalize
 from storage.models import AuditEntry
 
 if TYPE_CHECKING:
-    from bot.conversation import HostTurn
+    from bot.turn import Turn
     from flows.inputs import Command
 
 CONFIRM = "confirmar"
 
 
 @command("borrar_mis_datos", role=ANYONE)
-async def borrar_mis_datos(turn: HostTurn, inp: Command) -> None:
+async def borrar_mis_datos(turn: Turn, inp: Command) -> None:
     summary = await turn.uow.personal.summary(turn.person)
     if normalize(inp.args) != CONFIRM:
         turn.say("delete_confirm", runs=summary.runs, mentions=summary.mentions,

@@ -23,12 +23,12 @@ from flows.plan.progress import commitment_progress, latest_progress, progress_b
 from storage.models import Commitment
 
 if TYPE_CHECKING:
-    from bot.conversation import HostTurn
+    from bot.turn import Turn
     from flows.inputs import Command
 
 
 @command("compromisos", role=MEMBER)
-async def compromisos(turn: HostTurn, inp: Command) -> None:
+async def compromisos(turn: Turn, inp: Command) -> None:
     word, _ = split_args(inp.args)
     if word:  # /compromisos 3 is the card too
         await show_card(turn, word)
@@ -51,18 +51,18 @@ async def compromisos(turn: HostTurn, inp: Command) -> None:
 
 
 @command("compromiso", role=MEMBER)
-async def compromiso(turn: HostTurn, inp: Command) -> None:
+async def compromiso(turn: Turn, inp: Command) -> None:
     word, _ = split_args(inp.args)
     await show_card(turn, word)
 
 
-async def show_card(turn: HostTurn, word: str) -> None:
+async def show_card(turn: Turn, word: str) -> None:
     commitment = await find_commitment(turn, word, "compromiso")
     if commitment is not None:
         turn.reply.messages.append(MessageOut(await card(turn, commitment)))
 
 
-async def card(turn: HostTurn, commitment: Commitment) -> str:
+async def card(turn: Turn, commitment: Commitment) -> str:
     """Everything about one commitment, as a person reads it."""
     view, milestones, indicators, signoffs = await turn.uow.plan.view(commitment)
     fields = view.fields

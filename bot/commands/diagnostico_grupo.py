@@ -23,7 +23,7 @@ from flows.state import DONE
 from storage.models import FlowRun, Membership, Person
 
 if TYPE_CHECKING:
-    from bot.conversation import HostTurn
+    from bot.turn import Turn
     from flows.inputs import Command
 
 FLOW = "autodiagnostico"
@@ -80,14 +80,14 @@ def _points(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-async def _members(turn: HostTurn, secretariat_id: int) -> list[Person]:
+async def _members(turn: Turn, secretariat_id: int) -> list[Person]:
     rows = await turn.uow.session.scalars(
         select(Person).join(Membership, Membership.person_id == Person.id)
         .where(Membership.secretariat_id == secretariat_id).order_by(Person.id))
     return list(rows)
 
 
-async def _latest_answers(turn: HostTurn, secretariat_id: int, people: list[Person]) -> list[dict[str, Any]]:
+async def _latest_answers(turn: Turn, secretariat_id: int, people: list[Person]) -> list[dict[str, Any]]:
     """The answers of each person's latest finished self-diagnosis for this secretariat."""
     if not people:
         return []
@@ -103,7 +103,7 @@ async def _latest_answers(turn: HostTurn, secretariat_id: int, people: list[Pers
 
 
 @command("diagnostico_grupo", role=COORDINATOR)
-async def diagnostico_grupo(turn: HostTurn, inp: Command) -> None:
+async def diagnostico_grupo(turn: Turn, inp: Command) -> None:
     secretariat = await turn.secretariat()
     members = await _members(turn, secretariat.id)
     consenting = [p for p in members if p.consent_at is not None]

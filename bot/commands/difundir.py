@@ -19,7 +19,7 @@ from flows.text import normalize
 from storage.models import Person
 
 if TYPE_CHECKING:
-    from bot.conversation import HostTurn
+    from bot.turn import Turn
     from flows.inputs import Command
 
 ACTIVE_DAYS = 30  # who counts as active (the same as /estadisticas)
@@ -28,7 +28,7 @@ CONFIRM_WORDS = ("confirmar", "confirmo")
 
 
 @command("difundir", role=ANYONE)  # coordinators or admins: checked below, per secretariat
-async def difundir(turn: HostTurn, inp: Command) -> None:
+async def difundir(turn: Turn, inp: Command) -> None:
     args = inp.args.strip()
     if normalize(args) in CONFIRM_WORDS:
         await confirm(turn)
@@ -47,7 +47,7 @@ async def difundir(turn: HostTurn, inp: Command) -> None:
     turn.say("broadcast_confirm", minutes=CONFIRM_MINUTES)
 
 
-async def target(turn: HostTurn, args: str) -> tuple[Any, str] | None:
+async def target(turn: Turn, args: str) -> tuple[Any, str] | None:
     """The secretariat and the text; None after telling the person what is missing."""
     first, _, rest = args.partition(" ")
     if turn.is_admin and first.isdigit():
@@ -70,25 +70,25 @@ async def target(turn: HostTurn, args: str) -> tuple[Any, str] | None:
     return secretariat, args
 
 
-async def may_send(turn: HostTurn, secretariat_id: int) -> bool:
+async def may_send(turn: Turn, secretariat_id: int) -> bool:
     if turn.is_admin:
         return True
     secretariat = await turn.uow.secretariats.get(secretariat_id)
     return secretariat is not None and await turn.uow.memberships.role_of(turn.person, secretariat) == "coordinator"
 
 
-async def audience_of(turn: HostTurn, secretariat_id: int) -> list[Person]:
+async def audience_of(turn: Turn, secretariat_id: int) -> list[Person]:
     """Active members reachable on Telegram, the sender aside (they saw the preview)."""
     people = await turn.uow.stats.active_members(secretariat_id, turn.now - timedelta(days=ACTIVE_DAYS))
     return [p for p in people if p.id != turn.person.id]
 
 
-def message(turn: HostTurn, secretariat: str, text: str) -> MessageOut:
+def message(turn: Turn, secretariat: str, text: str) -> MessageOut:
     return MessageOut(turn.text("broadcast_message", sender=turn.person.name or secretariat,
                                 secretariat=secretariat, text=text))
 
 
-async def confirm(turn: HostTurn) -> None:
+async def confirm(turn: Turn) -> None:
     """Queue the confirmed draft: one outbox row per person, written with the confirmation itself.
 
     The dispatcher (bot/scheduler) sends them, rate limited, at once and whatever the quiet hours:

@@ -11,21 +11,21 @@ from flows.events import MessageOut
 from storage.models import COMMITMENT_STATUSES
 
 if TYPE_CHECKING:
-    from bot.conversation import HostTurn
+    from bot.turn import Turn
     from flows.inputs import Command
 
 ACTIVE_DAYS = 30  # "active": moved in some flow within this many days
 LABELS = {"en_revision": "en revisión", "en_implementacion": "en implementación"}
 
 
-def statuses(turn: HostTurn, counts: Counter[str]) -> str:
+def statuses(turn: Turn, counts: Counter[str]) -> str:
     order = [s for s in COMMITMENT_STATUSES if counts[s]] + sorted(s for s in counts if s not in COMMITMENT_STATUSES)
     parts = [f"{counts[s]} {LABELS.get(s, s.replace('_', ' '))}" for s in order if counts[s]]
     return ", ".join(parts) or turn.text("stats_none")
 
 
 @command("estadisticas", role=ADMIN)
-async def estadisticas(turn: HostTurn, inp: Command) -> None:
+async def estadisticas(turn: Turn, inp: Command) -> None:
     kit_ids = [f.id for f in turn.content.kits()]
     rows, total = await turn.uow.stats.figures(kit_ids, turn.now - timedelta(days=ACTIVE_DAYS))
     if not rows:

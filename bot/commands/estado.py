@@ -9,7 +9,7 @@ from bot.commands.registry import COORDINATOR, command
 from flows.plan import LifecycleError, lifecycle
 
 if TYPE_CHECKING:
-    from bot.conversation import HostTurn
+    from bot.turn import Turn
     from flows.inputs import Command
 
 # /estado moves to these; review and approval have their own commands (with their own checks).
@@ -18,7 +18,7 @@ ELSEWHERE = {"en_revision": "revision", "aprobado": "aprobar"}
 
 
 @command("estado", role=COORDINATOR)
-async def estado(turn: HostTurn, inp: Command) -> None:
+async def estado(turn: Turn, inp: Command) -> None:
     found = await commitment_and_word(turn, inp.args, "estado", "status_usage")
     if found is None:
         return

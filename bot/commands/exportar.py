@@ -17,7 +17,7 @@ from flows.templating import TemplateProblem
 from flows.text import normalize
 
 if TYPE_CHECKING:
-    from bot.conversation import HostTurn
+    from bot.turn import Turn
     from flows.inputs import Command
 
 log = logging.getLogger(__name__)
@@ -38,7 +38,7 @@ def read_format(args: str) -> str | None:
 
 
 @command("exportar", role=COORDINATOR)
-async def exportar(turn: HostTurn, inp: Command) -> None:
+async def exportar(turn: Turn, inp: Command) -> None:
     if not inp.args.strip():
         turn.say("export_help")
         return

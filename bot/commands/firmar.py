@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 from bot.commands.registry import MEMBER, command
 
 if TYPE_CHECKING:
-    from bot.conversation import HostTurn
+    from bot.turn import Turn
     from flows.inputs import Command
 
 
 @command("firmar", role=MEMBER)
-async def firmar(turn: HostTurn, inp: Command) -> None:
+async def firmar(turn: Turn, inp: Command) -> None:
     await turn.resume_or_start("firmar")

@@ -18,7 +18,7 @@ from bot.export.labels import day, number
 from flows.events import Attachment, MessageOut
 
 if TYPE_CHECKING:
-    from bot.conversation import HostTurn
+    from bot.turn import Turn
     from flows.inputs import Command
 
 log = logging.getLogger(__name__)
@@ -26,7 +26,7 @@ _NUMBER = re.compile(r"^(?:#|n[uú]m(?:ero)?\.?\s*|no\.?\s*)?(\d{1,9})$", re.IGN
 
 
 @command("grafica", role=MEMBER)
-async def grafica(turn: HostTurn, inp: Command) -> None:
+async def grafica(turn: Turn, inp: Command) -> None:
     secretariat = await turn.secretariat()
     snapshot = await load_snapshot(turn.uow.session, secretariat.id, turn.now)
     indicators = snapshot.indicators if snapshot is not None else []

@@ -8,12 +8,12 @@ from bot.commands.registry import COORDINATOR, command
 from storage.models import AuditEntry
 
 if TYPE_CHECKING:
-    from bot.conversation import HostTurn
+    from bot.turn import Turn
     from flows.inputs import Command
 
 
 @command("grupo", role=COORDINATOR)
-async def grupo(turn: HostTurn, inp: Command) -> None:
+async def grupo(turn: Turn, inp: Command) -> None:
     if turn.group_chat is None:  # a private chat: how to do it
         turn.say("group_private_howto")
         return

@@ -11,12 +11,12 @@ from flows.plan.progress import indicator_due, latest_progress, progress_bar
 from flows.plan.schedule import next_due, overdue
 
 if TYPE_CHECKING:
-    from bot.conversation import HostTurn
+    from bot.turn import Turn
     from flows.inputs import Command
 
 
 @command("indicadores", role=MEMBER)
-async def indicadores(turn: HostTurn, inp: Command) -> None:
+async def indicadores(turn: Turn, inp: Command) -> None:
     secretariat = await turn.secretariat()
     indicators = await turn.uow.plan.indicators_of(secretariat.id)
     if not indicators:

@@ -8,12 +8,12 @@ from bot.commands.registry import COORDINATOR, command
 from bot.invites import ROLE_NAMES, BadRequest, link, make_invite, parse_request
 
 if TYPE_CHECKING:
-    from bot.conversation import HostTurn
+    from bot.turn import Turn
     from flows.inputs import Command
 
 
 @command("invitar", role=COORDINATOR)
-async def invitar(turn: HostTurn, inp: Command) -> None:
+async def invitar(turn: Turn, inp: Command) -> None:
     try:
         request = parse_request(inp.args)
     except BadRequest as exc:

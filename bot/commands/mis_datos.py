@@ -17,13 +17,13 @@ from bot.local_time import zone_of
 from flows.events import Attachment, MessageOut
 
 if TYPE_CHECKING:
-    from bot.conversation import HostTurn
+    from bot.turn import Turn
     from flows.inputs import Command
 
 FILENAME = "mis_datos.json"
 
 
-def sector_label(turn: HostTurn, sector: str | None) -> str | None:
+def sector_label(turn: Turn, sector: str | None) -> str | None:
     for option in turn.content.catalogs.get("sectors", ()):
         if getattr(option, "value", None) == sector:
             return str(option.label)
@@ -31,7 +31,7 @@ def sector_label(turn: HostTurn, sector: str | None) -> str | None:
 
 
 @command("mis_datos", role=ANYONE)
-async def mis_datos(turn: HostTurn, inp: Command) -> None:
+async def mis_datos(turn: Turn, inp: Command) -> None:
     person = turn.person
     summary = await turn.uow.personal.summary(person)
     secretariat = await turn.uow.secretariats.first_of(person)

@@ -10,12 +10,12 @@ from bot.reload import ContentHolder, describe, versions_of
 from flows.events import MessageOut
 
 if TYPE_CHECKING:
-    from bot.conversation import HostTurn
+    from bot.turn import Turn
     from flows.inputs import Command
 
 
 @command("recargar", role=ADMIN)
-async def recargar(turn: HostTurn, inp: Command) -> None:
+async def recargar(turn: Turn, inp: Command) -> None:
     holder = turn.host.content_source
     if not isinstance(holder, ContentHolder):
         turn.say("reload_unavailable")

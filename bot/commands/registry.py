@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.conversation import HostTurn
+    from bot.turn import Turn
     from flows.inputs import Command
 
 ANYONE, MEMBER, COORDINATOR, ADMIN = "anyone", "member", "coordinator", "admin"
-Handler = Callable[["HostTurn", "Command"], Awaitable[None]]
+Handler = Callable[["Turn", "Command"], Awaitable[None]]
 
 
 @dataclass(frozen=True)

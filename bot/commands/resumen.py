@@ -16,12 +16,12 @@ from flows.events import Attachment, MessageOut
 from flows.reminders.config import load_reminders
 
 if TYPE_CHECKING:
-    from bot.conversation import HostTurn
+    from bot.turn import Turn
     from flows.inputs import Command
 
 
 @command("resumen", role=COORDINATOR)
-async def resumen(turn: HostTurn, inp: Command) -> None:
+async def resumen(turn: Turn, inp: Command) -> None:
     config, _ = load_reminders(Path(turn.content.directory))
     secretariat = await turn.secretariat()
     if config is None or secretariat is None:

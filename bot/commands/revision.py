@@ -10,12 +10,12 @@ from flows.events import MessageOut
 from flows.plan import LifecycleError, lifecycle, readiness
 
 if TYPE_CHECKING:
-    from bot.conversation import HostTurn
+    from bot.turn import Turn
     from flows.inputs import Command
 
 
 @command("revision", role=COORDINATOR)
-async def revision(turn: HostTurn, inp: Command) -> None:
+async def revision(turn: Turn, inp: Command) -> None:
     word, _ = split_args(inp.args)
     commitment = await find_commitment(turn, word, "revision")
     if commitment is None:

@@ -15,12 +15,12 @@ from storage.repositories.people import telegram_id_of
 from storage.repositories.rasa_links import CODE_MINUTES, RasaLinks
 
 if TYPE_CHECKING:
-    from bot.conversation import HostTurn
+    from bot.turn import Turn
     from flows.inputs import Command
 
 
 @command("vincular", role=ANYONE)
-async def vincular(turn: HostTurn, inp: Command) -> None:
+async def vincular(turn: Turn, inp: Command) -> None:
     if telegram_id_of(turn.person.key) is None:  # the terminal: codes come only from Telegram
         turn.say("link_only_on_telegram")
         return

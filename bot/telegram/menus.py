@@ -15,8 +15,8 @@ from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefaul
 from telegram.error import TelegramError
 
 from bot.commands import COMMANDS
-from bot.conversation import HOST_COMMANDS
 from bot.telegram.sending import Pause, with_retries
+from bot.turn import HOST_COMMANDS
 
 log = logging.getLogger(__name__)
 

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from bot.commands import COMMANDS
-from bot.conversation import HOST_COMMANDS
 from bot.telegram import menus
+from bot.turn import HOST_COMMANDS
 from storage import UnitOfWork
 from tests.telegram.conftest import Client, Harness
 

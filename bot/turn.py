@@ -1,0 +1,359 @@
+"""One update, inside its unit of work: route it, answer the glossary, step, start or hand over runs.
+
+The loop around it (bot/conversation.py) loads and locks the person and commits; a turn only
+decides what this one input does and collects the reply.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from bot.commands import ADMIN, COMMANDS, COORDINATOR, MEMBER
+from bot.effects import Reply
+from bot.flow_ids import MENU_FLOW, SELF_DIAGNOSIS_FLOW, START_FLOW
+from bot.invites import join_pending, open_invite
+from bot.lists import host_lists
+from bot.local_time import today_for
+from flows import engine, templating
+from flows.events import ContentError, Event, MessageOut, RunFinished
+from flows.inputs import Begin, Command, Input, Repeat, Text
+from flows.model import Content
+from flows.state import ACTIVE, DONE, PAUSED, RunState
+from flows.text import normalize
+from storage import UnitOfWork
+from storage.models import FlowRun, Person
+from storage.records import Refusal
+
+log = logging.getLogger(__name__)
+
+HOST_COMMANDS = {"start", "kits", "continuar", "progreso", "ayuda", "help", "glosario", "autodiagnostico"}
+GROUP_COMMANDS = {"grupo"}  # the only commands that act in a group chat
+# "glosario línea base", "¿qué es un hito?", "qué significa ODS": questions for the glossary.
+GLOSSARY_ASKED = re.compile(r"^(glosario\b|(que|q) (es|son|significa|significan)\b|que quiere decir\b)")
+# «¿qué es el cuórum?» is a question about a term even when the glossary lacks it; «Qué es lo que falta
+# en las colonias del oriente» is an answer. A term has at most this many words once the question words
+# are gone (the longest in the glossary has five).
+TERM_QUESTION_WORDS = 5
+MAX_HANDOVERS = 3  # a flow that ends may start another: at most this many in one update
+
+
+class Host(Protocol):
+    """What a turn reads from the loop that runs it (bot/conversation.py's Conversation)."""
+
+    admins: frozenset[int]
+    bot_username: str | None
+    content_source: Callable[[], Content]
+    default_secretariat: str | None
+
+
+def _capitalized(term: str) -> str:
+    return term[:1].upper() + term[1:]
+
+
+def _asks_about_a_term(text: str, term: str) -> bool:
+    """Whether a «¿qué es …?» message is a question about one term (never an answer to store):
+    one line, and what is asked about is short enough to be a term."""
+    return bool(term) and "\n" not in text.strip() and len(term.split()) <= TERM_QUESTION_WORDS
+
+
+def _either(options: Iterable[str]) -> str:
+    """Suggestions read as a choice: «A», «A o B», «A, B o C»."""
+    items = list(options)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " o " + items[-1]
+
+
+class Turn:
+    """One update inside one unit of work."""
+
+    def __init__(self, host: Host, uow: UnitOfWork, person: Person, content: Content,
+                 now: datetime) -> None:
+        self.host, self.uow, self.person, self.content = host, uow, person, content
+        self.reply = Reply()
+        self.now = now
+        self.today: date | None = None  # in the secretariat's time zone, once context() knew it
+        self.group_chat: int | None = None  # the group chat this came from (None: a private chat)
+
+    # -- routing -------------------------------------------------------------------------------
+    async def dispatch(self, inp: Input) -> None:
+        if self.group_chat is not None:  # a group: only its own commands, never a kit
+            if isinstance(inp, Command) and inp.name in GROUP_COMMANDS:
+                if self.person.consent_at is None:
+                    self.say("group_needs_private")
+                else:
+                    await self.command(inp)
+            return
+        if isinstance(inp, Command) and (inp.name in HOST_COMMANDS or inp.name in COMMANDS):
+            await self.command(inp)
+            return
+        current = await self.uow.runs.current(self.person)
+        if isinstance(inp, Text) and self.person.consent_at is not None and self.glossary(inp.text):
+            if current is not None:
+                await self.step(current, Repeat())  # then the question they were on, again
+            return
+        if current is None:
+            if self.person.consent_at is None:
+                await self.start_flow(START_FLOW)
+            elif isinstance(inp, Command):
+                self.say("unknown_command", command=inp.name)
+            else:
+                self.say("no_run")
+                await self.start_flow(MENU_FLOW)
+            return
+        await self.step(current, inp)
+
+    async def command(self, inp: Command) -> None:
+        if inp.name == "start" and inp.args.strip():  # an invite link: t.me/<bot>?start=<code>
+            await open_invite(self, inp.args.strip())
+            return
+        if inp.name in ("ayuda", "help"):
+            self.say("help")
+            return
+        if inp.name == "glosario":
+            self.glossary("glosario " + inp.args, always=True)
+            return
+        if self.person.consent_at is None:
+            await self.resume_or_start(START_FLOW)
+            return
+        spec = COMMANDS.get(inp.name)
+        if spec is not None:
+            if await self.allowed(spec.role):
+                await spec.handler(self, inp)
+            return
+        if inp.name == "start":
+            latest = await self.uow.runs.latest_unfinished(self.person)
+            if latest is not None and latest.flow_id not in (START_FLOW, MENU_FLOW):
+                await self.resume(latest)
+            else:
+                self.say("welcome_back", name=self.person.name or "")
+        elif inp.name == "kits":
+            menu = await self.uow.runs.unfinished(self.person, MENU_FLOW)
+            if menu is None:
+                await self.start_flow(MENU_FLOW)
+            else:  # reuse the open menu rather than pile up menus
+                await self.uow.runs.pause_others(self.person, menu)
+                await self.step(menu, Begin(), fresh=True)
+        elif inp.name == "continuar" and self.kit_named(inp.args) is not None:
+            await self.resume_or_start(self.kit_named(inp.args) or "")  # "/continuar 5": that kit
+        elif inp.name == "continuar":
+            latest = await self.latest_kit_run() or await self.uow.runs.latest_unfinished(self.person)
+            if latest is None:
+                self.say("no_run")
+            else:
+                await self.resume(latest)
+        elif inp.name == "progreso":
+            await self.progress()
+        elif inp.name == "autodiagnostico":
+            await self.resume_or_start(SELF_DIAGNOSIS_FLOW)
+
+    # -- runs ----------------------------------------------------------------------------------
+    async def start_flow(self, flow_id: str) -> None:
+        flow = self.content.flows.get(flow_id)
+        if flow is None:
+            self.reply.content_errors.append(f"el flujo '{flow_id}' no existe")
+            self.say("sorry")
+            return
+        secretariat = await self.secretariat()
+        run = await self.uow.runs.start(
+            self.person,
+            flow_id=flow_id,
+            content_version=flow.version,
+            state=engine.start(flow_id),
+            secretariat_id=secretariat.id if secretariat else None,
+        )
+        await self.uow.runs.pause_others(self.person, run)
+        await self.step(run, Begin())
+
+    async def resume_or_start(self, flow_id: str) -> None:
+        existing = await self.uow.runs.unfinished(self.person, flow_id)
+        if existing is None:
+            await self.start_flow(flow_id)
+        else:
+            await self.resume(existing)
+
+    async def resume(self, run: FlowRun) -> None:
+        await self.uow.runs.pause_others(self.person, run)
+        await self.step(run, Begin())
+
+    def kit_named(self, name: str) -> str | None:
+        """The id of the kit called `name` ("5", "kit 5", "kit5"), or None."""
+        number = normalize(name).replace("kit", "").strip()
+        return next((f.id for f in self.content.kits() if number and str(f.number) == number), None)
+
+    async def latest_kit_run(self) -> FlowRun | None:
+        for run in await self.newest_first():
+            flow = self.content.flows.get(run.flow_id)
+            if flow and flow.kind == "kit" and run.status in (ACTIVE, PAUSED):
+                return run
+        return None
+
+    async def newest_first(self) -> list[FlowRun]:
+        runs = await self.uow.runs.of_person(self.person)
+        return sorted(runs, key=lambda r: (r.updated_at, r.id), reverse=True)
+
+    async def step(self, run: FlowRun, inp: Input, handovers: int = 0, fresh: bool = False) -> None:
+        state = engine.start(run.flow_id) if fresh else RunState.from_json(run.state)
+        new_state, events = engine.step(self.content, state, inp, self.now, await self.context(run))
+        flow = self.content.flows.get(run.flow_id)
+        if flow is not None:
+            run.content_version = flow.version  # the text this run is on from now on
+        refusal = await self.uow.apply(self.person, run, new_state, events, today=self.today)
+        if refusal is not None:  # storage would not write a record: nothing of it was saved
+            await self.refused(run, new_state, events, refusal)
+            return
+        before = len(self.reply.messages)
+        self.collect(events)
+        if run.flow_id == START_FLOW:  # consent given with an invite waiting: join now
+            await join_pending(self, run, before)
+        finished = next((e for e in events if isinstance(e, RunFinished)), None)
+        if finished and finished.next_flow and handovers < MAX_HANDOVERS:
+            await self.hand_over(finished.next_flow, handovers + 1)
+
+    async def hand_over(self, flow_id: str, handovers: int) -> None:
+        if flow_id not in self.content.flows:
+            self.reply.content_errors.append(f"next_flow apunta a '{flow_id}', que no existe")
+            self.say("sorry")
+            return
+        existing = await self.uow.runs.unfinished(self.person, flow_id)
+        if existing is not None:
+            self.say("resuming_kit", title=self.content.flows[flow_id].title)
+            await self.uow.runs.pause_others(self.person, existing)
+            await self.step(existing, Begin(), handovers)
+            return
+        await self.start_flow(flow_id)
+
+    def glossary(self, text: str, always: bool = False) -> bool:
+        """Answer a glossary question; False when the text was not one (so it is an answer)."""
+        glossary = self.content.glossary
+        asked = normalize(text).lstrip("¿¡ \"«")
+        if glossary is None or not GLOSSARY_ASKED.match(asked):
+            return False
+        found = glossary.lookup(text)
+        explicit = always or asked.startswith("glosario")
+        if found.entry is not None:
+            lines = [self.text("glossary_entry", term=_capitalized(found.entry.term),
+                               definition=found.entry.definition)]
+            related = [e.term for e in glossary.related(found.entry)]
+            if related:
+                lines.append(self.text("glossary_see_also", terms=", ".join(related)))
+            self.reply.messages.append(MessageOut("\n".join(lines)))
+        elif not explicit and not _asks_about_a_term(text, found.query):
+            return False  # "¿qué es …" starting a longer sentence: it may be an answer to the question
+        elif not found.query:
+            self.say("glossary_intro", terms=", ".join(glossary.terms()[:12]))
+        elif found.suggestions:
+            self.say("glossary_suggestions", query=found.query,
+                     terms=_either(f"«{_capitalized(e.term)}»" for e in found.suggestions))
+        else:
+            self.say("glossary_not_found", query=found.query)
+        return True
+
+    async def progress(self) -> None:
+        runs = [r for r in await self.newest_first()
+                if r.flow_id in self.content.flows and self.content.flows[r.flow_id].kind == "kit"]
+        if not runs:
+            self.say("progress_none")
+            return
+        lines = [self.text("progress_header")]
+        seen: set[str] = set()
+        for run in runs:  # one line per kit, its newest run
+            if run.flow_id in seen:
+                continue
+            seen.add(run.flow_id)
+            flow = self.content.flows[run.flow_id]
+            questions = flow.question_ids
+            state = RunState.from_json(run.state)
+            status = {ACTIVE: "status_active", PAUSED: "status_paused", DONE: "status_done"}[state.status]
+            n = questions.index(state.step_id) + 1 if state.step_id in questions else 0
+            lines.append(self.text("progress_line", title=flow.title, status=self.text(status),
+                                   n=n, total=len(questions) if n and state.status != DONE else 0))
+        self.reply.messages.append(MessageOut("\n".join(lines)))
+
+    async def allowed(self, role: str) -> bool:
+        """May this person use a command that needs `role`? If not, they are told why, kindly."""
+        if role == ADMIN:
+            if not self.is_admin:
+                self.say("admins_only")
+            return self.is_admin
+        if role not in (MEMBER, COORDINATOR):
+            return True
+        secretariat = await self.secretariat()
+        if secretariat is None:
+            self.say("needs_secretariat")
+            return False
+        if role == COORDINATOR and await self.uow.memberships.role_of(self.person, secretariat) != COORDINATOR:
+            self.say("coordinators_only")
+            return False
+        return True
+
+    @property
+    def is_admin(self) -> bool:
+        """Only Telegram people ('tg:<id>') listed in COCREA_ADMINS; never the terminal's."""
+        key = self.person.key
+        return key.startswith("tg:") and key[3:].isdigit() and int(key[3:]) in self.host.admins
+
+    # -- context -------------------------------------------------------------------------------
+    async def secretariat(self) -> Any:
+        found = await self.uow.secretariats.first_of(self.person)
+        if found is None and self.host.default_secretariat:
+            found = await self.uow.secretariats.named(self.host.default_secretariat)
+            if found is None:
+                found = await self.uow.secretariats.add(self.host.default_secretariat)
+            await self.uow.memberships.add(self.person, found, "coordinator")
+        return found
+
+    async def context(self, run: FlowRun) -> dict[str, Any]:
+        secretariat = await self.secretariat()
+        if secretariat is None and run.secretariat_id is not None:  # invited, not joined yet
+            secretariat = await self.uow.secretariats.get(run.secretariat_id)
+        if secretariat is not None:
+            self.today = today_for(secretariat, self.now)
+        flow = self.content.flows.get(run.flow_id)
+        wanted = flow.dynamic_lists() if flow is not None else set()
+        return {
+            "person": {"name": self.person.name, "sector": self.person.sector},
+            "secretariat": {"name": secretariat.name, "kind": secretariat.kind} if secretariat else {},
+            "lists": await host_lists(self.uow, secretariat, wanted, self.today) if wanted else {},
+        }
+
+    async def refused(self, run: FlowRun, new_state: RunState, events: list[Event], refusal: Refusal) -> None:
+        """A record storage refused: say what came before it and why, then ask the choosing question again.
+
+        Every answer is kept; only the record was not written. Without a question to go back to,
+        the run stays where it was before this input.
+        """
+        self.collect(events[:refusal.index])
+        texts = self.content.ui.get("texts") or {}
+        self.reply.messages.append(MessageOut(templating.render(str(texts.get("record_refused", "{{ reason }}")),
+                                                                {"reason": refusal.message})))
+        flow = self.content.flows.get(run.flow_id)
+        if refusal.step_id is None or flow is None or refusal.step_id not in flow.steps:
+            await self.uow.runs.save(run, RunState.from_json(run.state))
+            return
+        history = list(new_state.history)
+        while history and history.pop() != refusal.step_id:
+            pass
+        back = new_state.evolve(step_id=refusal.step_id, status=ACTIVE, mode=None, return_to=None,
+                                history=tuple(history), ahead=tuple(flow.order[flow.order.index(refusal.step_id) + 1:]))
+        again, prompt = engine.step(self.content, back, Repeat(), self.now, await self.context(run))
+        await self.uow.apply(self.person, run, again, prompt, today=self.today)
+        self.collect(prompt)
+
+    # -- output --------------------------------------------------------------------------------
+    def collect(self, events: list[Event]) -> None:
+        for event in events:
+            if isinstance(event, MessageOut):
+                self.reply.messages.append(event)
+            elif isinstance(event, ContentError):
+                log.warning("content error: %s", event.message)
+                self.reply.content_errors.append(event.message)
+
+    def text(self, key: str, **params: Any) -> str:
+        source = (self.content.ui.get("bot") or {}).get(key, key)
+        return templating.render(str(source), params)
+
+    def say(self, key: str, **params: Any) -> None:
+        self.reply.messages.append(MessageOut(self.text(key, **params)))
