@@ -12,17 +12,17 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from bot.commands import ADMIN, COMMANDS, COORDINATOR, MEMBER
+from bot.commands import ADMIN, COMMANDS, COORDINATOR, MEMBER, CommandSpec
 from bot.effects import Reply
-from bot.flow_ids import MENU_FLOW, SELF_DIAGNOSIS_FLOW, START_FLOW
-from bot.invites import join_pending, open_invite
+from bot.flow_ids import MENU_FLOW, START_FLOW
+from bot.invites import join_pending
 from bot.lists import host_lists
 from bot.local_time import today_for
 from flows import engine, templating
 from flows.events import ContentError, Event, MessageOut, RunFinished
 from flows.inputs import Begin, Command, Input, Repeat, Text
 from flows.model import Content
-from flows.state import ACTIVE, DONE, PAUSED, RunState
+from flows.state import ACTIVE, PAUSED, RunState
 from flows.text import normalize
 from storage import UnitOfWork
 from storage.models import FlowRun, Person
@@ -30,8 +30,6 @@ from storage.records import Refusal
 
 log = logging.getLogger(__name__)
 
-HOST_COMMANDS = {"start", "kits", "continuar", "progreso", "ayuda", "help", "glosario", "autodiagnostico"}
-GROUP_COMMANDS = {"grupo"}  # the only commands that act in a group chat
 # "glosario línea base", "¿qué es un hito?", "qué significa ODS": questions for the glossary.
 GLOSSARY_ASKED = re.compile(r"^(glosario\b|(que|q) (es|son|significa|significan)\b|que quiere decir\b)")
 # «¿qué es el cuórum?» is a question about a term even when the glossary lacks it; «Qué es lo que falta
@@ -79,15 +77,16 @@ class Turn:
 
     # -- routing -------------------------------------------------------------------------------
     async def dispatch(self, inp: Input) -> None:
+        spec = COMMANDS.get(inp.name) if isinstance(inp, Command) else None
         if self.group_chat is not None:  # a group: only its own commands, never a kit
-            if isinstance(inp, Command) and inp.name in GROUP_COMMANDS:
+            if isinstance(inp, Command) and spec is not None and spec.in_group:
                 if self.person.consent_at is None:
                     self.say("group_needs_private")
                 else:
-                    await self.command(inp)
+                    await self.command(spec, inp)
             return
-        if isinstance(inp, Command) and (inp.name in HOST_COMMANDS or inp.name in COMMANDS):
-            await self.command(inp)
+        if isinstance(inp, Command) and spec is not None:
+            await self.command(spec, inp)
             return
         current = await self.uow.runs.current(self.person)
         if isinstance(inp, Text) and self.person.consent_at is not None and self.glossary(inp.text):
@@ -105,49 +104,11 @@ class Turn:
             return
         await self.step(current, inp)
 
-    async def command(self, inp: Command) -> None:
-        if inp.name == "start" and inp.args.strip():  # an invite link: t.me/<bot>?start=<code>
-            await open_invite(self, inp.args.strip())
-            return
-        if inp.name in ("ayuda", "help"):
-            self.say("help")
-            return
-        if inp.name == "glosario":
-            self.glossary("glosario " + inp.args, always=True)
-            return
-        if self.person.consent_at is None:
-            await self.resume_or_start(START_FLOW)
-            return
-        spec = COMMANDS.get(inp.name)
-        if spec is not None:
-            if await self.allowed(spec.role):
-                await spec.handler(self, inp)
-            return
-        if inp.name == "start":
-            latest = await self.uow.runs.latest_unfinished(self.person)
-            if latest is not None and latest.flow_id not in (START_FLOW, MENU_FLOW):
-                await self.resume(latest)
-            else:
-                self.say("welcome_back", name=self.person.name or "")
-        elif inp.name == "kits":
-            menu = await self.uow.runs.unfinished(self.person, MENU_FLOW)
-            if menu is None:
-                await self.start_flow(MENU_FLOW)
-            else:  # reuse the open menu rather than pile up menus
-                await self.uow.runs.pause_others(self.person, menu)
-                await self.step(menu, Begin(), fresh=True)
-        elif inp.name == "continuar" and self.kit_named(inp.args) is not None:
-            await self.resume_or_start(self.kit_named(inp.args) or "")  # "/continuar 5": that kit
-        elif inp.name == "continuar":
-            latest = await self.latest_kit_run() or await self.uow.runs.latest_unfinished(self.person)
-            if latest is None:
-                self.say("no_run")
-            else:
-                await self.resume(latest)
-        elif inp.name == "progreso":
-            await self.progress()
-        elif inp.name == "autodiagnostico":
-            await self.resume_or_start(SELF_DIAGNOSIS_FLOW)
+    async def command(self, spec: CommandSpec, inp: Command) -> None:
+        if self.person.consent_at is None and not spec.before_consent:
+            await self.resume_or_start(START_FLOW)  # the privacy notice comes first
+        elif await self.allowed(spec.role):
+            await spec.handler(self, inp)
 
     # -- runs ----------------------------------------------------------------------------------
     async def start_flow(self, flow_id: str) -> None:
@@ -250,27 +211,6 @@ class Turn:
         else:
             self.say("glossary_not_found", query=found.query)
         return True
-
-    async def progress(self) -> None:
-        runs = [r for r in await self.newest_first()
-                if r.flow_id in self.content.flows and self.content.flows[r.flow_id].kind == "kit"]
-        if not runs:
-            self.say("progress_none")
-            return
-        lines = [self.text("progress_header")]
-        seen: set[str] = set()
-        for run in runs:  # one line per kit, its newest run
-            if run.flow_id in seen:
-                continue
-            seen.add(run.flow_id)
-            flow = self.content.flows[run.flow_id]
-            questions = flow.question_ids
-            state = RunState.from_json(run.state)
-            status = {ACTIVE: "status_active", PAUSED: "status_paused", DONE: "status_done"}[state.status]
-            n = questions.index(state.step_id) + 1 if state.step_id in questions else 0
-            lines.append(self.text("progress_line", title=flow.title, status=self.text(status),
-                                   n=n, total=len(questions) if n and state.status != DONE else 0))
-        self.reply.messages.append(MessageOut("\n".join(lines)))
 
     async def allowed(self, role: str) -> bool:
         """May this person use a command that needs `role`? If not, they are told why, kindly."""

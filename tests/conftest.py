@@ -68,3 +68,14 @@ async def _admin(url: str, statement: str) -> None:
             await conn.execute(text(statement))
     finally:
         await engine.dispose()
+
+
+@pytest.fixture
+def restored_registry() -> Iterator[None]:
+    """Commands a test registers are gone afterwards (the registry is process-wide)."""
+    from bot.commands import COMMANDS
+
+    before = dict(COMMANDS)
+    yield
+    COMMANDS.clear()
+    COMMANDS.update(before)

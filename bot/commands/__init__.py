@@ -1,8 +1,20 @@
 """Registered commands (see registry.py). Importing this package registers every command module."""
 
-from bot.commands.registry import ADMIN, ANYONE, COMMANDS, COORDINATOR, MEMBER, CommandSpec, command
+from bot.commands.registry import (
+    ADMIN,
+    ANYONE,
+    COMMANDS,
+    COORDINATOR,
+    COORDINATOR_MENU,
+    MEMBER,
+    MEMBER_MENU,
+    CommandSpec,
+    command,
+    menu_names,
+)
 
-__all__ = ["ADMIN", "ANYONE", "COMMANDS", "COORDINATOR", "MEMBER", "CommandSpec", "command"]
+__all__ = ["ADMIN", "ANYONE", "COMMANDS", "COORDINATOR", "COORDINATOR_MENU", "MEMBER", "MEMBER_MENU", "CommandSpec",
+           "command", "menu_names"]
 
 
 def _register_all() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.commands.registry import ANYONE, command
+from bot.commands.registry import ANYONE, MEMBER_MENU, command
 from flows.text import normalize
 from storage.models import AuditEntry
 
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 CONFIRM = "confirmar"
 
 
-@command("borrar_mis_datos", role=ANYONE)
+@command("borrar_mis_datos", role=ANYONE, menu=MEMBER_MENU, menu_order=12)
 async def borrar_mis_datos(turn: Turn, inp: Command) -> None:
     summary = await turn.uow.personal.summary(turn.person)
     if normalize(inp.args) != CONFIRM:

@@ -15,7 +15,7 @@ from bot.commands._plan import (
     split_args,
     title_of,
 )
-from bot.commands.registry import MEMBER, command
+from bot.commands.registry import MEMBER, MEMBER_MENU, command
 from flows.answers.plain import flat
 from flows.events import MessageOut
 from flows.plan import lifecycle, readiness
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from flows.inputs import Command
 
 
-@command("compromisos", role=MEMBER)
+@command("compromisos", role=MEMBER, menu=MEMBER_MENU, menu_order=5)
 async def compromisos(turn: Turn, inp: Command) -> None:
     word, _ = split_args(inp.args)
     if word:  # /compromisos 3 is the card too

@@ -10,7 +10,7 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING
 
-from bot.commands.registry import COORDINATOR, command
+from bot.commands.registry import COORDINATOR, COORDINATOR_MENU, command
 from bot.export import load_snapshot, render
 from flows.events import Attachment, MessageOut
 from flows.templating import TemplateProblem
@@ -37,7 +37,7 @@ def read_format(args: str) -> str | None:
     return ALIASES.get(word)
 
 
-@command("exportar", role=COORDINATOR)
+@command("exportar", role=COORDINATOR, menu=COORDINATOR_MENU, menu_order=3)
 async def exportar(turn: Turn, inp: Command) -> None:
     if not inp.args.strip():
         turn.say("export_help")

@@ -12,7 +12,7 @@ import re
 from typing import TYPE_CHECKING
 
 from bot.chart import chart_filename, indicator_png
-from bot.commands.registry import MEMBER, command
+from bot.commands.registry import MEMBER, MEMBER_MENU, command
 from bot.export import load_snapshot
 from bot.export.labels import day, number
 from flows.events import Attachment, MessageOut
@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 _NUMBER = re.compile(r"^(?:#|n[uú]m(?:ero)?\.?\s*|no\.?\s*)?(\d{1,9})$", re.IGNORECASE)
 
 
-@command("grafica", role=MEMBER)
+@command("grafica", role=MEMBER, menu=MEMBER_MENU, menu_order=7)
 async def grafica(turn: Turn, inp: Command) -> None:
     secretariat = await turn.secretariat()
     snapshot = await load_snapshot(turn.uow.session, secretariat.id, turn.now)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.commands.registry import COORDINATOR, command
+from bot.commands.registry import COORDINATOR, COORDINATOR_MENU, command
 from storage.models import AuditEntry
 
 if TYPE_CHECKING:
@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from flows.inputs import Command
 
 
-@command("grupo", role=COORDINATOR)
+@command("grupo", role=COORDINATOR, menu=COORDINATOR_MENU, menu_order=4, in_group=True)
 async def grupo(turn: Turn, inp: Command) -> None:
     if turn.group_chat is None:  # a private chat: how to do it
         turn.say("group_private_howto")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.commands._plan import day, last_value, local_today
-from bot.commands.registry import MEMBER, command
+from bot.commands.registry import MEMBER, MEMBER_MENU, command
 from flows.events import MessageOut
 from flows.plan.progress import indicator_due, latest_progress, progress_bar
 from flows.plan.schedule import next_due, overdue
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from flows.inputs import Command
 
 
-@command("indicadores", role=MEMBER)
+@command("indicadores", role=MEMBER, menu=MEMBER_MENU, menu_order=6)
 async def indicadores(turn: Turn, inp: Command) -> None:
     secretariat = await turn.secretariat()
     indicators = await turn.uow.plan.indicators_of(secretariat.id)

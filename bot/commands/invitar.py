@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.commands.registry import COORDINATOR, command
+from bot.commands.registry import COORDINATOR, COORDINATOR_MENU, command
 from bot.invites import ROLE_NAMES, BadRequest, link, make_invite, parse_request
 
 if TYPE_CHECKING:
@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from flows.inputs import Command
 
 
-@command("invitar", role=COORDINATOR)
+@command("invitar", role=COORDINATOR, menu=COORDINATOR_MENU, menu_order=1)
 async def invitar(turn: Turn, inp: Command) -> None:
     try:
         request = parse_request(inp.args)

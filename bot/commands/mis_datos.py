@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from bot.commands.registry import ANYONE, command
+from bot.commands.registry import ANYONE, MEMBER_MENU, command
 from bot.invites import ROLE_NAMES
 from bot.local_time import zone_of
 from flows.events import Attachment, MessageOut
@@ -30,7 +30,7 @@ def sector_label(turn: Turn, sector: str | None) -> str | None:
     return sector
 
 
-@command("mis_datos", role=ANYONE)
+@command("mis_datos", role=ANYONE, menu=MEMBER_MENU, menu_order=11)
 async def mis_datos(turn: Turn, inp: Command) -> None:
     person = turn.person
     summary = await turn.uow.personal.summary(person)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.commands.registry import MEMBER, command
+from bot.commands.registry import MEMBER, MEMBER_MENU, command
 
 if TYPE_CHECKING:
     from bot.turn import Turn
     from flows.inputs import Command
 
 
-@command("reportar", role=MEMBER)
+@command("reportar", role=MEMBER, menu=MEMBER_MENU, menu_order=8)
 async def reportar(turn: Turn, inp: Command) -> None:
     await turn.resume_or_start("reportar")  # an unfinished report goes on where it was

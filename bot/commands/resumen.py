@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.commands.registry import COORDINATOR, command
+from bot.commands.registry import COORDINATOR, COORDINATOR_MENU, command
 from bot.scheduler.planner import build_digest
 from bot.scheduler.tick import sector_labels
 from flows.events import Attachment, MessageOut
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from flows.inputs import Command
 
 
-@command("resumen", role=COORDINATOR)
+@command("resumen", role=COORDINATOR, menu=COORDINATOR_MENU, menu_order=2)
 async def resumen(turn: Turn, inp: Command) -> None:
     config, _ = load_reminders(Path(turn.content.directory))
     secretariat = await turn.secretariat()

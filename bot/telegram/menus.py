@@ -1,9 +1,9 @@
 """The command menus (setMyCommands), in Spanish: members see theirs, coordinators theirs too.
 
-The default scope lists the member commands; each coordinator gets a chat scope with the member
-commands and the coordinator ones, at start-up and as soon as an invite makes them coordinator.
-A command whose module is not there, or whose `command_<name>` text is missing from ui.yaml, is
-left out of the menu rather than shown broken.
+The menus are derived from the command registry (bot/commands/registry.py): the default scope
+lists the member menu; each coordinator gets a chat scope with the member menu and the
+coordinator one, at start-up and as soon as an invite makes them coordinator. A command whose
+`command_<name>` text is missing from ui.yaml is left out of the menu rather than shown broken.
 """
 
 from __future__ import annotations
@@ -14,29 +14,33 @@ from collections.abc import Callable, Sequence
 from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from telegram.error import TelegramError
 
-from bot.commands import COMMANDS
+from bot.commands import COORDINATOR_MENU, MEMBER_MENU, menu_names
 from bot.telegram.sending import Pause, with_retries
-from bot.turn import HOST_COMMANDS
 
 log = logging.getLogger(__name__)
 
-MEMBER_COMMANDS = ("kits", "continuar", "progreso", "autodiagnostico", "compromisos", "indicadores", "grafica",
-                   "reportar", "glosario", "ayuda", "mis_datos", "borrar_mis_datos")
-COORDINATOR_COMMANDS = ("invitar", "resumen", "exportar", "grupo")
 
-
-def menu(names: Sequence[str], texts: Callable[[str], str]) -> list[BotCommand]:
+def menu(menus: Sequence[str], texts: Callable[[str], str]) -> list[BotCommand]:
+    """The commands of `menus` (MEMBER_MENU, COORDINATOR_MENU), in order, with their descriptions."""
     commands = []
-    for name in names:
+    for name in menu_names(*menus):
         key = f"command_{name}"
         description = texts(key)
-        if (name in HOST_COMMANDS or name in COMMANDS) and description and description != key:
+        if description and description != key:
             commands.append(BotCommand(name, description))
     return commands
 
 
+def member_menu(texts: Callable[[str], str]) -> list[BotCommand]:
+    return menu([MEMBER_MENU], texts)
+
+
+def coordinator_menu(texts: Callable[[str], str]) -> list[BotCommand]:
+    return menu([MEMBER_MENU, COORDINATOR_MENU], texts)
+
+
 async def set_member_menu(bot: Bot, texts: Callable[[str], str], pause: Pause) -> None:
-    commands = menu(MEMBER_COMMANDS, texts)
+    commands = member_menu(texts)
     try:
         await with_retries(lambda: bot.set_my_commands(commands, scope=BotCommandScopeDefault()), pause)
     except TelegramError:  # the menu is a convenience: the bot works without it
@@ -44,7 +48,7 @@ async def set_member_menu(bot: Bot, texts: Callable[[str], str], pause: Pause) -
 
 
 async def set_coordinator_menu(bot: Bot, texts: Callable[[str], str], chat_id: int, pause: Pause) -> None:
-    commands = menu(MEMBER_COMMANDS + COORDINATOR_COMMANDS, texts)
+    commands = coordinator_menu(texts)
     try:
         await with_retries(lambda: bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id)), pause)
     except TelegramError:  # e.g. they never opened a chat with the bot: the commands still work

@@ -43,6 +43,9 @@ ROLE_NEEDED = {
     "estado": COORDINATOR, "exportar": COORDINATOR, "firmar": MEMBER, "grafica": MEMBER, "grupo": COORDINATOR,
     "indicadores": MEMBER, "invitar": COORDINATOR, "mis_datos": ANYONE, "recargar": ADMIN, "reportar": MEMBER,
     "resumen": COORDINATOR, "revision": COORDINATOR, "vincular": ANYONE,
+    # built in: anyone who accepted the privacy notice
+    "autodiagnostico": ANYONE, "ayuda": ANYONE, "continuar": ANYONE, "glosario": ANYONE, "help": ANYONE,
+    "kits": ANYONE, "progreso": ANYONE, "start": ANYONE,
 }
 SECRET = "Zapotal"  # in every name of secretariat A
 ADMIN_ID = 900

@@ -64,7 +64,7 @@ def test_grafica_is_in_every_menu_and_exportar_in_the_coordinators_only() -> Non
     def text(key: str) -> str:
         return str(texts.get(key, key))
 
-    member = [c.command for c in menus.menu(menus.MEMBER_COMMANDS, text)]
-    coordinator = [c.command for c in menus.menu(menus.MEMBER_COMMANDS + menus.COORDINATOR_COMMANDS, text)]
+    member = [c.command for c in menus.member_menu(text)]
+    coordinator = [c.command for c in menus.coordinator_menu(text)]
     assert "grafica" in member and "exportar" not in member
     assert {"grafica", "exportar"} <= set(coordinator)

@@ -5,11 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-import pytest
-
-from bot.commands import COMMANDS
-from bot.telegram import menus
-from bot.turn import HOST_COMMANDS
+from bot.commands import COMMANDS, MEMBER, MEMBER_MENU, command
 from storage import UnitOfWork
 from tests.telegram.conftest import Client, Harness
 
@@ -53,16 +49,18 @@ async def test_members_see_member_commands_and_coordinators_theirs_too(harness: 
     assert {"mis_datos", "borrar_mis_datos"} <= set(member)
     assert not {"invitar", "grupo"} & set(member)
     assert coordinator[:len(member)] == member and {"invitar", "grupo"} <= set(coordinator)
-    registered = HOST_COMMANDS | set(COMMANDS)
-    assert set(coordinator) <= registered  # nothing in the menu that would not answer
+    assert set(coordinator) <= set(COMMANDS)  # nothing in the menu that would not answer
 
 
-async def test_a_command_not_written_yet_is_left_out_of_the_menu(harness: Harness,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(menus, "MEMBER_COMMANDS", ("kits", "no_existe_todavia", "ayuda"))
+async def test_a_command_without_its_text_is_left_out_of_the_menu(harness: Harness,
+                                                                 restored_registry: None) -> None:
+    @command("no_existe_todavia", role=MEMBER, menu=MEMBER_MENU, menu_order=1)
+    async def nothing_yet(turn: Any, inp: Any) -> None: ...
+
     assert harness.app.post_init is not None
     await harness.app.post_init(harness.app)
-    assert scopes(harness)["default"] == ["kits", "ayuda"]
+    assert "no_existe_todavia" not in scopes(harness)["default"]
+    assert scopes(harness)["default"][:2] == ["kits", "continuar"]
 
 
 async def test_a_coordinator_invite_updates_the_menu_at_once(harness: Harness) -> None:

@@ -1,0 +1,16 @@
+"""/ayuda (or /help): what the bot can do; works before the privacy notice too."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.commands.registry import ANYONE, MEMBER_MENU, command
+
+if TYPE_CHECKING:
+    from bot.turn import Turn
+    from flows.inputs import Command
+
+
+@command("ayuda", role=ANYONE, menu=MEMBER_MENU, menu_order=10, aliases=("help",), before_consent=True)
+async def ayuda(turn: Turn, inp: Command) -> None:
+    turn.say("help")
