@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.effects import Reply
+from bot.effects import Duplicate, Reply
 from bot.turn import Turn
 from flows.inputs import Input
 from flows.model import Content
@@ -55,12 +55,11 @@ class Conversation:
         content = self._content()
         async with UnitOfWork(self._sessions) as uow:
             if update is not None and await uow.updates.seen(*update):
-                return Reply(duplicate=True)
+                return Reply(effects=[Duplicate()])
             person = await uow.people.get_or_create(key, name=name)
             await uow.people.lock(person)
             if not person.active:  # they blocked the bot once and now write again: reachable
                 person.active = True
-            turn = Turn(self, uow, person, content, self._clock())
-            turn.group_chat = group
+            turn = Turn(self, uow, person, content, self._clock(), group)
             await turn.dispatch(inp)
         return turn.reply

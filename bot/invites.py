@@ -26,17 +26,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from bot.effects import RefreshMenu
 from bot.flow_ids import START_FLOW
 from flows import engine
 from flows.events import MessageOut
 from flows.inputs import Begin
 from flows.state import RunState
 from flows.text import normalize
-from storage import UnitOfWork
-from storage.models import AuditEntry, FlowRun, Invite, Secretariat
+from storage import Repositories, UnitOfWork
+from storage.models import FlowRun, Invite, Secretariat
 
 if TYPE_CHECKING:
-    from bot.turn import Turn
+    from bot.context import Context
 
 log = logging.getLogger(__name__)
 
@@ -90,16 +91,16 @@ def link(username: str, code: str) -> str:
 
 
 async def make_invite(
-    uow: UnitOfWork, secretariat: Secretariat, request: Request, *, created_by: int | None, now: datetime
+    repos: Repositories, secretariat: Secretariat, request: Request, *, created_by: int | None, now: datetime
 ) -> tuple[Invite, str]:
     """A new invite, with an audit entry that holds no personal data and never the code."""
-    invite, code = await uow.invites.create(
+    invite, code = await repos.invites.create(
         secretariat, request.role, uses=request.uses, days=request.days, created_by=created_by, now=now
     )
-    uow.session.add(AuditEntry(
-        secretariat_id=secretariat.id, person_id=created_by, action="invite_created",
+    repos.audit.add(
+        "invite_created", secretariat_id=secretariat.id, person_id=created_by,
         detail={"invite_id": invite.id, "role": request.role, "uses": request.uses, "days": request.days},
-    ))
+    )
     return invite, code
 
 
@@ -194,77 +195,77 @@ WRONG_CODE_WINDOW = timedelta(minutes=10)
 PROBLEM_TEXTS = {"unknown": "invite_unknown", "expired": "invite_expired", "used_up": "invite_used_up"}
 
 
-async def open_invite(turn: Turn, code: str) -> None:
-    since = turn.now - WRONG_CODE_WINDOW
-    if await turn.uow.invites.wrong_codes_since(turn.person.id, since) >= MAX_WRONG_CODES:
-        turn.say("invite_slow_down")  # too many guesses: this code is not even looked at
+async def open_invite(ctx: Context, code: str) -> None:
+    since = ctx.now - WRONG_CODE_WINDOW
+    if await ctx.repos.invites.wrong_codes_since(ctx.person.id, since) >= MAX_WRONG_CODES:
+        ctx.say("invite_slow_down")  # too many guesses: this code is not even looked at
         return
-    found = await turn.uow.invites.lookup(code, turn.now)
+    found = await ctx.repos.invites.lookup(code, ctx.now)
     if found.problem is not None or found.invite is None:
         if found.invite is None:  # a guess, or a mistyped link: counted (never the code itself)
-            turn.uow.invites.note_wrong_code(turn.person.id, turn.now)
-        turn.say(PROBLEM_TEXTS[found.problem or "unknown"])
+            ctx.repos.invites.note_wrong_code(ctx.person.id, ctx.now)
+        ctx.say(PROBLEM_TEXTS[found.problem or "unknown"])
         return
     invite = found.invite
-    secretariat = await turn.uow.secretariats.get(invite.secretariat_id)
+    secretariat = await ctx.repos.secretariats.get(invite.secretariat_id)
     assert secretariat is not None  # invites are deleted with their secretariat
-    if turn.person.consent_at is not None:
-        turn.reply.messages.extend(await join(turn, invite.id, secretariat))
-        onboarding = await turn.uow.runs.unfinished(turn.person, START_FLOW)
+    if ctx.person.consent_at is not None:
+        ctx.send(*await join(ctx, invite.id, secretariat))
+        onboarding = await ctx.repos.runs.unfinished(ctx.person, START_FLOW)
         if onboarding is not None:  # name or sector still missing: go on with them
-            await turn.resume(onboarding)
+            await ctx.resume(onboarding)
         else:
-            turn.say("invite_next")
+            ctx.say("invite_next")
         return
-    run = await turn.uow.runs.unfinished(turn.person, START_FLOW)
-    flow = turn.content.flows[START_FLOW]
+    run = await ctx.repos.runs.unfinished(ctx.person, START_FLOW)
+    flow = ctx.content.flows[START_FLOW]
     if run is None:
         state = engine.start(START_FLOW).evolve(answers={PENDING: invite.id})
-        run = await turn.uow.runs.start(turn.person, flow_id=START_FLOW, content_version=flow.version,
+        run = await ctx.repos.runs.start(ctx.person, flow_id=START_FLOW, content_version=flow.version,
                                         state=state, secretariat_id=secretariat.id)
     else:  # the notice was already on screen: the invite waits in the same run
         state = RunState.from_json(run.state)
         run.secretariat_id = secretariat.id
-        await turn.uow.runs.save(run, state.evolve(answers={**state.answers, PENDING: invite.id}))
-    await turn.uow.runs.pause_others(turn.person, run)
-    await turn.step(run, Begin())
+        await ctx.repos.runs.save(run, state.evolve(answers={**state.answers, PENDING: invite.id}))
+    await ctx.repos.runs.pause_others(ctx.person, run)
+    await ctx.step(run, Begin())
 
 
-async def join_pending(turn: Turn, run: FlowRun, at: int) -> None:
+async def join_pending(ctx: Context, run: FlowRun, at: int) -> None:
     """After a step of the onboarding: if consent was just given and an invite waits, join now.
 
     The messages go at `at`, before the step's own (the next question stays last)."""
     state = RunState.from_json(run.state)
     invite_id = state.answers.get(PENDING)
-    if invite_id is None or turn.person.consent_at is None:
+    if invite_id is None or ctx.person.consent_at is None:
         return
-    await turn.uow.runs.save(run, state.evolve(answers={k: v for k, v in state.answers.items() if k != PENDING}))
-    invite = await turn.uow.invites.get(int(invite_id))
-    secretariat = await turn.uow.secretariats.get(invite.secretariat_id) if invite else None
+    await ctx.repos.runs.save(run, state.evolve(answers={k: v for k, v in state.answers.items() if k != PENDING}))
+    invite = await ctx.repos.invites.get(int(invite_id))
+    secretariat = await ctx.repos.secretariats.get(invite.secretariat_id) if invite else None
     if secretariat is None:
-        turn.reply.messages.insert(at, MessageOut(turn.text("invite_unknown")))
+        ctx.send(MessageOut(ctx.text("invite_unknown")), at=at)
         return
-    turn.reply.messages[at:at] = await join(turn, int(invite_id), secretariat)
+    ctx.send(*await join(ctx, int(invite_id), secretariat), at=at)
 
 
-async def join(turn: Turn, invite_id: int, secretariat: Secretariat) -> list[MessageOut]:
+async def join(ctx: Context, invite_id: int, secretariat: Secretariat) -> list[MessageOut]:
     """Spend one use of the invite and join (or be promoted); the messages that say so."""
-    current = await turn.uow.memberships.role_of(turn.person, secretariat)
-    invite = await turn.uow.invites.get(invite_id)
+    current = await ctx.repos.memberships.role_of(ctx.person, secretariat)
+    invite = await ctx.repos.invites.get(invite_id)
     role = invite.role if invite else "member"
     if current is not None and (current == "coordinator" or current == role):  # nothing to spend
-        return [MessageOut(turn.text("invite_already_member", secretariat=secretariat.name,
+        return [MessageOut(ctx.text("invite_already_member", secretariat=secretariat.name,
                                      role=ROLE_NAMES[current]))]
-    claimed = await turn.uow.invites.claim(invite_id, turn.now)
+    claimed = await ctx.repos.invites.claim(invite_id, ctx.now)
     if claimed is None:  # someone else took the last use, or it expired, since it was opened
-        problem = "unknown" if invite is None else "expired" if invite.expires_at <= turn.now else "used_up"
-        return [MessageOut(turn.text(PROBLEM_TEXTS[problem]))]
-    await turn.uow.memberships.add(turn.person, secretariat, claimed.role)
-    turn.uow.session.add(AuditEntry(
-        secretariat_id=secretariat.id, person_id=turn.person.id, action="invite_redeemed",
+        problem = "unknown" if invite is None else "expired" if invite.expires_at <= ctx.now else "used_up"
+        return [MessageOut(ctx.text(PROBLEM_TEXTS[problem]))]
+    await ctx.repos.memberships.add(ctx.person, secretariat, claimed.role)
+    ctx.repos.audit.add(
+        "invite_redeemed", secretariat_id=secretariat.id, person_id=ctx.person.id,
         detail={"invite_id": claimed.id, "role": claimed.role, "promoted": current is not None},
-    ))
-    if claimed.role == "coordinator":
-        turn.reply.commands_changed = True
+    )
+    if claimed.role == "coordinator":  # their channel shows them the coordinators' menu
+        ctx.effect(RefreshMenu(ctx.person.key))
     key = "invite_promoted" if current is not None else "invite_joined"
-    return [MessageOut(turn.text(key, secretariat=secretariat.name, role=ROLE_NAMES[claimed.role]))]
+    return [MessageOut(ctx.text(key, secretariat=secretariat.name, role=ROLE_NAMES[claimed.role]))]

@@ -13,7 +13,7 @@ from typing import Any
 from bot.local_time import today_for
 from flows.plan.lifecycle import label as status_label
 from flows.plan.schedule import FREQUENCY_LABELS, period_for
-from storage import UnitOfWork
+from storage import Repositories
 from storage.models import Commitment
 from storage.records import pick
 from storage.repositories.plan import commitment_version
@@ -22,14 +22,14 @@ Item = dict[str, Any]
 
 
 async def host_lists(
-    uow: UnitOfWork, secretariat: Any, names: Iterable[str], today: date | None
+    repos: Repositories, secretariat: Any, names: Iterable[str], today: date | None
 ) -> dict[str, list[Item]]:
     """Every list in `names` for `secretariat` (all empty for someone in no secretariat)."""
     wanted = set(names)
     if secretariat is None:
         return {name: [] for name in wanted}
     day = today or today_for(secretariat, datetime.now(UTC))
-    commitments = await uow.plan.commitments_of(secretariat.id)
+    commitments = await repos.plan.commitments_of(secretariat.id)
     lists: dict[str, list[Item]] = {}
     if "commitments" in wanted:
         lists["commitments"] = [_commitment(c, with_status=True) for c in commitments if c.status != "cancelado"]
@@ -38,12 +38,12 @@ async def host_lists(
         lists["commitments_in_review"] = [_commitment(c, version=True) for c in commitments
                                           if c.status == "en_revision"]
     if "indicators_due" in wanted:
-        lists["indicators_due"] = await _indicators_due(uow, secretariat.id, day)
+        lists["indicators_due"] = await _indicators_due(repos, secretariat.id, day)
     if "milestones_open" in wanted:
         lists["milestones_open"] = [
             {"value": str(m.id), "label": f"{m.output}" + (f" ({m.due_date:%d/%m/%Y})" if m.due_date else ""),
              "output": m.output}
-            for c in commitments for m in await uow.plan.milestones(c.id) if m.done_at is None
+            for c in commitments for m in await repos.plan.milestones(c.id) if m.done_at is None
         ]
     return lists
 
@@ -58,11 +58,11 @@ def _commitment(commitment: Commitment, with_status: bool = False, version: bool
             "problem": fields.get("problem") or ""}
 
 
-async def _indicators_due(uow: UnitOfWork, secretariat_id: int, today: date) -> list[Item]:
+async def _indicators_due(repos: Repositories, secretariat_id: int, today: date) -> list[Item]:
     items: list[Item] = []
-    for indicator in await uow.plan.indicators_of(secretariat_id):
-        due = await uow.plan.due_dates(indicator)
-        reported = [r.period_due for r in await uow.plan.reports(indicator.id)]
+    for indicator in await repos.plan.indicators_of(secretariat_id):
+        due = await repos.plan.due_dates(indicator)
+        reported = [r.period_due for r in await repos.plan.reports(indicator.id)]
         period = period_for(due, reported, today)
         if period is None:
             continue

@@ -13,7 +13,9 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from bot.commands import ADMIN, COMMANDS, COORDINATOR, MEMBER, CommandSpec
+from bot.context import Context
 from bot.effects import Reply
+from bot.export import PlanSnapshot, load_snapshot
 from bot.flow_ids import MENU_FLOW, START_FLOW
 from bot.invites import join_pending
 from bot.lists import host_lists
@@ -67,13 +69,13 @@ def _either(options: Iterable[str]) -> str:
 class Turn:
     """One update inside one unit of work."""
 
-    def __init__(self, host: Host, uow: UnitOfWork, person: Person, content: Content,
-                 now: datetime) -> None:
+    def __init__(self, host: Host, uow: UnitOfWork, person: Person, content: Content, now: datetime,
+                 group_chat: int | None = None) -> None:
         self.host, self.uow, self.person, self.content = host, uow, person, content
         self.reply = Reply()
         self.now = now
         self.today: date | None = None  # in the secretariat's time zone, once context() knew it
-        self.group_chat: int | None = None  # the group chat this came from (None: a private chat)
+        self.group_chat = group_chat  # the group chat this came from (None: a private chat)
 
     # -- routing -------------------------------------------------------------------------------
     async def dispatch(self, inp: Input) -> None:
@@ -108,7 +110,7 @@ class Turn:
         if self.person.consent_at is None and not spec.before_consent:
             await self.resume_or_start(START_FLOW)  # the privacy notice comes first
         elif await self.allowed(spec.role):
-            await spec.handler(self, inp)
+            await spec.handler(Context(self), inp)
 
     # -- runs ----------------------------------------------------------------------------------
     async def start_flow(self, flow_id: str) -> None:
@@ -168,7 +170,7 @@ class Turn:
         before = len(self.reply.messages)
         self.collect(events)
         if run.flow_id == START_FLOW:  # consent given with an invite waiting: join now
-            await join_pending(self, run, before)
+            await join_pending(Context(self), run, before)
         finished = next((e for e in events if isinstance(e, RunFinished)), None)
         if finished and finished.next_flow and handovers < MAX_HANDOVERS:
             await self.hand_over(finished.next_flow, handovers + 1)
@@ -234,6 +236,9 @@ class Turn:
         """Only Telegram people ('tg:<id>') listed in COCREA_ADMINS; never the terminal's."""
         key = self.person.key
         return key.startswith("tg:") and key[3:].isdigit() and int(key[3:]) in self.host.admins
+
+    async def plan_snapshot(self, secretariat_id: int) -> PlanSnapshot | None:
+        return await load_snapshot(self.uow.session, secretariat_id, self.now)
 
     # -- context -------------------------------------------------------------------------------
     async def secretariat(self) -> Any:

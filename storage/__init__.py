@@ -20,13 +20,14 @@ Bad arguments (an unsupported URL, an unknown kind, role or time zone) raise Val
 
 from storage.db import async_url, make_engine, make_session_factory
 from storage.errors import ConcurrentUpdate, DatabaseUnavailable, NoSecretariat, StorageError
-from storage.uow import UnitOfWork
+from storage.uow import Repositories, UnitOfWork
 
 __all__ = [
     "ConcurrentUpdate",
     "DatabaseUnavailable",
     "NoSecretariat",
     "StorageError",
+    "Repositories",
     "UnitOfWork",
     "async_url",
     "make_engine",

@@ -29,15 +29,17 @@ from storage.errors import PlanError, translate_errors, translated, unavailable_
 from storage.models import FlowRun, Person
 from storage.records import Refusal, Repos, write_person, write_record
 from storage.repositories import Commitments, Invites, Memberships, People, Plan, Runs, Secretariats, Updates
+from storage.repositories.audit import AuditLog
 from storage.repositories.content_versions import ContentVersions
 from storage.repositories.outbox import Outbox
 from storage.repositories.personal_data import PersonalData
+from storage.repositories.rasa_links import RasaLinks
 from storage.repositories.stats import Broadcasts, Stats
 
 
-class UnitOfWork:
-    """Opens the transaction on entry. On SQLite that takes the write lock at once, unless the unit
-    of work is `read_only`: then it waits for no writer (and on PostgreSQL any write in it fails)."""
+class Repositories:
+    """Every repository of one unit of work, and nothing else: what a command handler gets (no
+    session, no commit)."""
 
     people: People
     secretariats: Secretariats
@@ -52,6 +54,36 @@ class UnitOfWork:
     stats: Stats
     broadcasts: Broadcasts
     outbox: Outbox
+    audit: AuditLog
+    rasa_links: RasaLinks
+
+    def _open(self, session: AsyncSession) -> None:
+        self.people = People(session)
+        self.secretariats = Secretariats(session)
+        self.memberships = Memberships(session)
+        self.runs = Runs(session)
+        self.updates = Updates(session)
+        self.commitments = Commitments(session)
+        self.personal = PersonalData(session)
+        self.plan = Plan(session)
+        self.invites = Invites(session)
+        self.content_versions = ContentVersions(session)
+        self.stats = Stats(session)
+        self.broadcasts = Broadcasts(session)
+        self.outbox = Outbox(session)
+        self.audit = AuditLog(session)
+        self.rasa_links = RasaLinks(session)
+
+    def repositories(self) -> Repositories:
+        """The same repositories, without what holds them (a unit of work's session and commit)."""
+        found = Repositories()
+        found.__dict__.update({name: getattr(self, name) for name in Repositories.__annotations__})
+        return found
+
+
+class UnitOfWork(Repositories):
+    """Opens the transaction on entry. On SQLite that takes the write lock at once, unless the unit
+    of work is `read_only`: then it waits for no writer (and on PostgreSQL any write in it fails)."""
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession], *, read_only: bool = False) -> None:
         self._factory = session_factory
@@ -82,19 +114,7 @@ class UnitOfWork:
                 await self._turn.aclose()
             raise
         self._session = session
-        self.people = People(session)
-        self.secretariats = Secretariats(session)
-        self.memberships = Memberships(session)
-        self.runs = Runs(session)
-        self.updates = Updates(session)
-        self.commitments = Commitments(session)
-        self.personal = PersonalData(session)
-        self.plan = Plan(session)
-        self.invites = Invites(session)
-        self.content_versions = ContentVersions(session)
-        self.stats = Stats(session)
-        self.broadcasts = Broadcasts(session)
-        self.outbox = Outbox(session)
+        self._open(session)
         return self
 
     def _options(self, session: AsyncSession) -> dict[str, Any] | None:

@@ -16,36 +16,36 @@ from storage.errors import QuorumNotMet
 from storage.models import Commitment
 
 if TYPE_CHECKING:
-    from bot.turn import Turn
+    from bot.context import Context
     from flows.inputs import Command
 
 ACTA_TEMPLATE = "acta.md.j2"
 
 
 @command("aprobar", role=COORDINATOR)
-async def aprobar(turn: Turn, inp: Command) -> None:
+async def aprobar(ctx: Context, inp: Command) -> None:
     word, _ = split_args(inp.args)
-    commitment = await find_commitment(turn, word, "aprobar")
+    commitment = await find_commitment(ctx, word, "aprobar")
     if commitment is None:
         return
-    title = title_of(turn, commitment)
+    title = title_of(ctx, commitment)
     try:
         lifecycle.move(commitment.status, "aprobado")
     except LifecycleError as exc:
-        turn.say("plan_move_refused", reason=str(exc))
+        ctx.say("plan_move_refused", reason=str(exc))
         return
-    quorum = await turn.uow.plan.quorum(commitment)
+    quorum = await ctx.repos.plan.quorum(commitment)
     if not quorum.met:
-        turn.say("approve_missing", title=title, number=commitment.id,
-                 sectors=sectors_text(turn, quorum.missing_sectors) or turn.text("approve_anyone"))
+        ctx.say("approve_missing", title=title, number=commitment.id,
+                 sectors=sectors_text(ctx, quorum.missing_sectors) or ctx.text("approve_anyone"))
         return
     try:
-        await turn.uow.plan.move(commitment, "aprobado", turn.person)
+        await ctx.repos.plan.move(commitment, "aprobado", ctx.person)
     except QuorumNotMet as exc:  # the same rule, checked again where it is kept
-        turn.say("plan_move_refused", reason=str(exc))
+        ctx.say("plan_move_refused", reason=str(exc))
         return
-    turn.say("approve_done", title=title)
-    turn.reply.messages.append(MessageOut(await acta(turn, commitment)))
+    ctx.say("approve_done", title=title)
+    ctx.send(MessageOut(await acta(ctx, commitment)))
 
 
 def acta_template(directory: str) -> str:
@@ -57,27 +57,27 @@ def acta_template(directory: str) -> str:
     raise FileNotFoundError(f"no existe la plantilla templates/{ACTA_TEMPLATE}")
 
 
-async def acta(turn: Turn, commitment: Commitment) -> str:
+async def acta(ctx: Context, commitment: Commitment) -> str:
     """The approval record: the commitment, when, who signed for which sector and when, dissents.
 
     Each signer is one line of the record, so what people typed (names, the title, a dissent's
     reason) is placed as one line: a name with a line break cannot add a signer of its own.
     The channel escapes the text for its markup (Telegram's HTML), as for any message."""
-    secretariat = await turn.secretariat()
-    signoffs = lifecycle.latest_decisions([s for s in (await turn.uow.plan.view(commitment))[3]])
+    secretariat = await ctx.secretariat()
+    signoffs = lifecycle.latest_decisions([s for s in (await ctx.repos.plan.view(commitment))[3]])
     people: list[dict[str, Any]] = [
-        {"name": flat(s.name or "") or "—", "sector": flat(sector_label(turn, s.sector)), "decision": s.decision,
-         "reason": flat(s.reason or ""), "when": await moment(turn, s.signed_at)}
+        {"name": flat(s.name or "") or "—", "sector": flat(sector_label(ctx, s.sector)), "decision": s.decision,
+         "reason": flat(s.reason or ""), "when": await moment(ctx, s.signed_at)}
         for s in signoffs
     ]
-    approved_at = commitment.approved_at or turn.now
+    approved_at = commitment.approved_at or ctx.now
     variables = {
         "secretariat": {"name": flat(secretariat.name)},
-        "commitment": {"number": commitment.id, "title": flat(title_of(turn, commitment))},
-        "approved_at": await moment(turn, approved_at),
-        "approved_by": flat(turn.person.name or "") or "—",
+        "commitment": {"number": commitment.id, "title": flat(title_of(ctx, commitment))},
+        "approved_at": await moment(ctx, approved_at),
+        "approved_by": flat(ctx.person.name or "") or "—",
         "signed": [p for p in people if p["decision"] == "aprueba"],
         "dissents": [p for p in people if p["decision"] == "disiente"],
-        "sectors": sectors_text(turn, lifecycle.required_sectors(secretariat.signoff_sectors)),
+        "sectors": sectors_text(ctx, lifecycle.required_sectors(secretariat.signoff_sectors)),
     }
-    return templating.render(acta_template(turn.content.directory), variables)
+    return templating.render(acta_template(ctx.content.directory), variables)

@@ -8,10 +8,10 @@ from bot.commands.registry import ANYONE, MEMBER_MENU, command
 from bot.flow_ids import SELF_DIAGNOSIS_FLOW
 
 if TYPE_CHECKING:
-    from bot.turn import Turn
+    from bot.context import Context
     from flows.inputs import Command
 
 
 @command("autodiagnostico", role=ANYONE, menu=MEMBER_MENU, menu_order=4)
-async def autodiagnostico(turn: Turn, inp: Command) -> None:
-    await turn.resume_or_start(SELF_DIAGNOSIS_FLOW)
+async def autodiagnostico(ctx: Context, inp: Command) -> None:
+    await ctx.resume_or_start(SELF_DIAGNOSIS_FLOW)

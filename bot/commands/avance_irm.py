@@ -9,7 +9,7 @@ from bot.commands.registry import COORDINATOR, command
 from flows.plan import lifecycle
 
 if TYPE_CHECKING:
-    from bot.turn import Turn
+    from bot.context import Context
     from flows.inputs import Command
 
 # Completion is about carrying out what was approved: drafts and commitments in review have none.
@@ -17,18 +17,18 @@ MEASURED = ("aprobado", "en_implementacion", "concluido")
 
 
 @command("avance_irm", role=COORDINATOR)
-async def avance_irm(turn: Turn, inp: Command) -> None:
-    found = await commitment_and_word(turn, inp.args, "avance_irm", "completion_usage")
+async def avance_irm(ctx: Context, inp: Command) -> None:
+    found = await commitment_and_word(ctx, inp.args, "avance_irm", "completion_usage")
     if found is None:
         return
     commitment, rest = found
     level = lifecycle.parse_completion(rest)
     if level is None:
-        turn.say("completion_unknown", word=rest.strip())
+        ctx.say("completion_unknown", word=rest.strip())
         return
     if commitment.status not in MEASURED:
-        turn.say("completion_not_yet", title=title_of(turn, commitment),
+        ctx.say("completion_not_yet", title=title_of(ctx, commitment),
                  status=lifecycle.label(commitment.status))
         return
-    await turn.uow.plan.set_completion(commitment, level, turn.person)
-    turn.say("completion_changed", title=title_of(turn, commitment), level=lifecycle.IRM_LABELS[level])
+    await ctx.repos.plan.set_completion(commitment, level, ctx.person)
+    ctx.say("completion_changed", title=title_of(ctx, commitment), level=lifecycle.IRM_LABELS[level])

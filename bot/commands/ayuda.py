@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 from bot.commands.registry import ANYONE, MEMBER_MENU, command
 
 if TYPE_CHECKING:
-    from bot.turn import Turn
+    from bot.context import Context
     from flows.inputs import Command
 
 
 @command("ayuda", role=ANYONE, menu=MEMBER_MENU, menu_order=10, aliases=("help",), before_consent=True)
-async def ayuda(turn: Turn, inp: Command) -> None:
-    turn.say("help")
+async def ayuda(ctx: Context, inp: Command) -> None:
+    ctx.say("help")

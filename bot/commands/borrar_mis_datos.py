@@ -12,26 +12,25 @@ from typing import TYPE_CHECKING
 
 from bot.commands.registry import ANYONE, MEMBER_MENU, command
 from flows.text import normalize
-from storage.models import AuditEntry
 
 if TYPE_CHECKING:
-    from bot.turn import Turn
+    from bot.context import Context
     from flows.inputs import Command
 
 CONFIRM = "confirmar"
 
 
 @command("borrar_mis_datos", role=ANYONE, menu=MEMBER_MENU, menu_order=12)
-async def borrar_mis_datos(turn: Turn, inp: Command) -> None:
-    summary = await turn.uow.personal.summary(turn.person)
+async def borrar_mis_datos(ctx: Context, inp: Command) -> None:
+    summary = await ctx.repos.personal.summary(ctx.person)
     if normalize(inp.args) != CONFIRM:
-        turn.say("delete_confirm", runs=summary.runs, mentions=summary.mentions,
+        ctx.say("delete_confirm", runs=summary.runs, mentions=summary.mentions,
                  memberships=", ".join(f"«{name}»" for name, _ in summary.memberships))
         return
-    secretariats = [s.id for s in [await turn.uow.secretariats.first_of(turn.person)] if s is not None]
-    erased = await turn.uow.personal.erase(turn.person)
-    turn.uow.session.add(AuditEntry(
-        secretariat_id=secretariats[0] if secretariats else None, person_id=None, action="personal_data_erased",
+    secretariats = [s.id for s in [await ctx.repos.secretariats.first_of(ctx.person)] if s is not None]
+    erased = await ctx.repos.personal.erase(ctx.person)
+    ctx.repos.audit.add(
+        "personal_data_erased", secretariat_id=secretariats[0] if secretariats else None, person_id=None,
         detail={"runs": erased.runs, "memberships": erased.memberships, "mentions": erased.mentions},
-    ))
-    turn.say("delete_done", runs=erased.runs, memberships=erased.memberships)
+    )
+    ctx.say("delete_done", runs=erased.runs, memberships=erased.memberships)

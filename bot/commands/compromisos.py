@@ -23,60 +23,60 @@ from flows.plan.progress import commitment_progress, latest_progress, progress_b
 from storage.models import Commitment
 
 if TYPE_CHECKING:
-    from bot.turn import Turn
+    from bot.context import Context
     from flows.inputs import Command
 
 
 @command("compromisos", role=MEMBER, menu=MEMBER_MENU, menu_order=5)
-async def compromisos(turn: Turn, inp: Command) -> None:
+async def compromisos(ctx: Context, inp: Command) -> None:
     word, _ = split_args(inp.args)
     if word:  # /compromisos 3 is the card too
-        await show_card(turn, word)
+        await show_card(ctx, word)
         return
-    secretariat = await turn.secretariat()
-    commitments = await turn.uow.plan.commitments_of(secretariat.id)
+    secretariat = await ctx.secretariat()
+    commitments = await ctx.repos.plan.commitments_of(secretariat.id)
     if not commitments:
-        turn.say("plan_none")
+        ctx.say("plan_none")
         return
-    lines = [turn.text("plan_list_header", secretariat=secretariat.name)]
+    lines = [ctx.text("plan_list_header", secretariat=secretariat.name)]
     for commitment in commitments:
-        _, milestones, indicators, _ = await turn.uow.plan.view(commitment)
-        lines.append(turn.text(
-            "plan_list_line", number=commitment.id, title=title_of(turn, commitment),
+        _, milestones, indicators, _ = await ctx.repos.plan.view(commitment)
+        lines.append(ctx.text(
+            "plan_list_line", number=commitment.id, title=title_of(ctx, commitment),
             status=lifecycle.label(commitment.status),
             bar=progress_bar(commitment_progress(milestones, indicators)),
         ))
-    lines.append(turn.text("plan_list_footer", example=commitments[0].id))
-    turn.reply.messages.append(MessageOut("\n".join(lines)))
+    lines.append(ctx.text("plan_list_footer", example=commitments[0].id))
+    ctx.send(MessageOut("\n".join(lines)))
 
 
 @command("compromiso", role=MEMBER)
-async def compromiso(turn: Turn, inp: Command) -> None:
+async def compromiso(ctx: Context, inp: Command) -> None:
     word, _ = split_args(inp.args)
-    await show_card(turn, word)
+    await show_card(ctx, word)
 
 
-async def show_card(turn: Turn, word: str) -> None:
-    commitment = await find_commitment(turn, word, "compromiso")
+async def show_card(ctx: Context, word: str) -> None:
+    commitment = await find_commitment(ctx, word, "compromiso")
     if commitment is not None:
-        turn.reply.messages.append(MessageOut(await card(turn, commitment)))
+        ctx.send(MessageOut(await card(ctx, commitment)))
 
 
-async def card(turn: Turn, commitment: Commitment) -> str:
+async def card(ctx: Context, commitment: Commitment) -> str:
     """Everything about one commitment, as a person reads it."""
-    view, milestones, indicators, signoffs = await turn.uow.plan.view(commitment)
+    view, milestones, indicators, signoffs = await ctx.repos.plan.view(commitment)
     fields = view.fields
-    t = turn.text
+    t = ctx.text
     lines = [
-        t("card_title", number=commitment.id, title=flat(title_of(turn, commitment))),
+        t("card_title", number=commitment.id, title=flat(title_of(ctx, commitment))),
         t("card_status", status=lifecycle.label(view.status),
           completion=lifecycle.IRM_LABELS.get(view.irm_completion, view.irm_completion)),
         t("card_progress", bar=progress_bar(commitment_progress(milestones, indicators))),
         t("card_problem", value=fields.get("problem") or "—"),
         t("card_objective", value=fields.get("objective") or fields.get("description")
           or fields.get("proposal") or "—"),
-        t("card_ogp", value=catalog_labels(turn, "ogp_values", fields.get("ogp_values")) or "—"),
-        t("card_ods", value=catalog_labels(turn, "ods_targets", fields.get("ods_targets")) or "—"),
+        t("card_ogp", value=catalog_labels(ctx, "ogp_values", fields.get("ogp_values")) or "—"),
+        t("card_ods", value=catalog_labels(ctx, "ods_targets", fields.get("ods_targets")) or "—"),
     ]
     if view.start_date or view.end_date:
         lines.append(t("card_dates", start=day(view.start_date), end=day(view.end_date)))
@@ -91,7 +91,7 @@ async def card(turn: Turn, commitment: Commitment) -> str:
     if indicators:
         lines.append(t("card_indicators"))
         for i in indicators:
-            lines.append(t("card_indicator", name=flat(i.name), last=last_value(turn, i),
+            lines.append(t("card_indicator", name=flat(i.name), last=last_value(ctx, i),
                            bar=progress_bar(latest_progress(i))))
     else:
         lines.append(t("card_no_indicators"))
@@ -99,16 +99,16 @@ async def card(turn: Turn, commitment: Commitment) -> str:
         lines.append(t("card_signoffs"))
         for s in lifecycle.latest_decisions(signoffs):
             key = "card_signoff" if s.decision == "aprueba" else "card_dissent"
-            lines.append(t(key, name=flat(s.name or "") or "—", sector=sector_label(turn, s.sector),
-                           when=await moment(turn, s.signed_at), reason=flat(s.reason or "") or "—"))
+            lines.append(t(key, name=flat(s.name or "") or "—", sector=sector_label(ctx, s.sector),
+                           when=await moment(ctx, s.signed_at), reason=flat(s.reason or "") or "—"))
     if view.status == "en_revision":
-        quorum = await turn.uow.plan.quorum(commitment)
+        quorum = await ctx.repos.plan.quorum(commitment)
         lines.append("")
         if quorum.met:
             lines.append(t("card_quorum_met", number=commitment.id))
         else:
             lines.append(t("card_quorum_missing", number=commitment.id,
-                           sectors=sectors_text(turn, quorum.missing_sectors) or t("approve_anyone")))
+                           sectors=sectors_text(ctx, quorum.missing_sectors) or t("approve_anyone")))
     if view.status == "borrador":
         result = readiness.check(view, milestones, indicators)
         lines.append("")

@@ -7,18 +7,18 @@ from typing import TYPE_CHECKING
 from bot.commands.registry import ANYONE, MEMBER_MENU, command
 
 if TYPE_CHECKING:
-    from bot.turn import Turn
+    from bot.context import Context
     from flows.inputs import Command
 
 
 @command("continuar", role=ANYONE, menu=MEMBER_MENU, menu_order=2)
-async def continuar(turn: Turn, inp: Command) -> None:
-    kit = turn.kit_named(inp.args)
+async def continuar(ctx: Context, inp: Command) -> None:
+    kit = ctx.kit_named(inp.args)
     if kit is not None:
-        await turn.resume_or_start(kit)
+        await ctx.resume_or_start(kit)
         return
-    latest = await turn.latest_kit_run() or await turn.uow.runs.latest_unfinished(turn.person)
+    latest = await ctx.latest_kit_run() or await ctx.repos.runs.latest_unfinished(ctx.person)
     if latest is None:
-        turn.say("no_run")
+        ctx.say("no_run")
     else:
-        await turn.resume(latest)
+        await ctx.resume(latest)

@@ -14,16 +14,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-
 from bot.commands.registry import COORDINATOR, command
 from flows.events import MessageOut
 from flows.model import Content
-from flows.state import DONE
-from storage.models import FlowRun, Membership, Person
 
 if TYPE_CHECKING:
-    from bot.turn import Turn
+    from bot.context import Context
     from flows.inputs import Command
 
 FLOW = "autodiagnostico"
@@ -80,51 +76,29 @@ def _points(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-async def _members(turn: Turn, secretariat_id: int) -> list[Person]:
-    rows = await turn.uow.session.scalars(
-        select(Person).join(Membership, Membership.person_id == Person.id)
-        .where(Membership.secretariat_id == secretariat_id).order_by(Person.id))
-    return list(rows)
-
-
-async def _latest_answers(turn: Turn, secretariat_id: int, people: list[Person]) -> list[dict[str, Any]]:
-    """The answers of each person's latest finished self-diagnosis for this secretariat."""
-    if not people:
-        return []
-    runs = await turn.uow.session.scalars(
-        select(FlowRun).where(FlowRun.flow_id == FLOW, FlowRun.status == DONE,
-                              FlowRun.secretariat_id == secretariat_id,
-                              FlowRun.person_id.in_([p.id for p in people]))
-        .order_by(FlowRun.person_id, FlowRun.updated_at, FlowRun.id))
-    latest: dict[int, FlowRun] = {}
-    for run in runs:
-        latest[run.person_id] = run  # ordered oldest first: the last one wins
-    return [dict((run.state or {}).get("answers") or {}) for run in latest.values()]
-
-
 @command("diagnostico_grupo", role=COORDINATOR)
-async def diagnostico_grupo(turn: Turn, inp: Command) -> None:
-    secretariat = await turn.secretariat()
-    members = await _members(turn, secretariat.id)
-    consenting = [p for p in members if p.consent_at is not None]
-    answer_sets = await _latest_answers(turn, secretariat.id, consenting)
-    areas = group_areas(turn.content, answer_sets)
+async def diagnostico_grupo(ctx: Context, inp: Command) -> None:
+    secretariat = await ctx.secretariat()
+    members = await ctx.repos.memberships.people_of(secretariat.id)
+    consenting = [p.id for p in members if p.consent_at is not None]
+    answer_sets = await ctx.repos.runs.latest_finished_answers(FLOW, secretariat.id, consenting)
+    areas = group_areas(ctx.content, answer_sets)
     answered, total = len(answer_sets) if areas else 0, len(members)
     if not answered:
-        turn.say("group_diagnosis_empty", secretariat=secretariat.name, members=total)
+        ctx.say("group_diagnosis_empty", secretariat=secretariat.name, members=total)
         return
-    lines = [turn.text("group_diagnosis_header", secretariat=secretariat.name, answered=answered, members=total)]
+    lines = [ctx.text("group_diagnosis_header", secretariat=secretariat.name, answered=answered, members=total)]
     for area in areas:
         mark = "🟢" if area.average >= 7 else "🟡" if area.average >= 5 else "🔴"
-        lines.append(turn.text("group_diagnosis_line", mark=mark, title=area.title, average=_points(area.average)))
-    top = max(len(names) for names in area_questions(turn.content).values()) * TOP_SCORE_PER_STATEMENT
+        lines.append(ctx.text("group_diagnosis_line", mark=mark, title=area.title, average=_points(area.average)))
+    top = max(len(names) for names in area_questions(ctx.content).values()) * TOP_SCORE_PER_STATEMENT
     low = weakest(areas)
     if all(area.average >= top for area in areas):
-        lines += ["", turn.text("group_diagnosis_strong")]
+        lines += ["", ctx.text("group_diagnosis_strong")]
     else:
-        lines += ["", turn.text("group_diagnosis_recommend")]
-        lines += [turn.text("group_diagnosis_kit", title=a.title, average=_points(a.average)) for a in low]
-    lines += ["", turn.text("group_diagnosis_one" if answered == 1 else "group_diagnosis_private")]
+        lines += ["", ctx.text("group_diagnosis_recommend")]
+        lines += [ctx.text("group_diagnosis_kit", title=a.title, average=_points(a.average)) for a in low]
+    lines += ["", ctx.text("group_diagnosis_one" if answered == 1 else "group_diagnosis_private")]
     if total > answered:
-        lines.append(turn.text("group_diagnosis_pending", pending=total - answered))
-    turn.reply.messages.append(MessageOut("\n".join(lines)))
+        lines.append(ctx.text("group_diagnosis_pending", pending=total - answered))
+    ctx.send(MessageOut("\n".join(lines)))

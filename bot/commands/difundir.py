@@ -19,7 +19,7 @@ from flows.text import normalize
 from storage.models import Person
 
 if TYPE_CHECKING:
-    from bot.turn import Turn
+    from bot.context import Context
     from flows.inputs import Command
 
 ACTIVE_DAYS = 30  # who counts as active (the same as /estadisticas)
@@ -28,84 +28,84 @@ CONFIRM_WORDS = ("confirmar", "confirmo")
 
 
 @command("difundir", role=ANYONE)  # coordinators or admins: checked below, per secretariat
-async def difundir(turn: Turn, inp: Command) -> None:
+async def difundir(ctx: Context, inp: Command) -> None:
     args = inp.args.strip()
     if normalize(args) in CONFIRM_WORDS:
-        await confirm(turn)
+        await confirm(ctx)
         return
-    found = await target(turn, args)
+    found = await target(ctx, args)
     if found is None:
         return
     secretariat, text = found
-    audience = await audience_of(turn, secretariat.id)
+    audience = await audience_of(ctx, secretariat.id)
     if not audience:
-        turn.say("broadcast_nobody", secretariat=secretariat.name, days=ACTIVE_DAYS)
+        ctx.say("broadcast_nobody", secretariat=secretariat.name, days=ACTIVE_DAYS)
         return
-    await turn.uow.broadcasts.draft(turn.person, secretariat.id, text, turn.now)
-    turn.say("broadcast_preview", count=len(audience), secretariat=secretariat.name)
-    turn.reply.messages.append(message(turn, secretariat.name, text))
-    turn.say("broadcast_confirm", minutes=CONFIRM_MINUTES)
+    await ctx.repos.broadcasts.draft(ctx.person, secretariat.id, text, ctx.now)
+    ctx.say("broadcast_preview", count=len(audience), secretariat=secretariat.name)
+    ctx.send(message(ctx, secretariat.name, text))
+    ctx.say("broadcast_confirm", minutes=CONFIRM_MINUTES)
 
 
-async def target(turn: Turn, args: str) -> tuple[Any, str] | None:
+async def target(ctx: Context, args: str) -> tuple[Any, str] | None:
     """The secretariat and the text; None after telling the person what is missing."""
     first, _, rest = args.partition(" ")
-    if turn.is_admin and first.isdigit():
-        secretariat = await turn.uow.secretariats.get(int(first))
+    if ctx.is_admin and first.isdigit():
+        secretariat = await ctx.repos.secretariats.get(int(first))
         if secretariat is None:
-            turn.say("broadcast_no_secretariat", id=first)
+            ctx.say("broadcast_no_secretariat", id=first)
             return None
         args = rest.strip()
     else:
-        secretariat = await turn.secretariat()
-        if secretariat is None or not await may_send(turn, secretariat.id):
-            if turn.is_admin:
-                turn.say("broadcast_usage_admin")
+        secretariat = await ctx.secretariat_if_any()
+        if secretariat is None or not await may_send(ctx, secretariat.id):
+            if ctx.is_admin:
+                ctx.say("broadcast_usage_admin")
             else:
-                turn.say("needs_secretariat" if secretariat is None else "coordinators_only")
+                ctx.say("needs_secretariat" if secretariat is None else "coordinators_only")
             return None
     if not args:
-        turn.say("broadcast_usage_admin" if turn.is_admin else "broadcast_usage")
+        ctx.say("broadcast_usage_admin" if ctx.is_admin else "broadcast_usage")
         return None
     return secretariat, args
 
 
-async def may_send(turn: Turn, secretariat_id: int) -> bool:
-    if turn.is_admin:
+async def may_send(ctx: Context, secretariat_id: int) -> bool:
+    if ctx.is_admin:
         return True
-    secretariat = await turn.uow.secretariats.get(secretariat_id)
-    return secretariat is not None and await turn.uow.memberships.role_of(turn.person, secretariat) == "coordinator"
+    secretariat = await ctx.repos.secretariats.get(secretariat_id)
+    return secretariat is not None and await ctx.repos.memberships.role_of(ctx.person, secretariat) == "coordinator"
 
 
-async def audience_of(turn: Turn, secretariat_id: int) -> list[Person]:
+async def audience_of(ctx: Context, secretariat_id: int) -> list[Person]:
     """Active members reachable on Telegram, the sender aside (they saw the preview)."""
-    people = await turn.uow.stats.active_members(secretariat_id, turn.now - timedelta(days=ACTIVE_DAYS))
-    return [p for p in people if p.id != turn.person.id]
+    people = await ctx.repos.stats.active_members(secretariat_id, ctx.now - timedelta(days=ACTIVE_DAYS))
+    return [p for p in people if p.id != ctx.person.id]
 
 
-def message(turn: Turn, secretariat: str, text: str) -> MessageOut:
-    return MessageOut(turn.text("broadcast_message", sender=turn.person.name or secretariat,
+def message(ctx: Context, secretariat: str, text: str) -> MessageOut:
+    return MessageOut(ctx.text("broadcast_message", sender=ctx.person.name or secretariat,
                                 secretariat=secretariat, text=text))
 
 
-async def confirm(turn: Turn) -> None:
+async def confirm(ctx: Context) -> None:
     """Queue the confirmed draft: one outbox row per person, written with the confirmation itself.
 
     The dispatcher (bot/scheduler) sends them, rate limited, at once and whatever the quiet hours:
     a process killed half-way still sends the rest after a restart, each message once.
     """
-    draft = await turn.uow.broadcasts.pending(turn.person, turn.now - timedelta(minutes=CONFIRM_MINUTES))
-    secretariat = await turn.uow.secretariats.get(draft.secretariat_id) if draft and draft.secretariat_id else None
-    if draft is None or secretariat is None or not await may_send(turn, secretariat.id):
-        turn.say("broadcast_nothing_pending")
+    draft = await ctx.repos.broadcasts.pending(ctx.person, ctx.now - timedelta(minutes=CONFIRM_MINUTES))
+    secretariat = await ctx.repos.secretariats.get(draft.secretariat_id) if draft and draft.secretariat_id else None
+    if draft is None or secretariat is None or not await may_send(ctx, secretariat.id):
+        ctx.say("broadcast_nothing_pending")
         return
-    audience = await audience_of(turn, secretariat.id)
+    audience = await audience_of(ctx, secretariat.id)
     if not audience:
-        turn.say("broadcast_nobody", secretariat=secretariat.name, days=ACTIVE_DAYS)
+        ctx.say("broadcast_nobody", secretariat=secretariat.name, days=ACTIVE_DAYS)
         return
-    out = message(turn, secretariat.name, str(draft.detail.get("text", "")))
-    await turn.uow.outbox.add_broadcast(
-        secretariat_id=secretariat.id, draft_id=draft.id, text=out.text, now=turn.now,
+    out = message(ctx, secretariat.name, str(draft.detail.get("text", "")))
+    await ctx.repos.outbox.add_broadcast(
+        secretariat_id=secretariat.id, draft_id=draft.id, text=out.text, now=ctx.now,
         recipients=[(p.id, p.telegram_id) for p in audience if p.telegram_id is not None])
-    await turn.uow.broadcasts.sent(turn.person, draft, len(audience), turn.now)
-    turn.say("broadcast_queued", count=len(audience), secretariat=secretariat.name)
+    await ctx.repos.broadcasts.sent(ctx.person, draft, len(audience), ctx.now)
+    ctx.say("broadcast_queued", count=len(audience), secretariat=secretariat.name)

@@ -11,31 +11,31 @@ from flows.events import MessageOut
 from storage.models import COMMITMENT_STATUSES
 
 if TYPE_CHECKING:
-    from bot.turn import Turn
+    from bot.context import Context
     from flows.inputs import Command
 
 ACTIVE_DAYS = 30  # "active": moved in some flow within this many days
 LABELS = {"en_revision": "en revisión", "en_implementacion": "en implementación"}
 
 
-def statuses(turn: Turn, counts: Counter[str]) -> str:
+def statuses(ctx: Context, counts: Counter[str]) -> str:
     order = [s for s in COMMITMENT_STATUSES if counts[s]] + sorted(s for s in counts if s not in COMMITMENT_STATUSES)
     parts = [f"{counts[s]} {LABELS.get(s, s.replace('_', ' '))}" for s in order if counts[s]]
-    return ", ".join(parts) or turn.text("stats_none")
+    return ", ".join(parts) or ctx.text("stats_none")
 
 
 @command("estadisticas", role=ADMIN)
-async def estadisticas(turn: Turn, inp: Command) -> None:
-    kit_ids = [f.id for f in turn.content.kits()]
-    rows, total = await turn.uow.stats.figures(kit_ids, turn.now - timedelta(days=ACTIVE_DAYS))
+async def estadisticas(ctx: Context, inp: Command) -> None:
+    kit_ids = [f.id for f in ctx.content.kits()]
+    rows, total = await ctx.repos.stats.figures(kit_ids, ctx.now - timedelta(days=ACTIVE_DAYS))
     if not rows:
-        turn.say("stats_empty")
+        ctx.say("stats_empty")
         return
-    lines = [turn.text("stats_header", days=ACTIVE_DAYS)]
+    lines = [ctx.text("stats_header", days=ACTIVE_DAYS)]
     for row in rows:
-        lines.append(turn.text("stats_line", id=row.secretariat_id, name=row.name, members=row.members,
+        lines.append(ctx.text("stats_line", id=row.secretariat_id, name=row.name, members=row.members,
                                active=row.active, started=row.kits_started, finished=row.kits_finished,
-                               commitments=statuses(turn, row.commitments)))
-    lines.append(turn.text("stats_total", members=total.members, active=total.active, started=total.kits_started,
-                           finished=total.kits_finished, commitments=statuses(turn, total.commitments)))
-    turn.reply.messages.append(MessageOut("\n".join(lines)))
+                               commitments=statuses(ctx, row.commitments)))
+    lines.append(ctx.text("stats_total", members=total.members, active=total.active, started=total.kits_started,
+                           finished=total.kits_finished, commitments=statuses(ctx, total.commitments)))
+    ctx.send(MessageOut("\n".join(lines)))

@@ -9,7 +9,7 @@ from bot.commands.registry import COORDINATOR, command
 from flows.plan import LifecycleError, lifecycle
 
 if TYPE_CHECKING:
-    from bot.turn import Turn
+    from bot.context import Context
     from flows.inputs import Command
 
 # /estado moves to these; review and approval have their own commands (with their own checks).
@@ -18,23 +18,23 @@ ELSEWHERE = {"en_revision": "revision", "aprobado": "aprobar"}
 
 
 @command("estado", role=COORDINATOR)
-async def estado(turn: Turn, inp: Command) -> None:
-    found = await commitment_and_word(turn, inp.args, "estado", "status_usage")
+async def estado(ctx: Context, inp: Command) -> None:
+    found = await commitment_and_word(ctx, inp.args, "estado", "status_usage")
     if found is None:
         return
     commitment, rest = found
     wanted = lifecycle.parse_status(rest)
     if wanted in ELSEWHERE:
-        turn.say("status_elsewhere", command=ELSEWHERE[wanted], number=commitment.id)
+        ctx.say("status_elsewhere", command=ELSEWHERE[wanted], number=commitment.id)
         return
     if wanted not in ALLOWED:
-        turn.say("status_unknown", word=rest.strip())
+        ctx.say("status_unknown", word=rest.strip())
         return
     before = commitment.status
     try:
-        await turn.uow.plan.move(commitment, wanted, turn.person)
+        await ctx.repos.plan.move(commitment, wanted, ctx.person)
     except LifecycleError as exc:
-        turn.say("plan_move_refused", reason=str(exc))
+        ctx.say("plan_move_refused", reason=str(exc))
         return
-    turn.say("status_changed", title=title_of(turn, commitment),
+    ctx.say("status_changed", title=title_of(ctx, commitment),
              before=lifecycle.label(before), after=lifecycle.label(wanted))

@@ -11,13 +11,13 @@ import logging
 from typing import TYPE_CHECKING
 
 from bot.commands.registry import COORDINATOR, COORDINATOR_MENU, command
-from bot.export import load_snapshot, render
+from bot.export import render
 from flows.events import Attachment, MessageOut
 from flows.templating import TemplateProblem
 from flows.text import normalize
 
 if TYPE_CHECKING:
-    from bot.turn import Turn
+    from bot.context import Context
     from flows.inputs import Command
 
 log = logging.getLogger(__name__)
@@ -38,33 +38,33 @@ def read_format(args: str) -> str | None:
 
 
 @command("exportar", role=COORDINATOR, menu=COORDINATOR_MENU, menu_order=3)
-async def exportar(turn: Turn, inp: Command) -> None:
+async def exportar(ctx: Context, inp: Command) -> None:
     if not inp.args.strip():
-        turn.say("export_help")
+        ctx.say("export_help")
         return
     fmt = read_format(inp.args)
     if fmt is None:
-        turn.say("export_unknown", word=inp.args.strip())
-        turn.say("export_help")
+        ctx.say("export_unknown", word=inp.args.strip())
+        ctx.say("export_help")
         return
-    secretariat = await turn.secretariat()
-    snapshot = await load_snapshot(turn.uow.session, secretariat.id, turn.now)
+    secretariat = await ctx.secretariat()
+    snapshot = await ctx.plan_snapshot(secretariat.id)
     if snapshot is None:  # the membership points at it, so this would be a race with a deletion
-        turn.say("sorry")
+        ctx.say("sorry")
         return
     if fmt == "ogp" and not snapshot.commitments:
-        turn.say("export_no_commitments")
+        ctx.say("export_no_commitments")
         return
     try:  # drawing a workbook takes a moment: keep the other chats moving meanwhile
-        files = await asyncio.to_thread(render, snapshot, fmt, turn.content)
+        files = await asyncio.to_thread(render, snapshot, fmt, ctx.content)
     except TemplateProblem as exc:  # an admin's template that fails: they get told, the person too
-        turn.reply.content_errors.append(f"templates ({fmt}): {exc}")
-        turn.say("export_failed")
+        ctx.content_error(f"templates ({fmt}): {exc}")
+        ctx.say("export_failed")
         return
-    turn.say("export_ready_many" if len(files) > 1 else "export_ready", format=fmt.upper(),
+    ctx.say("export_ready_many" if len(files) > 1 else "export_ready", format=fmt.upper(),
              secretariat=secretariat.name, count=len(files), commitments=len(snapshot.commitments))
     for file in files:
-        turn.reply.messages.append(MessageOut("", attachment=Attachment(file.filename, file.data, "document")))
-    await turn.uow.plan.audit(secretariat.id, turn.person, "export", {
+        ctx.send(MessageOut("", attachment=Attachment(file.filename, file.data, "document")))
+    await ctx.repos.plan.audit(secretariat.id, ctx.person, "export", {
         "format": fmt, "files": [f.filename for f in files], "commitments": len(snapshot.commitments),
     })

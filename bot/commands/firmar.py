@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 from bot.commands.registry import MEMBER, command
 
 if TYPE_CHECKING:
-    from bot.turn import Turn
+    from bot.context import Context
     from flows.inputs import Command
 
 
 @command("firmar", role=MEMBER)
-async def firmar(turn: Turn, inp: Command) -> None:
-    await turn.resume_or_start("firmar")
+async def firmar(ctx: Context, inp: Command) -> None:
+    await ctx.resume_or_start("firmar")

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 from bot.commands.registry import ANYONE, MEMBER_MENU, command
 
 if TYPE_CHECKING:
-    from bot.turn import Turn
+    from bot.context import Context
     from flows.inputs import Command
 
 
 @command("glosario", role=ANYONE, menu=MEMBER_MENU, menu_order=9, before_consent=True)
-async def glosario(turn: Turn, inp: Command) -> None:
-    turn.glossary("glosario " + inp.args, always=True)
+async def glosario(ctx: Context, inp: Command) -> None:
+    ctx.glossary("glosario " + inp.args, always=True)

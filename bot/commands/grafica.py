@@ -13,12 +13,11 @@ from typing import TYPE_CHECKING
 
 from bot.chart import chart_filename, indicator_png
 from bot.commands.registry import MEMBER, MEMBER_MENU, command
-from bot.export import load_snapshot
 from bot.export.labels import day, number
 from flows.events import Attachment, MessageOut
 
 if TYPE_CHECKING:
-    from bot.turn import Turn
+    from bot.context import Context
     from flows.inputs import Command
 
 log = logging.getLogger(__name__)
@@ -26,36 +25,36 @@ _NUMBER = re.compile(r"^(?:#|n[uú]m(?:ero)?\.?\s*|no\.?\s*)?(\d{1,9})$", re.IGN
 
 
 @command("grafica", role=MEMBER, menu=MEMBER_MENU, menu_order=7)
-async def grafica(turn: Turn, inp: Command) -> None:
-    secretariat = await turn.secretariat()
-    snapshot = await load_snapshot(turn.uow.session, secretariat.id, turn.now)
+async def grafica(ctx: Context, inp: Command) -> None:
+    secretariat = await ctx.secretariat()
+    snapshot = await ctx.plan_snapshot(secretariat.id)
     indicators = snapshot.indicators if snapshot is not None else []
     if not indicators:
-        turn.say("chart_no_indicators")
+        ctx.say("chart_no_indicators")
         return
     word = inp.args.strip()
     if not word:
-        lines = [turn.text("chart_list_header")]
-        lines += [turn.text("chart_list_line", id=i.id, name=i.name, commitment=c.id, reports=len(i.reports))
+        lines = [ctx.text("chart_list_header")]
+        lines += [ctx.text("chart_list_line", id=i.id, name=i.name, commitment=c.id, reports=len(i.reports))
                   for c, i in indicators]
-        lines.append(turn.text("chart_list_footer", example=indicators[0][1].id))
-        turn.reply.messages.append(MessageOut("\n".join(lines)))
+        lines.append(ctx.text("chart_list_footer", example=indicators[0][1].id))
+        ctx.send(MessageOut("\n".join(lines)))
         return
     match = _NUMBER.match(word)
     if match is None:
-        turn.say("chart_not_a_number", word=word, example=indicators[0][1].id)
+        ctx.say("chart_not_a_number", word=word, example=indicators[0][1].id)
         return
     found = next(((c, i) for c, i in indicators if i.id == int(match.group(1))), None)
     if found is None:
-        turn.say("chart_not_found", number=match.group(1))
+        ctx.say("chart_not_found", number=match.group(1))
         return
     commitment, indicator = found
     last = indicator.last_report
     if last is None:
-        turn.say("chart_no_reports", name=indicator.name, id=indicator.id)
+        ctx.say("chart_no_reports", name=indicator.name, id=indicator.id)
         return
-    subtitle = turn.text("chart_subtitle", number=commitment.id, title=commitment.title or "")
-    caption = turn.text(
+    subtitle = ctx.text("chart_subtitle", number=commitment.id, title=commitment.title or "")
+    caption = ctx.text(
         "chart_caption", name=indicator.name, reports=len(indicator.reports), value=number(last.value),
         unit=indicator.unit or "", period=day(last.period_due),
         target=number(indicator.target) if indicator.target is not None else "",
@@ -64,7 +63,7 @@ async def grafica(turn: Turn, inp: Command) -> None:
         image = await asyncio.to_thread(indicator_png, indicator, subtitle)
     except Exception:  # a chart that cannot be drawn still leaves its figures in words
         log.exception("the chart of indicator %s could not be drawn", indicator.id)
-        turn.reply.messages.append(MessageOut(caption))
+        ctx.send(MessageOut(caption))
         return
-    turn.reply.messages.append(MessageOut("", attachment=Attachment(chart_filename(indicator), image, "photo",
+    ctx.send(MessageOut("", attachment=Attachment(chart_filename(indicator), image, "photo",
                                                                     caption)))

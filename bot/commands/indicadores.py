@@ -4,43 +4,43 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.commands._plan import day, last_value, local_today
+from bot.commands._plan import day, last_value
 from bot.commands.registry import MEMBER, MEMBER_MENU, command
 from flows.events import MessageOut
 from flows.plan.progress import indicator_due, latest_progress, progress_bar
 from flows.plan.schedule import next_due, overdue
 
 if TYPE_CHECKING:
-    from bot.turn import Turn
+    from bot.context import Context
     from flows.inputs import Command
 
 
 @command("indicadores", role=MEMBER, menu=MEMBER_MENU, menu_order=6)
-async def indicadores(turn: Turn, inp: Command) -> None:
-    secretariat = await turn.secretariat()
-    indicators = await turn.uow.plan.indicators_of(secretariat.id)
+async def indicadores(ctx: Context, inp: Command) -> None:
+    secretariat = await ctx.secretariat()
+    indicators = await ctx.repos.plan.indicators_of(secretariat.id)
     if not indicators:
-        turn.say("indicators_none")
+        ctx.say("indicators_none")
         return
-    today = await local_today(turn)
-    lines = [turn.text("indicators_header", secretariat=secretariat.name)]
+    today = await ctx.today()
+    lines = [ctx.text("indicators_header", secretariat=secretariat.name)]
     for row in indicators:
-        view = await turn.uow.plan.indicator_view(row)
+        view = await ctx.repos.plan.indicator_view(row)
         due = indicator_due(view)
         reported = [r.period_due for r in view.reports]
         late = overdue(due, reported, today)
         upcoming = next_due(due, reported, today)
         if late:
-            when = turn.text("indicators_late", date=day(late[0]), count=len(late))
+            when = ctx.text("indicators_late", date=day(late[0]), count=len(late))
         elif upcoming is not None:
-            when = turn.text("indicators_next", date=day(upcoming))
+            when = ctx.text("indicators_next", date=day(upcoming))
         elif due:
-            when = turn.text("indicators_all_done")
+            when = ctx.text("indicators_all_done")
         else:
-            when = turn.text("indicators_no_dates")
-        lines.append(turn.text(
+            when = ctx.text("indicators_no_dates")
+        lines.append(ctx.text(
             "indicators_line", flag="⚠ " if late else "", name=view.name, number=row.commitment_id,
-            last=last_value(turn, view), bar=progress_bar(latest_progress(view)), when=when,
+            last=last_value(ctx, view), bar=progress_bar(latest_progress(view)), when=when,
         ))
-    lines.append(turn.text("indicators_footer"))
-    turn.reply.messages.append(MessageOut("\n".join(lines)))
+    lines.append(ctx.text("indicators_footer"))
+    ctx.send(MessageOut("\n".join(lines)))

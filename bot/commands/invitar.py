@@ -8,27 +8,27 @@ from bot.commands.registry import COORDINATOR, COORDINATOR_MENU, command
 from bot.invites import ROLE_NAMES, BadRequest, link, make_invite, parse_request
 
 if TYPE_CHECKING:
-    from bot.turn import Turn
+    from bot.context import Context
     from flows.inputs import Command
 
 
 @command("invitar", role=COORDINATOR, menu=COORDINATOR_MENU, menu_order=1)
-async def invitar(turn: Turn, inp: Command) -> None:
+async def invitar(ctx: Context, inp: Command) -> None:
     try:
         request = parse_request(inp.args)
     except BadRequest as exc:
-        turn.say(exc.key, word=exc.word)
+        ctx.say(exc.key, word=exc.word)
         return
-    secretariat = await turn.secretariat()
+    secretariat = await ctx.secretariat()
     try:
-        _, code = await make_invite(turn.uow, secretariat, request, created_by=turn.person.id, now=turn.now)
+        _, code = await make_invite(ctx.repos, secretariat, request, created_by=ctx.person.id, now=ctx.now)
     except ValueError as exc:  # too many uses or days: the repository says which, in Spanish
-        turn.say("invite_bad_numbers", problem=str(exc))
+        ctx.say("invite_bad_numbers", problem=str(exc))
         return
     params = {"secretariat": secretariat.name, "role": ROLE_NAMES[request.role], "uses": request.uses,
               "days": request.days}
-    username = turn.host.bot_username
+    username = ctx.bot_username
     if username:
-        turn.say("invite_created", link=link(username, code), **params)
+        ctx.say("invite_created", link=link(username, code), **params)
     else:
-        turn.say("invite_created_code", code=code, **params)
+        ctx.say("invite_created_code", code=code, **params)

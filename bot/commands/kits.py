@@ -9,15 +9,15 @@ from bot.flow_ids import MENU_FLOW
 from flows.inputs import Begin
 
 if TYPE_CHECKING:
-    from bot.turn import Turn
+    from bot.context import Context
     from flows.inputs import Command
 
 
 @command("kits", role=ANYONE, menu=MEMBER_MENU, menu_order=1)
-async def kits(turn: Turn, inp: Command) -> None:
-    menu = await turn.uow.runs.unfinished(turn.person, MENU_FLOW)
+async def kits(ctx: Context, inp: Command) -> None:
+    menu = await ctx.repos.runs.unfinished(ctx.person, MENU_FLOW)
     if menu is None:
-        await turn.start_flow(MENU_FLOW)
+        await ctx.start_flow(MENU_FLOW)
     else:
-        await turn.uow.runs.pause_others(turn.person, menu)
-        await turn.step(menu, Begin(), fresh=True)
+        await ctx.repos.runs.pause_others(ctx.person, menu)
+        await ctx.step(menu, Begin(), fresh=True)

@@ -17,36 +17,36 @@ from bot.local_time import zone_of
 from flows.events import Attachment, MessageOut
 
 if TYPE_CHECKING:
-    from bot.turn import Turn
+    from bot.context import Context
     from flows.inputs import Command
 
 FILENAME = "mis_datos.json"
 
 
-def sector_label(turn: Turn, sector: str | None) -> str | None:
-    for option in turn.content.catalogs.get("sectors", ()):
+def sector_label(ctx: Context, sector: str | None) -> str | None:
+    for option in ctx.content.catalogs.get("sectors", ()):
         if getattr(option, "value", None) == sector:
             return str(option.label)
     return sector
 
 
 @command("mis_datos", role=ANYONE, menu=MEMBER_MENU, menu_order=11)
-async def mis_datos(turn: Turn, inp: Command) -> None:
-    person = turn.person
-    summary = await turn.uow.personal.summary(person)
-    secretariat = await turn.uow.secretariats.first_of(person)
+async def mis_datos(ctx: Context, inp: Command) -> None:
+    person = ctx.person
+    summary = await ctx.repos.personal.summary(person)
+    secretariat = await ctx.repos.secretariats.first_of(person)
     zone = zone_of(secretariat)
     consent = person.consent_at.astimezone(zone).strftime("%d/%m/%Y") if person.consent_at else "—"
-    exported = await turn.uow.personal.export(person)
+    exported = await ctx.repos.personal.export(person)
     data = json.dumps(exported, ensure_ascii=False, indent=2, default=str).encode("utf-8")
-    text = turn.text(
+    text = ctx.text(
         "my_data",
         name=person.name,
-        sector=sector_label(turn, person.sector),
+        sector=sector_label(ctx, person.sector),
         memberships=", ".join(f"{name} ({ROLE_NAMES.get(role, role)})" for name, role in summary.memberships),
         consent=consent,
         runs=summary.runs,
         changes=summary.changes,
         mentions=summary.mentions,
     )
-    turn.reply.messages.append(MessageOut(text, attachment=Attachment(FILENAME, data, "document")))
+    ctx.send(MessageOut(text, attachment=Attachment(FILENAME, data, "document")))

@@ -9,20 +9,20 @@ from flows.events import MessageOut
 from flows.state import ACTIVE, DONE, PAUSED, RunState
 
 if TYPE_CHECKING:
-    from bot.turn import Turn
+    from bot.context import Context
     from flows.inputs import Command
 
 STATUS_TEXTS = {ACTIVE: "status_active", PAUSED: "status_paused", DONE: "status_done"}
 
 
 @command("progreso", role=ANYONE, menu=MEMBER_MENU, menu_order=3)
-async def progreso(turn: Turn, inp: Command) -> None:
-    flows = turn.content.flows
-    runs = [r for r in await turn.newest_first() if r.flow_id in flows and flows[r.flow_id].kind == "kit"]
+async def progreso(ctx: Context, inp: Command) -> None:
+    flows = ctx.content.flows
+    runs = [r for r in await ctx.newest_first() if r.flow_id in flows and flows[r.flow_id].kind == "kit"]
     if not runs:
-        turn.say("progress_none")
+        ctx.say("progress_none")
         return
-    lines = [turn.text("progress_header")]
+    lines = [ctx.text("progress_header")]
     seen: set[str] = set()
     for run in runs:  # one line per kit, its newest run
         if run.flow_id in seen:
@@ -32,6 +32,6 @@ async def progreso(turn: Turn, inp: Command) -> None:
         questions = flow.question_ids
         state = RunState.from_json(run.state)
         n = questions.index(state.step_id) + 1 if state.step_id in questions else 0
-        lines.append(turn.text("progress_line", title=flow.title, status=turn.text(STATUS_TEXTS[state.status]),
+        lines.append(ctx.text("progress_line", title=flow.title, status=ctx.text(STATUS_TEXTS[state.status]),
                                n=n, total=len(questions) if n and state.status != DONE else 0))
-    turn.reply.messages.append(MessageOut("\n".join(lines)))
+    ctx.send(MessageOut("\n".join(lines)))

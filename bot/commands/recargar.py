@@ -10,17 +10,17 @@ from bot.reload import ContentHolder, describe, versions_of
 from flows.events import MessageOut
 
 if TYPE_CHECKING:
-    from bot.turn import Turn
+    from bot.context import Context
     from flows.inputs import Command
 
 
 @command("recargar", role=ADMIN)
-async def recargar(turn: Turn, inp: Command) -> None:
-    holder = turn.host.content_source
+async def recargar(ctx: Context, inp: Command) -> None:
+    holder = ctx.content_source
     if not isinstance(holder, ContentHolder):
-        turn.say("reload_unavailable")
+        ctx.say("reload_unavailable")
         return
     result = await asyncio.to_thread(holder.reload)
     if result.ok:
-        await turn.uow.content_versions.record(versions_of(result.content))
-    turn.reply.messages.append(MessageOut(describe(result)))
+        await ctx.repos.content_versions.record(versions_of(result.content))
+    ctx.send(MessageOut(describe(result)))

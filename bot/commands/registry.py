@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.turn import Turn
+    from bot.context import Context
     from flows.inputs import Command
 
 ANYONE, MEMBER, COORDINATOR, ADMIN = "anyone", "member", "coordinator", "admin"
 MEMBER_MENU, COORDINATOR_MENU = "member", "coordinator"  # coordinators see both
-Handler = Callable[["Turn", "Command"], Awaitable[None]]
+Handler = Callable[["Context", "Command"], Awaitable[None]]
 
 
 @dataclass(frozen=True)

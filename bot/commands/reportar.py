@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 from bot.commands.registry import MEMBER, MEMBER_MENU, command
 
 if TYPE_CHECKING:
-    from bot.turn import Turn
+    from bot.context import Context
     from flows.inputs import Command
 
 
 @command("reportar", role=MEMBER, menu=MEMBER_MENU, menu_order=8)
-async def reportar(turn: Turn, inp: Command) -> None:
-    await turn.resume_or_start("reportar")  # an unfinished report goes on where it was
+async def reportar(ctx: Context, inp: Command) -> None:
+    await ctx.resume_or_start("reportar")  # an unfinished report goes on where it was

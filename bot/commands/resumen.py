@@ -16,20 +16,20 @@ from flows.events import Attachment, MessageOut
 from flows.reminders.config import load_reminders
 
 if TYPE_CHECKING:
-    from bot.turn import Turn
+    from bot.context import Context
     from flows.inputs import Command
 
 
 @command("resumen", role=COORDINATOR, menu=COORDINATOR_MENU, menu_order=2)
-async def resumen(turn: Turn, inp: Command) -> None:
-    config, _ = load_reminders(Path(turn.content.directory))
-    secretariat = await turn.secretariat()
+async def resumen(ctx: Context, inp: Command) -> None:
+    config, _ = load_reminders(Path(ctx.content.directory))
+    secretariat = await ctx.secretariat()
     if config is None or secretariat is None:
-        turn.say("digest_unavailable")
+        ctx.say("digest_unavailable")
         return
-    text, chart = await build_digest(turn.uow, secretariat, config, now=turn.now,
-                                     sector_labels=sector_labels(turn.content))
-    turn.reply.messages.append(MessageOut(text))
+    text, chart = await build_digest(ctx.repos, secretariat, config, now=ctx.now,
+                                     sector_labels=sector_labels(ctx.content))
+    ctx.send(MessageOut(text))
     if chart is not None:
-        turn.reply.messages.append(MessageOut("", attachment=Attachment("resumen.png", chart, "photo",
-                                                                        turn.text("digest_chart_caption"))))
+        ctx.send(MessageOut("", attachment=Attachment("resumen.png", chart, "photo",
+                                                                        ctx.text("digest_chart_caption"))))

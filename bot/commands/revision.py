@@ -10,33 +10,33 @@ from flows.events import MessageOut
 from flows.plan import LifecycleError, lifecycle, readiness
 
 if TYPE_CHECKING:
-    from bot.turn import Turn
+    from bot.context import Context
     from flows.inputs import Command
 
 
 @command("revision", role=COORDINATOR)
-async def revision(turn: Turn, inp: Command) -> None:
+async def revision(ctx: Context, inp: Command) -> None:
     word, _ = split_args(inp.args)
-    commitment = await find_commitment(turn, word, "revision")
+    commitment = await find_commitment(ctx, word, "revision")
     if commitment is None:
         return
-    title = title_of(turn, commitment)
+    title = title_of(ctx, commitment)
     if commitment.status != "borrador":
         try:
             lifecycle.move(commitment.status, "en_revision")
         except LifecycleError as exc:
-            turn.say("plan_move_refused", reason=str(exc))
+            ctx.say("plan_move_refused", reason=str(exc))
             return
-    view, milestones, indicators, _ = await turn.uow.plan.view(commitment)
+    view, milestones, indicators, _ = await ctx.repos.plan.view(commitment)
     result = readiness.check(view, milestones, indicators)
     if result.missing:
-        lines = [turn.text("review_missing", title=title)]
-        lines += [turn.text("card_missing_line", item=item) for item in result.missing]
-        lines.append(turn.text("review_missing_end", number=commitment.id))
-        turn.reply.messages.append(MessageOut("\n".join(lines)))
+        lines = [ctx.text("review_missing", title=title)]
+        lines += [ctx.text("card_missing_line", item=item) for item in result.missing]
+        lines.append(ctx.text("review_missing_end", number=commitment.id))
+        ctx.send(MessageOut("\n".join(lines)))
         return
-    await turn.uow.plan.move(commitment, "en_revision", turn.person)
-    secretariat = await turn.secretariat()
-    turn.say("review_sent", title=title, number=commitment.id,
-             sectors=sectors_text(turn, lifecycle.required_sectors(secretariat.signoff_sectors)),
+    await ctx.repos.plan.move(commitment, "en_revision", ctx.person)
+    secretariat = await ctx.secretariat()
+    ctx.say("review_sent", title=title, number=commitment.id,
+             sectors=sectors_text(ctx, lifecycle.required_sectors(secretariat.signoff_sectors)),
              potential=readiness.POTENTIAL_LABELS[result.potential])

@@ -9,19 +9,19 @@ from bot.flow_ids import MENU_FLOW, START_FLOW
 from bot.invites import open_invite
 
 if TYPE_CHECKING:
-    from bot.turn import Turn
+    from bot.context import Context
     from flows.inputs import Command
 
 
 @command("start", role=ANYONE, before_consent=True)
-async def start(turn: Turn, inp: Command) -> None:
+async def start(ctx: Context, inp: Command) -> None:
     if inp.args.strip():  # an invite link: t.me/<bot>?start=<code>
-        await open_invite(turn, inp.args.strip())
-    elif turn.person.consent_at is None:
-        await turn.resume_or_start(START_FLOW)
+        await open_invite(ctx, inp.args.strip())
+    elif ctx.person.consent_at is None:
+        await ctx.resume_or_start(START_FLOW)
     else:
-        latest = await turn.uow.runs.latest_unfinished(turn.person)
+        latest = await ctx.repos.runs.latest_unfinished(ctx.person)
         if latest is not None and latest.flow_id not in (START_FLOW, MENU_FLOW):
-            await turn.resume(latest)
+            await ctx.resume(latest)
         else:
-            turn.say("welcome_back", name=turn.person.name or "")
+            ctx.say("welcome_back", name=ctx.person.name or "")

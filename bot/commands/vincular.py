@@ -12,17 +12,17 @@ from typing import TYPE_CHECKING
 
 from bot.commands.registry import ANYONE, command
 from storage.repositories.people import telegram_id_of
-from storage.repositories.rasa_links import CODE_MINUTES, RasaLinks
+from storage.repositories.rasa_links import CODE_MINUTES
 
 if TYPE_CHECKING:
-    from bot.turn import Turn
+    from bot.context import Context
     from flows.inputs import Command
 
 
 @command("vincular", role=ANYONE)
-async def vincular(turn: Turn, inp: Command) -> None:
-    if telegram_id_of(turn.person.key) is None:  # the terminal: codes come only from Telegram
-        turn.say("link_only_on_telegram")
+async def vincular(ctx: Context, inp: Command) -> None:
+    if telegram_id_of(ctx.person.key) is None:  # the terminal: codes come only from Telegram
+        ctx.say("link_only_on_telegram")
         return
-    code = await RasaLinks(turn.uow.session).new_code(turn.person, turn.now)
-    turn.say("link_code", code=code, minutes=CODE_MINUTES)
+    code = await ctx.repos.rasa_links.new_code(ctx.person, ctx.now)
+    ctx.say("link_code", code=code, minutes=CODE_MINUTES)

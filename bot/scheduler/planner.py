@@ -46,7 +46,7 @@ from flows.reminders.timing import (
     parse_window,
 )
 from flows.reminders.timing import week_start as week_of
-from storage import UnitOfWork
+from storage import Repositories, UnitOfWork
 from storage.models import Commitment, Indicator, Person, Secretariat
 from storage.repositories.outbox import PlanRows
 
@@ -206,7 +206,7 @@ def digest_input(rows: PlanRows, *, now: datetime, since: datetime | None, folde
                        tuple(commitments), received, dict(by_sector), new, folded, dict(sector_labels))
 
 
-async def build_digest(uow: UnitOfWork, secretariat: Secretariat, config: RemindersConfig, *, now: datetime,
+async def build_digest(uow: Repositories, secretariat: Secretariat, config: RemindersConfig, *, now: datetime,
                        sector_labels: Mapping[str, str]) -> tuple[str, bytes | None]:
     """The digest of `secretariat` as of `now`: its text and, when there is progress to show, a chart."""
     rows = await uow.outbox.plan_rows(secretariat)

@@ -90,7 +90,7 @@ class TelegramChannel:
                 return
             outgoing = [part for message in reply.messages for part in render(message, self.codes)]
             await self.sender.send(chat.id, outgoing)
-            if reply.commands_changed and self.on_promoted is not None:
+            if f"tg:{user.id}" in reply.menus_to_refresh() and self.on_promoted is not None:
                 await self.on_promoted(user.id)  # their private chat's menu
 
     async def typing_later(self, chat_id: int) -> None:

@@ -30,6 +30,12 @@ class Memberships:
         membership = await self._find(person.id, secretariat.id)
         return membership.role if membership else None
 
+    async def people_of(self, secretariat_id: int) -> list[Person]:
+        """Everyone who belongs to the secretariat, in the order they were first seen."""
+        statement = (select(Person).join(Membership, Membership.person_id == Person.id)
+                     .where(Membership.secretariat_id == secretariat_id).order_by(Person.id))
+        return list(await self._session.scalars(statement))
+
     async def _find(self, person_id: int, secretariat_id: int) -> Membership | None:
         statement = select(Membership).where(
             Membership.person_id == person_id, Membership.secretariat_id == secretariat_id

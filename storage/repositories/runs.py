@@ -34,6 +34,21 @@ class Runs:
         statement = _LATEST_UNFINISHED.where(FlowRun.flow_id == flow_id)
         return await self._session.scalar(statement, {"person_id": person.id})
 
+    async def latest_finished_answers(
+        self, flow_id: str, secretariat_id: int, person_ids: Sequence[int]
+    ) -> list[dict[str, object]]:
+        """The answers of each person's latest finished run of `flow_id` for this secretariat."""
+        if not person_ids:
+            return []
+        statement = (select(FlowRun).where(FlowRun.flow_id == flow_id, FlowRun.status == DONE,
+                                           FlowRun.secretariat_id == secretariat_id,
+                                           FlowRun.person_id.in_(person_ids))
+                     .order_by(FlowRun.person_id, FlowRun.updated_at, FlowRun.id))
+        latest: dict[int, FlowRun] = {}
+        for run in await self._session.scalars(statement):
+            latest[run.person_id] = run  # ordered oldest first: the last one wins
+        return [dict((run.state or {}).get("answers") or {}) for run in latest.values()]
+
     async def latest_unfinished(self, person: Person) -> FlowRun | None:
         """What to offer on "continuar": the most recently touched run not yet done."""
         return await self._session.scalar(_LATEST_UNFINISHED, {"person_id": person.id})

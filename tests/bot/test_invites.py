@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.conversation import Conversation
+from bot.effects import RefreshMenu
 from bot.invites import BadRequest, Request, link, parse_request
 from flows.inputs import Command
 from flows.loader import load_checked
@@ -136,10 +137,10 @@ async def onboarded(conversation: Conversation, sessions: Any, key: str, role: s
 async def test_a_member_opening_a_coordinator_invite_is_promoted(conversation: Conversation,
                                                                 sessions: Any) -> None:
     ana = await onboarded(conversation, sessions, "tg:30")
-    assert ana.reply.commands_changed is False
+    assert ana.reply.effects == []
     said = await start(ana, await invite(sessions, role="coordinator"))
     assert "Ahora participas en «STL Xalapa» como coordinación" in said
-    assert ana.reply.commands_changed is True
+    assert ana.reply.effects == [RefreshMenu("tg:30")]
     assert await memberships(sessions) == [("tg:30", "coordinator")]
     async with UnitOfWork(sessions) as uow:
         actions = [e.action for e in await uow.session.scalars(select(AuditEntry).order_by(AuditEntry.id))]

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from bot.commands import COMMANDS, COORDINATOR, COORDINATOR_MENU, MEMBER_MENU, command
+from bot.context import Context
 from bot.conversation import Conversation
 from bot.telegram import menus
 from flows.events import MessageOut
@@ -49,8 +50,8 @@ async def test_a_new_command_module_answers_and_shows_in_the_coordinator_menu(
         sessions: Any, restored_registry: None) -> None:
     # what a newcomer writes: one module with this, and `command_sondeo` in content/ui.yaml
     @command("sondeo", role=COORDINATOR, menu=COORDINATOR_MENU, menu_order=5)
-    async def sondeo(turn: Any, inp: Command) -> None:
-        turn.reply.messages.append(MessageOut(f"Sondeo: {inp.args}"))
+    async def sondeo(ctx: Context, inp: Command) -> None:
+        ctx.send(MessageOut(f"Sondeo: {inp.args}"))
 
     with_text = texts({"command_sondeo": "Un sondeo rápido"})
     assert "sondeo" not in [c.command for c in menus.member_menu(with_text)]
@@ -72,9 +73,23 @@ async def test_a_new_command_module_answers_and_shows_in_the_coordinator_menu(
 
 def test_a_member_menu_command_shows_for_everyone(restored_registry: None) -> None:
     @command("encuesta", menu=MEMBER_MENU, menu_order=99)
-    async def encuesta(turn: Any, inp: Command) -> None: ...
+    async def encuesta(ctx: Context, inp: Command) -> None: ...
 
     with_text = texts({"command_encuesta": "Responder la encuesta"})
     member = [c.command for c in menus.member_menu(with_text)]
     assert member[-1] == "encuesta"
     assert [c.command for c in menus.coordinator_menu(with_text)][len(member) - 1] == "encuesta"
+
+
+def test_no_handler_reaches_a_database_session() -> None:
+    """Handlers get a Context (repositories, never a session): queries are repository methods."""
+    import inspect
+    from pathlib import Path
+
+    import bot.commands
+    import bot.invites
+
+    folder = Path(inspect.getfile(bot.commands)).parent
+    sources = {p.name: p.read_text(encoding="utf-8") for p in folder.glob("*.py")}
+    assert [name for name, text in sources.items() if ".session" in text or "uow" in text] == []
+    assert ".session" not in Path(inspect.getfile(bot.invites)).read_text(encoding="utf-8")  # its CLI opens units

@@ -55,7 +55,7 @@ async def test_members_see_member_commands_and_coordinators_theirs_too(harness: 
 async def test_a_command_without_its_text_is_left_out_of_the_menu(harness: Harness,
                                                                  restored_registry: None) -> None:
     @command("no_existe_todavia", role=MEMBER, menu=MEMBER_MENU, menu_order=1)
-    async def nothing_yet(turn: Any, inp: Any) -> None: ...
+    async def nothing_yet(ctx: Any, inp: Any) -> None: ...
 
     assert harness.app.post_init is not None
     await harness.app.post_init(harness.app)
