@@ -278,11 +278,7 @@ class Turn:
         if refusal.step_id is None or flow is None or refusal.step_id not in flow.steps:
             await self.uow.runs.save(run, RunState.from_json(run.state))
             return
-        history = list(new_state.history)
-        while history and history.pop() != refusal.step_id:
-            pass
-        back = new_state.evolve(step_id=refusal.step_id, status=ACTIVE, mode=None, return_to=None,
-                                history=tuple(history), ahead=tuple(flow.order[flow.order.index(refusal.step_id) + 1:]))
+        back = engine.back_to(self.content, new_state, refusal.step_id)
         again, prompt = engine.step(self.content, back, Repeat(), self.now, await self.context(run))
         await self.uow.apply(self.person, run, again, prompt, today=self.today)
         self.collect(prompt)

@@ -51,6 +51,21 @@ def step(
     return turn.state, turn.events
 
 
+def back_to(content: Content, state: RunState, step_id: str) -> RunState:
+    """The run waiting again on `step_id`, a step it passed: every answer kept, the history cut
+    back to before that step, the steps below it ahead again. Used when what followed that step's
+    answer could not be kept (storage refused the record it chose); a step the flow lacks changes
+    nothing. Step the result with `Repeat()` to ask its question again."""
+    flow = content.flows.get(state.flow_id)
+    if flow is None or step_id not in flow.steps:
+        return state
+    history = list(state.history)
+    while history and history.pop() != step_id:
+        pass
+    return state.evolve(step_id=step_id, status=ACTIVE, mode=None, return_to=None, history=tuple(history),
+                        ahead=flow.ahead_of(step_id))
+
+
 def _begin(turn: Turn) -> None:
     state = turn.state
     if state.step_id is None:

@@ -6,10 +6,11 @@ from collections.abc import Callable
 
 import pytest
 
+from flows import engine
 from flows.events import AnswerSaved, RunPaused
-from flows.inputs import Begin, Command, Tap, Text, Unsupported
+from flows.inputs import Begin, Command, Repeat, Tap, Text, Unsupported
 from flows.state import ACTIVE, PAUSED
-from tests.flows.conftest import Driver
+from tests.flows.conftest import NOW, Driver
 
 FLOW = """
 format: 1
@@ -202,3 +203,25 @@ def test_a_short_or_long_answer_is_told_what_is_missing_not_a_character_count(
     assert "quítale unas 3 palabras" in d.said and "caracteres" not in d.said
     d.send(Text("En el oriente de Xalapa el agua llega sin horario ni aviso."))
     assert d.texts == ["Listo."]
+
+
+def test_back_to_an_earlier_step_keeps_every_answer_and_asks_it_again(kit: Driver) -> None:
+    kit.send(Text("Agua a tiempo"))
+    kit.send(Text("42"))
+    assert kit.state.step_id == "valores"
+    back = engine.back_to(kit.content, kit.state, "titulo")
+    assert back.step_id == "titulo" and back.status == ACTIVE and back.mode is None
+    assert back.answers == kit.state.answers  # nothing typed is lost
+    assert "titulo" not in back.history and "linea_base" not in back.history
+    assert back.ahead == ("linea_base", "valores", "fin")
+    again, events = engine.step(kit.content, back, Repeat(), NOW)
+    assert again.step_id == "titulo"
+    assert any("¿Cómo se llama el compromiso?" in getattr(e, "text", "") for e in events)
+
+
+def test_back_to_a_step_the_flow_lacks_changes_nothing(kit: Driver) -> None:
+    kit.send(Text("Agua a tiempo"))
+    assert engine.back_to(kit.content, kit.state, "no_existe") == kit.state
+    paused = kit.state.evolve(status=PAUSED, mode="edit", return_to="valores")
+    back = engine.back_to(kit.content, paused, "titulo")
+    assert (back.status, back.mode, back.return_to) == (ACTIVE, None, None)
