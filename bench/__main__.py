@@ -1,6 +1,6 @@
 """`make bench`: every figure beside a baseline measured in the same run, in one table.
 
-`python -m bench [engine updates slowapi dispatch scale memory]` runs only those; PostgreSQL figures
+`python -m bench [engine updates slowapi dispatch scale memory render]` runs only those; PostgreSQL figures
 need a server at 127.0.0.1:5432 (COCREA_BENCH_PG); each benchmark makes and drops its own database.
 """
 
@@ -13,7 +13,7 @@ import traceback
 
 from bench.common import Row, table
 
-MODULES = ("engine", "updates", "slowapi", "dispatch", "scale", "memory")
+MODULES = ("engine", "updates", "slowapi", "dispatch", "scale", "memory", "render")
 
 
 def main(argv: list[str]) -> int:

@@ -11,19 +11,27 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from bot.effects import Render
 from bot.local_time import today_for, zone_of
+from flows import templating
 from flows.events import MessageOut
 from flows.inputs import Input
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from bot.effects import Effect
+    from bot.effects import Effect, Rendered
     from bot.export.snapshot import PlanSnapshot
     from bot.turn import Turn
     from flows.model import Content
     from storage import Repositories
     from storage.models import FlowRun, Person, Secretariat
+
+
+def ui_text(content: Content, key: str, **params: Any) -> str:
+    """The UI text `key` (content/ui.yaml, `bot:`) with `params` filled in; the key itself when missing."""
+    source = (content.ui.get("bot") or {}).get(key, key)
+    return templating.render(str(source), params)
 
 
 class Context:
@@ -73,7 +81,7 @@ class Context:
 
     # -- answers -----------------------------------------------------------------------------------
     def text(self, key: str, **params: Any) -> str:
-        return self._turn.text(key, **params)
+        return ui_text(self.content, key, **params)
 
     def say(self, key: str, **params: Any) -> None:
         self._turn.say(key, **params)
@@ -91,6 +99,11 @@ class Context:
     def effect(self, effect: Effect) -> None:
         """Something to do after the commit (bot/effects.py)."""
         self._turn.reply.effects.append(effect)
+
+    def render_later(self, work: Callable[[], Rendered]) -> None:
+        """Draw after the commit, in a worker thread: `work` must use only plain values (no
+        repository, no database row), since the unit of work is closed by then."""
+        self.effect(Render(work, len(self._turn.reply.messages)))
 
     # -- runs (the built-in commands) ----------------------------------------------------------------
     async def start_flow(self, flow_id: str) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.effects import Duplicate, Reply
+from bot.effects import Duplicate, Reply, render
 from bot.turn import Turn
 from flows.inputs import Input
 from flows.model import Content
@@ -62,4 +62,5 @@ class Conversation:
                 person.active = True
             turn = Turn(self, uow, person, content, self._clock(), group)
             await turn.dispatch(inp)
+        await render(turn.reply)  # committed: slow drawing now holds up nobody else's turn
         return turn.reply

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from bot.commands import ADMIN, COMMANDS, COORDINATOR, MEMBER, CommandSpec
-from bot.context import Context
+from bot.context import Context, ui_text
 from bot.effects import Reply
 from bot.export import PlanSnapshot, load_snapshot
 from bot.flow_ids import MENU_FLOW, START_FLOW
@@ -293,8 +293,7 @@ class Turn:
                 self.reply.content_errors.append(event.message)
 
     def text(self, key: str, **params: Any) -> str:
-        source = (self.content.ui.get("bot") or {}).get(key, key)
-        return templating.render(str(source), params)
+        return ui_text(self.content, key, **params)
 
     def say(self, key: str, **params: Any) -> None:
         self.reply.messages.append(MessageOut(self.text(key, **params)))

@@ -6,13 +6,16 @@ is written to the audit log. Members get the registry's polite refusal before th
 
 from __future__ import annotations
 
-import asyncio
 import logging
+from functools import partial
 from typing import TYPE_CHECKING
 
 from bot.commands.registry import COORDINATOR, COORDINATOR_MENU, command
-from bot.export import render
+from bot.context import ui_text
+from bot.effects import Rendered
+from bot.export import PlanSnapshot, render
 from flows.events import Attachment, MessageOut
+from flows.model import Content
 from flows.templating import TemplateProblem
 from flows.text import normalize
 
@@ -55,16 +58,19 @@ async def exportar(ctx: Context, inp: Command) -> None:
     if fmt == "ogp" and not snapshot.commitments:
         ctx.say("export_no_commitments")
         return
-    try:  # drawing a workbook takes a moment: keep the other chats moving meanwhile
-        files = await asyncio.to_thread(render, snapshot, fmt, ctx.content)
-    except TemplateProblem as exc:  # an admin's template that fails: they get told, the person too
-        ctx.content_error(f"templates ({fmt}): {exc}")
-        ctx.say("export_failed")
-        return
-    ctx.say("export_ready_many" if len(files) > 1 else "export_ready", format=fmt.upper(),
-             secretariat=secretariat.name, count=len(files), commitments=len(snapshot.commitments))
-    for file in files:
-        ctx.send(MessageOut("", attachment=Attachment(file.filename, file.data, "document")))
+    # What leaves the database is noted now, with the data read; the files are drawn after the commit.
     await ctx.repos.plan.audit(secretariat.id, ctx.person, "export", {
-        "format": fmt, "files": [f.filename for f in files], "commitments": len(snapshot.commitments),
+        "format": fmt, "commitments": len(snapshot.commitments),
     })
+    ctx.render_later(partial(draw, snapshot, fmt, ctx.content))
+
+
+def draw(snapshot: PlanSnapshot, fmt: str, content: Content) -> Rendered:
+    try:
+        files = render(snapshot, fmt, content)
+    except TemplateProblem as exc:  # an admin's template that fails: they get told, the person too
+        return Rendered([MessageOut(ui_text(content, "export_failed"))], [f"templates ({fmt}): {exc}"])
+    ready = ui_text(content, "export_ready_many" if len(files) > 1 else "export_ready", format=fmt.upper(),
+                    secretariat=snapshot.secretariat_name, count=len(files), commitments=len(snapshot.commitments))
+    return Rendered([MessageOut(ready), *(MessageOut("", attachment=Attachment(f.filename, f.data, "document"))
+                                          for f in files)])

@@ -6,18 +6,20 @@ person's own secretariat are found; any other number gets the same kind «not fo
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
+from functools import partial
 from typing import TYPE_CHECKING
 
 from bot.chart import chart_filename, indicator_png
 from bot.commands.registry import MEMBER, MEMBER_MENU, command
+from bot.effects import Rendered
 from bot.export.labels import day, number
 from flows.events import Attachment, MessageOut
 
 if TYPE_CHECKING:
     from bot.context import Context
+    from bot.export.snapshot import IndicatorSnap
     from flows.inputs import Command
 
 log = logging.getLogger(__name__)
@@ -59,11 +61,13 @@ async def grafica(ctx: Context, inp: Command) -> None:
         unit=indicator.unit or "", period=day(last.period_due),
         target=number(indicator.target) if indicator.target is not None else "",
     )
+    ctx.render_later(partial(draw, indicator, subtitle, caption))  # after the commit: nobody waits on it
+
+
+def draw(indicator: IndicatorSnap, subtitle: str, caption: str) -> Rendered:
     try:
-        image = await asyncio.to_thread(indicator_png, indicator, subtitle)
+        image = indicator_png(indicator, subtitle)
     except Exception:  # a chart that cannot be drawn still leaves its figures in words
         log.exception("the chart of indicator %s could not be drawn", indicator.id)
-        ctx.send(MessageOut(caption))
-        return
-    ctx.send(MessageOut("", attachment=Attachment(chart_filename(indicator), image, "photo",
-                                                                    caption)))
+        return Rendered([MessageOut(caption)])
+    return Rendered([MessageOut("", attachment=Attachment(chart_filename(indicator), image, "photo", caption))])
