@@ -4,8 +4,9 @@ Ana asks for the chart of an indicator again and again; drawing it takes `DRAW` 
 chart, plus a pause standing for a slow machine or a big export). Meanwhile Beto, in another chat,
 sends /ayuda and a glossary question, one after the other; each of his replies is timed from his
 update to the reply. Baseline: Beto alone, nobody drawing. The goal is that it does not grow
-(compare with the code before the change); drawing still takes the GIL now and then. A drawing done inside the unit of work
-holds SQLite's single writer, so Beto waits for it; drawn after the commit, nobody waits.
+(compare with the code before the change); drawing still takes the GIL now and then. A drawing
+done inside the unit of work holds SQLite's single writer, so Beto waits for it; drawn after the
+commit, nobody waits.
 """
 
 from __future__ import annotations

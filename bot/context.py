@@ -68,6 +68,11 @@ class Context:
             raise LookupError(f"{self.person.key} acts in no secretariat: a command of role ANYONE asked")
         return found
 
+    def joined(self, secretariat: Secretariat) -> None:
+        """They joined `secretariat` just now (an invite): what `secretariat()` says from now on, if
+        they were in none before."""
+        self._turn.joined(secretariat)
+
     async def zone(self) -> ZoneInfo:
         return zone_of(await self.secretariat_if_any())
 

@@ -56,11 +56,15 @@ class Conversation:
         async with UnitOfWork(self._sessions) as uow:
             if update is not None and await uow.updates.seen(*update):
                 return Reply(effects=[Duplicate()])
-            person = await uow.people.get_or_create(key, name=name)
-            await uow.people.lock(person)
+            arrival = await uow.arrivals.locked(key)  # one statement: person, current run, secretariat
+            if arrival is None:  # first contact
+                person = await uow.people.get_or_create(key, name=name)
+                await uow.people.lock(person)
+            else:
+                person = arrival.person
             if not person.active:  # they blocked the bot once and now write again: reachable
                 person.active = True
-            turn = Turn(self, uow, person, content, self._clock(), group)
+            turn = Turn(self, uow, person, content, self._clock(), group, arrival)
             await turn.dispatch(inp)
         await render(turn.reply)  # committed: slow drawing now holds up nobody else's turn
         return turn.reply

@@ -261,6 +261,7 @@ async def join(ctx: Context, invite_id: int, secretariat: Secretariat) -> list[M
         problem = "unknown" if invite is None else "expired" if invite.expires_at <= ctx.now else "used_up"
         return [MessageOut(ctx.text(PROBLEM_TEXTS[problem]))]
     await ctx.repos.memberships.add(ctx.person, secretariat, claimed.role)
+    ctx.joined(secretariat)
     ctx.repos.audit.add(
         "invite_redeemed", secretariat_id=secretariat.id, person_id=ctx.person.id,
         detail={"invite_id": claimed.id, "role": claimed.role, "promoted": current is not None},

@@ -27,8 +27,9 @@ from flows.model import Content
 from flows.state import ACTIVE, PAUSED, RunState
 from flows.text import normalize
 from storage import UnitOfWork
-from storage.models import FlowRun, Person
+from storage.models import FlowRun, Person, Secretariat
 from storage.records import Refusal
+from storage.repositories.arrivals import Arrival
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +71,12 @@ class Turn:
     """One update inside one unit of work."""
 
     def __init__(self, host: Host, uow: UnitOfWork, person: Person, content: Content, now: datetime,
-                 group_chat: int | None = None) -> None:
+                 group_chat: int | None = None, arrival: Arrival | None = None) -> None:
+        """`arrival`: the person's current run and secretariat, loaded with them (None: ask storage)."""
         self.host, self.uow, self.person, self.content = host, uow, person, content
+        self.arrival = arrival
+        # The secretariat they act in, once known (loaded with them, or asked once); None: in none.
+        self._secretariat, self._secretariat_known = (arrival.secretariat, True) if arrival else (None, False)
         self.reply = Reply()
         self.now = now
         self.today: date | None = None  # in the secretariat's time zone, once context() knew it
@@ -90,7 +95,7 @@ class Turn:
         if isinstance(inp, Command) and spec is not None:
             await self.command(spec, inp)
             return
-        current = await self.uow.runs.current(self.person)
+        current = self.arrival.current if self.arrival else await self.uow.runs.current(self.person)
         if isinstance(inp, Text) and self.person.consent_at is not None and self.glossary(inp.text):
             if current is not None:
                 await self.step(current, Repeat())  # then the question they were on, again
@@ -242,13 +247,22 @@ class Turn:
 
     # -- context -------------------------------------------------------------------------------
     async def secretariat(self) -> Any:
+        """The secretariat they joined first (joining another keeps it first); None for nobody's member."""
+        if self._secretariat_known and (self._secretariat is not None or not self.host.default_secretariat):
+            return self._secretariat
         found = await self.uow.secretariats.first_of(self.person)
         if found is None and self.host.default_secretariat:
             found = await self.uow.secretariats.named(self.host.default_secretariat)
             if found is None:
                 found = await self.uow.secretariats.add(self.host.default_secretariat)
             await self.uow.memberships.add(self.person, found, "coordinator")
+        self._secretariat, self._secretariat_known = found, True
         return found
+
+    def joined(self, secretariat: Secretariat) -> None:
+        """They joined `secretariat` in this turn: it is theirs now, unless they had one before."""
+        if self._secretariat is None:
+            self._secretariat, self._secretariat_known = secretariat, True
 
     async def context(self, run: FlowRun) -> dict[str, Any]:
         secretariat = await self.secretariat()

@@ -29,6 +29,7 @@ from storage.errors import PlanError, translate_errors, translated, unavailable_
 from storage.models import FlowRun, Person
 from storage.records import Refusal, Repos, write_person, write_record
 from storage.repositories import Commitments, Invites, Memberships, People, Plan, Runs, Secretariats, Updates
+from storage.repositories.arrivals import Arrivals
 from storage.repositories.audit import AuditLog
 from storage.repositories.content_versions import ContentVersions
 from storage.repositories.outbox import Outbox
@@ -56,6 +57,7 @@ class Repositories:
     outbox: Outbox
     audit: AuditLog
     rasa_links: RasaLinks
+    arrivals: Arrivals
 
     def _open(self, session: AsyncSession) -> None:
         self.people = People(session)
@@ -73,6 +75,7 @@ class Repositories:
         self.outbox = Outbox(session)
         self.audit = AuditLog(session)
         self.rasa_links = RasaLinks(session)
+        self.arrivals = Arrivals(session)
 
     def repositories(self) -> Repositories:
         """The same repositories, without what holds them (a unit of work's session and commit)."""
