@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.commands import COMMANDS, MEMBER, MEMBER_MENU, command
+import pytest
+
+from bot.commands import COMMANDS, COORDINATOR, COORDINATOR_MENU, MEMBER, MEMBER_MENU, command
 from storage import UnitOfWork
-from tests.telegram.conftest import Client, Harness
+from tests.telegram.conftest import CONTENT, Client, Harness
 
 GROUP = {"id": -100777, "type": "supergroup", "title": "STL Xalapa"}
 
@@ -131,3 +133,23 @@ async def test_a_group_never_starts_or_answers_anyones_kit(harness: Harness) -> 
     await stranger.process(group_message(stranger, "/grupo"))
     (told,) = to_group(stranger)
     assert "escríbeme en un chat privado" in told["text"]
+
+
+async def test_a_new_command_module_shows_in_its_own_menu_scope(harness: Harness, restored_registry: None,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a newcomer writes: one module per command (here inline) and its `command_<name>` text."""
+    @command("encuesta", role=MEMBER, menu=MEMBER_MENU, menu_order=99)
+    async def encuesta(ctx: Any, inp: Any) -> None: ...
+
+    @command("sondeo", role=COORDINATOR, menu=COORDINATOR_MENU, menu_order=99)
+    async def sondeo(ctx: Any, inp: Any) -> None: ...
+
+    monkeypatch.setitem(CONTENT.ui["bot"], "command_encuesta", "Responder la encuesta")
+    monkeypatch.setitem(CONTENT.ui["bot"], "command_sondeo", "Un sondeo rápido")
+    lupita = harness.client(807)
+    await join(lupita, await invite(harness, "coordinator"))
+    assert harness.app.post_init is not None
+    await harness.app.post_init(harness.app)
+    menus_set = scopes(harness)
+    assert menus_set["default"][-1] == "encuesta" and "sondeo" not in menus_set["default"]
+    assert menus_set[807][-1] == "sondeo" and "encuesta" in menus_set[807]
