@@ -56,10 +56,10 @@ def command(
 
     def register(handler: Handler) -> Handler:
         spec = CommandSpec(name, handler, role, menu, menu_order, aliases, before_consent, in_group)
-        for word in (name, *aliases):
-            if word in COMMANDS:
-                raise ValueError(f"command /{word} is registered twice")
-            COMMANDS[word] = spec
+        taken = [word for word in (name, *aliases) if word in COMMANDS]
+        if taken:
+            raise ValueError(f"command /{taken[0]} is registered twice")
+        COMMANDS.update(dict.fromkeys((name, *aliases), spec))
         return handler
 
     return register

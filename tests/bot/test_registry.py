@@ -44,6 +44,7 @@ def test_built_in_commands_are_registered_like_the_others() -> None:
 def test_a_command_registered_twice_is_refused(restored_registry: None) -> None:
     with pytest.raises(ValueError, match="registered twice"):
         command("socorro", aliases=("ayuda",))(COMMANDS["ayuda"].handler)
+    assert "socorro" not in COMMANDS  # nothing of it was registered
 
 
 async def test_a_new_command_module_answers_and_shows_in_the_coordinator_menu(
