@@ -2,7 +2,8 @@
 content, and ways to answer. Never a database session: queries are repository methods.
 
 A handler reads and writes through `ctx.repos`, answers with `say`/`send`, and asks for what happens
-after the commit with `effect`. The built-in commands also steer runs (`start_flow`, `resume`, …).
+after the commit with `effect` (slow drawing: `render_later`). The built-in commands also steer
+runs (`start_flow`, `resume`, …).
 """
 
 from __future__ import annotations
@@ -96,10 +97,6 @@ class Context:
         replied = self._turn.reply.messages
         position = len(replied) if at is None else at
         replied[position:position] = messages
-
-    def content_error(self, problem: str) -> None:
-        """A problem in the content or an admin's template: logged for whoever maintains it."""
-        self._turn.reply.content_errors.append(problem)
 
     def effect(self, effect: Effect) -> None:
         """Something to do after the commit (bot/effects.py)."""
