@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sqlite3
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -28,11 +29,34 @@ async def migrated(url: str) -> AsyncIterator[Any]:
         await engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to the head once per test run: copying it is ~100 times faster than
+    running every migration again for each test that wants a fresh database."""
+    path = tmp_path_factory.mktemp("template") / "cocrea.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+def fresh_sqlite(template: Path, path: Path) -> str:
+    """A copy of the migrated template at `path` (SQLite's backup API: WAL pages included); its URL."""
+    source, target = sqlite3.connect(template), sqlite3.connect(path)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+    return f"sqlite:///{path}"
+
+
 @pytest.fixture
-async def sessions(tmp_path: Path) -> AsyncIterator[Any]:
+async def sessions(tmp_path: Path, sqlite_template: Path) -> AsyncIterator[Any]:
     """A session factory on a fresh, migrated SQLite file."""
-    async with migrated(f"sqlite:///{tmp_path / 'cocrea.db'}") as factory:
-        yield factory
+    engine = make_engine(fresh_sqlite(sqlite_template, tmp_path / "cocrea.db"))
+    try:
+        yield make_session_factory(engine)
+    finally:
+        await engine.dispose()
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from storage.db import make_engine, make_session_factory
 from storage.migrate import upgrade
 from storage.models import Base
+from tests.conftest import fresh_sqlite
 
 BACKENDS = ("sqlite", "postgresql")
 SUITE = "TestStorageContract"
@@ -59,10 +60,9 @@ async def _reset_postgres(url: str) -> None:
 
 
 @pytest.fixture(params=BACKENDS)
-async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Db]:
+async def db(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> AsyncIterator[Db]:
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'cocrea.db'}"
-        await asyncio.to_thread(upgrade, url)
+        url = fresh_sqlite(sqlite_template, tmp_path / "cocrea.db")
     else:
         env_url = os.environ.get("COCREA_TEST_DATABASE_URL")
         if not env_url:
