@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test test-deploy bench lint clean rasa-demo
+.PHONY: run test test-fast test-deploy bench lint clean rasa-demo
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest
+
+# The fast suite, for while you work: leaves out what starts processes, servers or databases of its own.
+test-fast: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest -q -m "not slow"
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check bot flows storage tests bench

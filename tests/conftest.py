@@ -103,3 +103,18 @@ def restored_registry() -> Iterator[None]:
     yield
     COMMANDS.clear()
     COMMANDS.update(before)
+
+
+# Slow: what starts processes, servers or databases of its own, or hammers with random inputs.
+# `make test-fast` leaves them out (`-m "not slow"`); `make test` and CI run everything.
+SLOW_FOLDERS = ("tests/deploy/", "tests/telegram/e2e/")
+SLOW_FIXTURES = {"run_cocrea", "own_postgres", "pg_sessions"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        starts_processes = "subprocess" in vars(getattr(item, "module", None) or object)
+        if item.nodeid.startswith(SLOW_FOLDERS) or fixtures & SLOW_FIXTURES or "postgres" in item.name \
+                or starts_processes:
+            item.add_marker(pytest.mark.slow)
