@@ -39,8 +39,11 @@ async def compromisos(turn: HostTurn, inp: Command) -> None:
         turn.say("plan_none")
         return
     lines = [turn.text("plan_list_header", secretariat=secretariat.name)]
+    plan = await turn.uow.plan.load(secretariat.id)
+    views = {c.id: c for c in plan.commitments} if plan is not None else {}
     for commitment in commitments:
-        _, milestones, indicators, _ = await turn.uow.plan.view(commitment)
+        view = views[commitment.id]
+        milestones, indicators = view.milestones, view.indicators
         lines.append(turn.text(
             "plan_list_line", number=commitment.id, title=title_of(turn, commitment),
             status=lifecycle.label(commitment.status),

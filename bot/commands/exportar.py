@@ -48,7 +48,7 @@ async def exportar(turn: HostTurn, inp: Command) -> None:
         turn.say("export_help")
         return
     secretariat = await turn.secretariat()
-    snapshot = await load_snapshot(turn.uow.session, secretariat.id, turn.now)
+    snapshot = await load_snapshot(turn.uow.plan, secretariat.id, turn.now)
     if snapshot is None:  # the membership points at it, so this would be a race with a deletion
         turn.say("sorry")
         return

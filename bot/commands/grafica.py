@@ -28,7 +28,7 @@ _NUMBER = re.compile(r"^(?:#|n[uú]m(?:ero)?\.?\s*|no\.?\s*)?(\d{1,9})$", re.IGN
 @command("grafica", role=MEMBER)
 async def grafica(turn: HostTurn, inp: Command) -> None:
     secretariat = await turn.secretariat()
-    snapshot = await load_snapshot(turn.uow.session, secretariat.id, turn.now)
+    snapshot = await load_snapshot(turn.uow.plan, secretariat.id, turn.now)
     indicators = snapshot.indicators if snapshot is not None else []
     if not indicators:
         turn.say("chart_no_indicators")

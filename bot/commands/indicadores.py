@@ -18,14 +18,14 @@ if TYPE_CHECKING:
 @command("indicadores", role=MEMBER)
 async def indicadores(turn: HostTurn, inp: Command) -> None:
     secretariat = await turn.secretariat()
-    indicators = await turn.uow.plan.indicators_of(secretariat.id)
+    plan = await turn.uow.plan.load(secretariat.id)
+    indicators = plan.indicators if plan is not None else []
     if not indicators:
         turn.say("indicators_none")
         return
     today = await local_today(turn)
     lines = [turn.text("indicators_header", secretariat=secretariat.name)]
-    for row in indicators:
-        view = await turn.uow.plan.indicator_view(row)
+    for commitment, view in indicators:
         due = indicator_due(view)
         reported = [r.period_due for r in view.reports]
         late = overdue(due, reported, today)
@@ -39,7 +39,7 @@ async def indicadores(turn: HostTurn, inp: Command) -> None:
         else:
             when = turn.text("indicators_no_dates")
         lines.append(turn.text(
-            "indicators_line", flag="⚠ " if late else "", name=view.name, number=row.commitment_id,
+            "indicators_line", flag="⚠ " if late else "", name=view.name, number=commitment.id,
             last=last_value(turn, view), bar=progress_bar(latest_progress(view)), when=when,
         ))
     lines.append(turn.text("indicators_footer"))

@@ -11,7 +11,7 @@ them to the rows and keeps the history and the audit log.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.plan import lifecycle, schedule
 from flows.plan.readiness import parse_date
-from flows.plan.views import CommitmentView, IndicatorView, MilestoneView, ReportView, SignoffView
+from flows.plan.views import CommitmentView, IndicatorView, MilestoneView, PlanView, SignoffView
 from storage.columns import utcnow
 from storage.errors import NothingDue, PeriodTaken, QuorumNotMet, SignoffRefused
 from storage.models import (
@@ -37,6 +37,7 @@ from storage.models import (
 )
 from storage.repositories._sql import dialect_name, flush
 from storage.repositories.commitments import Commitments
+from storage.repositories.plan_load import load_plan, signoff_view
 
 EVIDENCE_KINDS = ("photo", "document", "link")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -389,7 +390,7 @@ class Plan:
         """The sign-off quorum of the commitment under its secretariat's rule."""
         secretariat = await self._session.get(Secretariat, commitment.secretariat_id)
         required = lifecycle.required_sectors(secretariat.signoff_sectors if secretariat else None)
-        views = [_signoff_view(s) for s in await self.signoffs(commitment.id)]
+        views = [signoff_view(s) for s in await self.signoffs(commitment.id)]
         return lifecycle.quorum(required, views)
 
     # -- lifecycle -----------------------------------------------------------------------------
@@ -451,45 +452,20 @@ class Plan:
         return list(await self._session.scalars(statement))
 
     # -- views ---------------------------------------------------------------------------------
+    async def load(self, secretariat_id: int, commitment_ids: Collection[int] | None = None) -> PlanView | None:
+        """The secretariat's plan as flows.plan views (only `commitment_ids` when given); None when
+        there is no such secretariat. See storage/repositories/plan_load.py."""
+        return await load_plan(self._session, secretariat_id, commitment_ids)
+
     async def view(
         self, commitment: Commitment
     ) -> tuple[CommitmentView, list[MilestoneView], list[IndicatorView], list[SignoffView]]:
         """The commitment and everything under it, as the pure views flows/plan works on."""
-        fields = dict(commitment.fields or {})
-        commitment_view = CommitmentView(
-            id=commitment.id,
-            title=commitment.title or (str(fields["title"]) if fields.get("title") else None),
-            status=commitment.status,
-            irm_completion=commitment.irm_completion,
-            fields=fields,
-            start_date=parse_date(fields.get("start_date")),
-            end_date=parse_date(fields.get("end_date")),
-        )
-        milestones = [
-            MilestoneView(m.id, m.output, m.due_date, m.responsible, m.done_at is not None)
-            for m in await self.milestones(commitment.id)
-        ]
-        indicators = [await self.indicator_view(i) for i in await self.indicators(commitment.id)]
-        signoffs = [_signoff_view(s) for s in await self.signoffs(commitment.id)]
-        return commitment_view, milestones, indicators, signoffs
-
-    async def indicator_view(self, indicator: Indicator) -> IndicatorView:
-        reports = tuple(
-            ReportView(r.period_due, r.value, r.note, r.reported_at) for r in await self.reports(indicator.id)
-        )
-        due = await self.due_dates(indicator)
-        return IndicatorView(
-            id=indicator.id,
-            name=indicator.name,
-            unit=indicator.unit,
-            baseline=indicator.baseline,
-            target=indicator.target,
-            frequency=indicator.frequency,
-            first_due=indicator.first_due,
-            last_due=due[-1] if due and indicator.frequency not in ("unica", "fechas") else indicator.last_due,
-            dates=tuple(d for d in (parse_date(x) for x in indicator.dates or []) if d is not None),
-            reports=reports,
-        )
+        plan = await self.load(commitment.secretariat_id, [commitment.id])
+        found = next(c for c in plan.commitments) if plan is not None and plan.commitments else None
+        if found is None:
+            raise LookupError(f"commitment {commitment.id} is not in secretariat {commitment.secretariat_id}")
+        return found, list(found.milestones), list(found.indicators), list(found.signoffs)
 
 
 def _changed_since_shown(commitment: Commitment) -> str:
@@ -502,15 +478,4 @@ def _changed_since_shown(commitment: Commitment) -> str:
         "ronda de revisión), y tu decisión contaría para un texto que no viste. "
         f"Así se lee ahora:\n📌 {title}\n🎯 Objetivo: {objective}\n"
         "Léelo con calma (con /compromisos ves su ficha completa) y vuelve a elegirlo para decidir."
-    )
-
-
-def _signoff_view(signoff: Signoff) -> SignoffView:
-    return SignoffView(
-        name=signoff.name,
-        sector=signoff.sector,
-        decision=signoff.decision,
-        reason=signoff.reason,
-        signed_at=signoff.signed_at,
-        person_id=signoff.person_id,
     )
