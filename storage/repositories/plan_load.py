@@ -11,7 +11,7 @@ from collections.abc import Collection, Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.plan import schedule
@@ -39,39 +39,39 @@ async def load_plan(
     secretariat = await session.get(Secretariat, secretariat_id)
     if secretariat is None:
         return None
-    which = select(Commitment).where(Commitment.secretariat_id == secretariat_id)
+    which = select(Commitment.__table__).where(Commitment.secretariat_id == secretariat_id)
     if commitment_ids is not None:
         which = which.where(Commitment.id.in_(sorted(commitment_ids)))
-    commitments = list(await session.scalars(which.order_by(Commitment.id)))
-    milestones: list[Milestone] = []
-    indicators: list[Indicator] = []
-    reports: list[IndicatorReport] = []
-    signoffs: list[Signoff] = []
+    commitments = await _rows(session, which.order_by(Commitment.id))
+    milestones: list[Row[Any]] = []
+    indicators: list[Row[Any]] = []
+    reports: list[Row[Any]] = []
+    signoffs: list[Row[Any]] = []
     if commitments:
         mine = which.with_only_columns(Commitment.id).scalar_subquery()
-        milestones = list(await session.scalars(
-            select(Milestone).where(Milestone.commitment_id.in_(mine))
-            .order_by(Milestone.commitment_id, Milestone.due_date.is_(None), Milestone.due_date, Milestone.id)))
-        indicators = list(await session.scalars(
-            select(Indicator).where(Indicator.commitment_id.in_(mine)).order_by(Indicator.commitment_id, Indicator.id)))
+        milestones = await _rows(session, select(Milestone.__table__).where(Milestone.commitment_id.in_(mine))
+                                 .order_by(Milestone.commitment_id, Milestone.due_date.is_(None), Milestone.due_date,
+                                           Milestone.id))
+        indicators = await _rows(session, select(Indicator.__table__).where(Indicator.commitment_id.in_(mine))
+                                 .order_by(Indicator.commitment_id, Indicator.id))
         if indicators:
-            reports = list(await session.scalars(
-                select(IndicatorReport).join(Indicator, Indicator.id == IndicatorReport.indicator_id)
-                .where(Indicator.commitment_id.in_(mine))
-                .order_by(IndicatorReport.indicator_id, IndicatorReport.period_due, IndicatorReport.reported_at,
-                          IndicatorReport.id)))
-        signoffs = list(await session.scalars(
-            select(Signoff).where(Signoff.commitment_id.in_(mine))
-            .order_by(Signoff.commitment_id, Signoff.signed_at, Signoff.id)))
-    memberships = list(await session.scalars(
-        select(Membership).where(Membership.secretariat_id == secretariat_id).order_by(Membership.id)))
+            reports = await _rows(session, select(IndicatorReport.__table__)
+                                  .join(Indicator, Indicator.id == IndicatorReport.indicator_id)
+                                  .where(Indicator.commitment_id.in_(mine))
+                                  .order_by(IndicatorReport.indicator_id, IndicatorReport.period_due,
+                                            IndicatorReport.reported_at, IndicatorReport.id))
+        signoffs = await _rows(session, select(Signoff.__table__).where(Signoff.commitment_id.in_(mine))
+                               .order_by(Signoff.commitment_id, Signoff.signed_at, Signoff.id))
+    memberships = await _rows(session, select(Membership.person_id, Membership.role, Membership.joined_at)
+                              .where(Membership.secretariat_id == secretariat_id).order_by(Membership.id))
     wanted: Iterable[int | None] = (
         *(m.person_id for m in memberships), *(c.created_by for c in commitments),
         *(m.created_by for m in milestones), *(i.reporter_id for i in indicators), *(i.created_by for i in indicators),
         *(r.person_id for r in reports), *(s.person_id for s in signoffs),
     )
     ids = sorted({i for i in wanted if i is not None})
-    people = list(await session.scalars(select(Person).where(Person.id.in_(ids)))) if ids else []
+    people = await _rows(session, select(Person.id, Person.name, Person.sector, Person.active, Person.telegram_id)
+                         .where(Person.id.in_(ids))) if ids else []
 
     reports_of: dict[int, list[ReportView]] = {}
     for r in reports:
@@ -86,7 +86,7 @@ async def load_plan(
     signoffs_of: dict[int, list[SignoffView]] = {}
     for s in signoffs:
         signoffs_of.setdefault(s.commitment_id, []).append(signoff_view(s))
-    indicators_of: dict[int, list[Indicator]] = {}
+    indicators_of: dict[int, list[Row[Any]]] = {}
     for i in indicators:
         indicators_of.setdefault(i.commitment_id, []).append(i)
 
@@ -111,8 +111,9 @@ async def load_plan(
     )
 
 
-def indicator_view(indicator: Indicator, end: date | None, reports: Iterable[ReportView]) -> IndicatorView:
-    """The indicator with its reports; `end` is its commitment's end date (where an open calendar stops)."""
+def indicator_view(indicator: Any, end: date | None, reports: Iterable[ReportView]) -> IndicatorView:
+    """The indicator (a row of its table) with its reports; `end` is its commitment's end date (where an
+    open calendar stops)."""
     dates = _dates(indicator.dates)
     due = tuple(schedule.indicator_due_dates(indicator.frequency, indicator.first_due, indicator.last_due,
                                              list(dates), end))
@@ -126,9 +127,15 @@ def indicator_view(indicator: Indicator, end: date | None, reports: Iterable[Rep
     )
 
 
-def signoff_view(signoff: Signoff) -> SignoffView:
+def signoff_view(signoff: Any) -> SignoffView:
+    """A sign-off (a model instance or a row of its table) as a view."""
     return SignoffView(name=signoff.name, sector=signoff.sector, decision=signoff.decision, reason=signoff.reason,
                        signed_at=signoff.signed_at, person_id=signoff.person_id)
+
+
+async def _rows(session: AsyncSession, statement: Any) -> list[Row[Any]]:
+    """Plain rows, not model instances: the views are built from them, so nothing needs the identity map."""
+    return list((await session.execute(statement)).all())
 
 
 def _dates(raw: Any) -> tuple[date, ...]:
