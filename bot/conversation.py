@@ -379,7 +379,7 @@ class HostTurn:
         self.collect(events[:refusal.index])
         texts = self.content.ui.get("texts") or {}
         self.reply.messages.append(MessageOut(templating.render(str(texts.get("record_refused", "{{ reason }}")),
-                                                                {"reason": refusal.message})))
+                                                                {"reason": self.text(refusal.key, **refusal.params)})))
         flow = self.content.flows.get(run.flow_id)
         if refusal.step_id is None or flow is None or refusal.step_id not in flow.steps:
             await self.uow.runs.save(run, RunState.from_json(run.state))

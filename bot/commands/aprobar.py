@@ -42,7 +42,7 @@ async def aprobar(turn: HostTurn, inp: Command) -> None:
     try:
         await turn.uow.plan.move(commitment, "aprobado", turn.person)
     except QuorumNotMet as exc:  # the same rule, checked again where it is kept
-        turn.say("plan_move_refused", reason=str(exc))
+        turn.say("plan_move_refused", reason=turn.text(exc.key, **exc.params))
         return
     turn.say("approve_done", title=title)
     turn.reply.messages.append(MessageOut(await acta(turn, commitment)))
