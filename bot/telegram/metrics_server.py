@@ -2,11 +2,14 @@
 
 Opt-in with COCREA_METRICS_PORT; it listens on COCREA_LISTEN (127.0.0.1 unless set), started
 after the bot initialises and stopped with it, so a scrape never outlives the engine it reads.
+Updates are counted and timed around `Application.process_update`, as the webhook server does
+around its call of it, and handler errors are counted by an error handler, as there.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 import tornado.web
@@ -16,7 +19,7 @@ from tornado.netutil import bind_sockets
 
 from bot import metrics
 from bot.settings import Settings
-from bot.telegram.webhook import MetricsHandler, outbox_depth
+from bot.telegram.webhook import MetricsHandler, count_error, outbox_depth
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +42,18 @@ def attach(app: Any, settings: Settings, sessions: async_sessionmaker[AsyncSessi
     if settings.metrics_port is None:
         return
     port = settings.metrics_port
+    process = app.process_update
+
+    async def counted(update: object) -> None:
+        started = time.perf_counter()
+        try:
+            await process(update)
+        finally:
+            metrics.UPDATES.inc()
+            metrics.UPDATE_SECONDS.observe(time.perf_counter() - started)
+
+    app.process_update = counted  # PTB's update fetcher calls it for every polled update
+    app.add_error_handler(count_error)
     previous_init, previous_stop = app.post_init, app.post_stop
     servers: list[HTTPServer] = []
 

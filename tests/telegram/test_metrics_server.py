@@ -18,6 +18,18 @@ class FakeApplication:
     def __init__(self) -> None:
         self.post_init: Any = None
         self.post_stop: Any = None
+        self.processed: list[object] = []
+        self.error_handlers: list[Any] = []
+
+    async def process_update(self, update: object) -> None:
+        self.processed.append(update)
+
+    def add_error_handler(self, handler: Any) -> None:
+        self.error_handlers.append(handler)
+
+
+def sample(name: str) -> float:
+    return metrics.REGISTRY.get_sample_value(name) or 0.0
 
 
 def free_port() -> int:
@@ -62,7 +74,13 @@ async def test_the_server_starts_and_stops_with_the_bot_when_a_port_is_set(sessi
     port = free_port()
     metrics_server.attach(app, replace(Settings(), metrics_port=port), sessions)
     await app.post_init(app)
-    assert any(line.startswith("cocrea_updates_total ") for line in await scrape(port))
+    before, timed = sample("cocrea_updates_total"), sample("cocrea_update_seconds_count")
+    await app.process_update("an update")  # what PTB's polling calls for each update
+    await app.error_handlers[0]("an update", None)
+    assert app.processed == ["an update"]
+    lines = await scrape(port)
+    assert f"cocrea_updates_total {before + 1}" in lines and f"cocrea_update_seconds_count {timed + 1}" in lines
+    assert any(line.startswith("cocrea_update_errors_total ") and float(line.split()[1]) >= 1 for line in lines)
     await app.post_stop(app)
     assert calls == ["init", "stop"]
     with pytest.raises(ConnectionRefusedError), socket.create_connection(("127.0.0.1", port), timeout=1):
@@ -72,7 +90,7 @@ async def test_the_server_starts_and_stops_with_the_bot_when_a_port_is_set(sessi
 def test_without_a_port_polling_mode_serves_nothing(sessions: Any) -> None:
     app = FakeApplication()
     metrics_server.attach(app, Settings(), sessions)
-    assert app.post_init is None and app.post_stop is None
+    assert app.post_init is None and app.post_stop is None and app.error_handlers == []
 
 
 def test_the_port_is_read_from_the_environment() -> None:
