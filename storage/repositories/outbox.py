@@ -1,8 +1,8 @@
 """The outbox: reminder, digest and broadcast rows, written idempotently and claimed atomically.
 
 Claiming: PostgreSQL locks the due rows with SELECT … FOR UPDATE SKIP LOCKED, so two workers
-take disjoint batches without waiting on each other; SQLite has one writer at a time (every unit
-of work begins IMMEDIATE), so the select and the update that claims are already atomic.
+take disjoint batches without waiting on each other; SQLite has one writer at a time (a unit of
+work that writes begins IMMEDIATE), so the select and the update that claims are already atomic.
 
 Every state change is a conditional UPDATE on the status it expects, so a planner cancelling a
 row and a dispatcher claiming it never both win.
