@@ -1,103 +1,71 @@
-"""A tiny, dependency-free metrics registry, served as Prometheus text by the webhook server.
+"""The process's metrics (prometheus_client), served as Prometheus text on /metrics.
 
-Counters and a histogram live in this process; a gauge is a callback read at scrape time (the
-outbox depth is a database query, so gauges may be coroutines). `/metrics` on each process shows
-that process's counts; Prometheus adds them up across processes.
+Counters and the histogram live in this process; `/metrics` on each process shows that process's
+counts and Prometheus adds them up across processes. A gauge whose value is a database query (the
+outbox depth) is registered as an async reader: each scrape awaits the readers first, then renders
+everything with the values it read, so concurrent scrapes share no state and the event loop never
+blocks on a query. Served by the webhook server (bot/telegram/webhook.py) and, in polling mode,
+by a small server of its own (bot/telegram/metrics_server.py, COCREA_METRICS_PORT).
 """
 
 from __future__ import annotations
 
 import inspect
-import math
-from collections.abc import Awaitable, Callable, Sequence
+import logging
+from collections.abc import Awaitable, Callable, Iterable
 
-CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
-Gauge = Callable[[], float | Awaitable[float]]
+import prometheus_client
+from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
 
+log = logging.getLogger(__name__)
 
-class Counter:
-    def __init__(self, name: str, help_text: str) -> None:
-        self.name, self.help, self.value = name, help_text, 0.0
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"  # what generate_latest writes
+Reader = Callable[[], float | Awaitable[float]]
 
-    def inc(self, amount: float = 1) -> None:
-        if amount < 0:
-            raise ValueError("a counter only goes up")
-        self.value += amount
+prometheus_client.disable_created_metrics()  # only the series below; *_created says nothing here
 
-    def render(self) -> list[str]:
-        return [f"# HELP {self.name} {self.help}", f"# TYPE {self.name} counter", f"{self.name} {_num(self.value)}"]
+REGISTRY = CollectorRegistry()
+UPDATES = Counter("cocrea_updates_total", "Telegram updates handled.", registry=REGISTRY)
+UPDATE_ERRORS = Counter("cocrea_update_errors_total", "Updates whose handling raised an error.", registry=REGISTRY)
+REMINDERS_SENT = Counter("cocrea_reminders_sent_total", "Scheduled messages (reminders, digests) sent.",
+                         registry=REGISTRY)
+REMINDERS_FAILED = Counter("cocrea_reminders_failed_total",
+                           "Scheduled messages that failed for good (blocked, or out of attempts).", registry=REGISTRY)
+UPDATE_SECONDS = Histogram("cocrea_update_seconds", "Time to handle one update, in seconds.", registry=REGISTRY,
+                           buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
 
-
-class Histogram:
-    def __init__(self, name: str, help_text: str, buckets: Sequence[float]) -> None:
-        self.name, self.help = name, help_text
-        self.buckets = sorted(buckets)
-        self.counts = [0] * len(self.buckets)  # per bucket, not cumulative; summed when rendered
-        self.sum, self.count = 0.0, 0
-
-    def observe(self, value: float) -> None:
-        self.sum += value
-        self.count += 1
-        for index, bound in enumerate(self.buckets):
-            if value <= bound:
-                self.counts[index] += 1
-                break
-
-    def render(self) -> list[str]:
-        lines = [f"# HELP {self.name} {self.help}", f"# TYPE {self.name} histogram"]
-        running = 0
-        for bound, count in zip(self.buckets, self.counts, strict=True):
-            running += count
-            lines.append(f'{self.name}_bucket{{le="{_num(bound)}"}} {running}')
-        lines.append(f'{self.name}_bucket{{le="+Inf"}} {self.count}')
-        lines += [f"{self.name}_sum {_num(self.sum)}", f"{self.name}_count {self.count}"]
-        return lines
+_GAUGES: dict[str, tuple[str, Reader]] = {}
 
 
-class Registry:
-    def __init__(self) -> None:
-        self.counters: dict[str, Counter] = {}
-        self.histograms: dict[str, Histogram] = {}
-        self.gauges: dict[str, tuple[str, Gauge]] = {}
-
-    def counter(self, name: str, help_text: str) -> Counter:
-        return self.counters.setdefault(name, Counter(name, help_text))
-
-    def histogram(self, name: str, help_text: str, buckets: Sequence[float]) -> Histogram:
-        return self.histograms.setdefault(name, Histogram(name, help_text, buckets))
-
-    def gauge(self, name: str, help_text: str, read: Gauge) -> None:
-        """Register (or replace) a gauge read at scrape time; a failing read is left out."""
-        self.gauges[name] = (help_text, read)
-
-    async def render(self) -> str:
-        lines: list[str] = []
-        for counter in self.counters.values():
-            lines += counter.render()
-        for histogram in self.histograms.values():
-            lines += histogram.render()
-        for name, (help_text, read) in self.gauges.items():
-            try:
-                value = read()
-                if inspect.isawaitable(value):
-                    value = await value
-            except Exception:  # noqa: BLE001 - a scrape must not fail because one source did
-                continue
-            lines += [f"# HELP {name} {help_text}", f"# TYPE {name} gauge", f"{name} {_num(float(value))}"]
-        return "\n".join(lines) + "\n"
+def gauge(name: str, help_text: str, read: Reader) -> None:
+    """Register (or replace) a gauge read at scrape time; a read that fails leaves it out of that scrape."""
+    _GAUGES[name] = (help_text, read)
 
 
-def _num(value: float) -> str:
-    if math.isinf(value):
-        return "+Inf" if value > 0 else "-Inf"
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
+class _Scrape(Collector):
+    """Everything in REGISTRY plus the gauges' values as this scrape read them."""
+
+    def __init__(self, gauges: Iterable[tuple[str, str, float]]) -> None:
+        self.gauges = list(gauges)
+
+    def collect(self) -> Iterable[Metric]:
+        yield from REGISTRY.collect()
+        for name, help_text, value in self.gauges:
+            yield GaugeMetricFamily(name, help_text, value=value)
 
 
-REGISTRY = Registry()
-UPDATES = REGISTRY.counter("cocrea_updates_total", "Telegram updates handled.")
-UPDATE_ERRORS = REGISTRY.counter("cocrea_update_errors_total", "Updates whose handling raised an error.")
-REMINDERS_SENT = REGISTRY.counter("cocrea_reminders_sent_total", "Scheduled messages (reminders, digests) sent.")
-REMINDERS_FAILED = REGISTRY.counter("cocrea_reminders_failed_total",
-                                    "Scheduled messages that failed for good (blocked, or out of attempts).")
-UPDATE_SECONDS = REGISTRY.histogram("cocrea_update_seconds", "Time to handle one update, in seconds.",
-                                    (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
+async def render() -> bytes:
+    """The Prometheus text of this process, gauges read now."""
+    read: list[tuple[str, str, float]] = []
+    for name, (help_text, reader) in list(_GAUGES.items()):
+        try:
+            value = reader()
+            if inspect.isawaitable(value):
+                value = await value
+        except Exception:  # noqa: BLE001 - a scrape must not fail because one source did
+            log.warning("metrics: the gauge %s could not be read", name, exc_info=True)
+            continue
+        read.append((name, help_text, float(value)))
+    return prometheus_client.generate_latest(_Scrape(read))

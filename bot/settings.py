@@ -43,6 +43,7 @@ class Settings:
     webhook_secret: str | None = None
     listen: str = "127.0.0.1"
     port: int = 8080
+    metrics_port: int | None = None  # polling mode: serve /metrics on listen:metrics_port (webhook: on port)
     rate_limit: float = 30.0
     bot_username: str | None = None
     actions_token: str | None = None  # the secret Rasa sends on every call to `cocrea actions`
@@ -100,6 +101,7 @@ class Settings:
             webhook_secret=get("WEBHOOK_SECRET"),
             listen=get("LISTEN") or cls.listen,
             port=int(number("PORT", cls.port, int)),
+            metrics_port=int(number("METRICS_PORT", 0, int)) or None,
             rate_limit=number("RATE_LIMIT", cls.rate_limit),
             bot_username=get("BOT_USERNAME"),
             actions_token=get("ACTIONS_TOKEN"),

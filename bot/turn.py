@@ -243,7 +243,7 @@ class Turn:
         return key.startswith("tg:") and key[3:].isdigit() and int(key[3:]) in self.host.admins
 
     async def plan_snapshot(self, secretariat_id: int) -> PlanSnapshot | None:
-        return await load_snapshot(self.uow.session, secretariat_id, self.now)
+        return await load_snapshot(self.uow.plan, secretariat_id, self.now)
 
     # -- context -------------------------------------------------------------------------------
     async def secretariat(self) -> Any:
@@ -287,7 +287,7 @@ class Turn:
         self.collect(events[:refusal.index])
         texts = self.content.ui.get("texts") or {}
         self.reply.messages.append(MessageOut(templating.render(str(texts.get("record_refused", "{{ reason }}")),
-                                                                {"reason": refusal.message})))
+                                                                {"reason": self.text(refusal.key, **refusal.params)})))
         flow = self.content.flows.get(run.flow_id)
         if refusal.step_id is None or flow is None or refusal.step_id not in flow.steps:
             await self.uow.runs.save(run, RunState.from_json(run.state))

@@ -8,12 +8,15 @@ Exceptions::
     StorageError             base of every error raised here
     ├── DatabaseUnavailable  cannot connect, open the file, lost the connection, busy too long
     ├── ConcurrentUpdate     a row changed since it was loaded (optimistic lock): retry the step
-    ├── NoSecretariat        a commitment written by someone in no secretariat (Spanish text)
-    └── PlanError            a plan change that cannot be made as asked (Spanish text)
-        ├── NothingDue       an indicator report when every period is already reported
-        │   └── PeriodTaken  a report for the period chosen, which someone else reported first
-        ├── SignoffRefused   a sign-off outside review, without a sector, or a dissent without reason
-        └── QuorumNotMet     approval before every required sector signed
+    └── RefusalError         something a person asked that is not written: `key` (a content/ui.yaml
+        │                    `bot:` text) and `params`; the channel says the sentence
+        ├── NoSecretariat    a commitment written by someone in no secretariat
+        └── PlanError        a plan change that cannot be made as asked (rules: flows/plan/refusals.py)
+            ├── NothingDue   an indicator report when every period is already reported
+            │   └── PeriodTaken  a report for the period chosen, which someone else reported first
+            ├── SignoffRefused   a sign-off outside review, without a sector, or a dissent without reason
+            ├── RecordRefused    a flow's record for another secretariat, or missing what it needs
+            └── QuorumNotMet     approval before every required sector signed
 
 Bad arguments (an unsupported URL, an unknown kind, role or time zone) raise ValueError.
 """

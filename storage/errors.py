@@ -6,12 +6,15 @@ so they never need to know which database is behind.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from typing import Any, Self
 
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm.exc import StaleDataError
+
+from flows.plan.refusals import Refused
 
 
 class StorageError(Exception):
@@ -29,12 +32,28 @@ class ConcurrentUpdate(StorageError):
     """
 
 
-class NoSecretariat(StorageError):
+class RefusalError(StorageError):
+    """Something a person asked that storage will not write: their situation, not a fault.
+
+    `key` names its sentence in content/ui.yaml (`bot:` texts) and `params` holds the values it
+    shows (see flows/plan/refusals.py); the channel renders it, so no Spanish lives in storage.
+    """
+
+    def __init__(self, key: str, params: Mapping[str, Any] | None = None) -> None:
+        super().__init__(key)
+        self.key, self.params = key, dict(params or {})
+
+    @classmethod
+    def of(cls, refused: Refused) -> Self:
+        return cls(refused.key, refused.params)
+
+
+class NoSecretariat(RefusalError):
     """A commitment was written for a person who belongs to no secretariat."""
 
 
-class PlanError(StorageError):
-    """A change to the plan that cannot be made as asked; the message is Spanish, for the person."""
+class PlanError(RefusalError):
+    """A change to the plan that cannot be made as asked."""
 
 
 class NothingDue(PlanError):
@@ -56,8 +75,8 @@ class RecordRefused(PlanError):
 class QuorumNotMet(PlanError):
     """Approval asked before every required sector signed; `missing` holds those sectors."""
 
-    def __init__(self, message: str, missing: tuple[str, ...] = ()) -> None:
-        super().__init__(message)
+    def __init__(self, key: str, params: Mapping[str, Any] | None = None, missing: tuple[str, ...] = ()) -> None:
+        super().__init__(key, params)
         self.missing = missing
 
 

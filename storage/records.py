@@ -1,19 +1,20 @@
 """How a RecordWritten event lands in the tables (content/FORMAT.md, "Records").
 
 Every record that belongs to a commitment is written only into a commitment of the person's own
-secretariat; anything else is refused with a Spanish message (RecordRefused), and the caller rolls
-that record back and tells the person.
+secretariat; anything else is refused (RecordRefused, its sentence a key of content/ui.yaml; the
+rules are flows/plan/refusals.py), and the caller rolls that record back and tells the person.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from flows.events import RecordWritten
+from flows.plan import refusals
 from flows.plan.readiness import parse_date
-from flows.plan.schedule import FREQUENCIES
 from storage.columns import utcnow
 from storage.errors import NoSecretariat, RecordRefused
 from storage.models import Commitment, FlowRun, Person
@@ -22,19 +23,17 @@ from storage.repositories import Commitments, Memberships, Plan, Secretariats
 PERSON_FIELDS = frozenset({"name", "sector", "consent"})
 _YES = {"sí", "si", "yes", "true", "1"}
 _NO = {"no", "false", "0", ""}
-NOT_YOURS = "ese compromiso no existe o no es de tu secretariado, así que no guardé nada."
-NO_SECRETARIAT = (
-    "Para guardar un compromiso necesitas pertenecer a un secretariado. Pide a tu coordinación una invitación."
-)
 
 
 @dataclass(frozen=True)
 class Refusal:
-    """A record storage would not write: the event's position, the Spanish reason, and the question
-    whose answer chose the target (where the person is taken back to choose again)."""
+    """A record storage would not write: the event's position, why (`key`, a content/ui.yaml `bot:`
+    text, and the values it shows), and the question whose answer chose the target (where the person
+    is taken back to choose again)."""
 
     index: int
-    message: str
+    key: str
+    params: Mapping[str, Any]
     step_id: str | None
 
 
@@ -116,6 +115,9 @@ async def write_record(repos: Repos, person: Person, run: FlowRun, event: Record
         await _report(repos, person, run, fields, today)
     elif event.record in ("commitment", "milestone", "indicator", "signoff"):
         commitment = await _target(repos, person, run, event)
+        refused = refusals.record_refusal(event.record, fields)
+        if refused is not None:
+            raise RecordRefused.of(refused)
         if event.record == "commitment":
             await repos.plan.set_fields(commitment, fields, person)
         elif event.record == "milestone":
@@ -124,8 +126,6 @@ async def write_record(repos: Repos, person: Person, run: FlowRun, event: Record
             await _indicator(repos.plan, commitment, person, fields, event.amends)
         else:
             decision = str(fields.get("decision") or "")
-            if decision not in ("aprueba", "disiente"):
-                raise RecordRefused("la decisión debe ser «aprueba» o «disiente».")
             _, version = split_pick(event.commitment)  # the version /firmar showed: refused when stale
             await repos.plan.sign(commitment, person, decision, _text(fields.get("reason")), version=version)
     else:
@@ -137,7 +137,7 @@ async def _secretariat_id(secretariats: Secretariats, person: Person, run: FlowR
         return run.secretariat_id
     secretariat = await secretariats.first_of(person)
     if secretariat is None:
-        raise NoSecretariat(NO_SECRETARIAT)
+        raise NoSecretariat("plan_refused_no_secretariat")
     return secretariat.id
 
 
@@ -156,7 +156,7 @@ async def _target(repos: Repos, person: Person, run: FlowRun, event: RecordWritt
     if commitment_id is not None and await _member_of(repos, person, secretariat_id):
         commitment = await repos.plan.commitment(secretariat_id, commitment_id)
     if commitment is None:
-        raise RecordRefused(NOT_YOURS)
+        raise RecordRefused("record_refused_not_yours")
     if event.record != "signoff":  # the run now works on this commitment
         run.secretariat_id, run.commitment_id = secretariat_id, commitment.id
     return commitment
@@ -171,8 +171,7 @@ def _latest_of(rows: list[Any], person: Person) -> Any:
 async def _milestone(plan: Plan, commitment: Commitment, person: Person, fields: dict[str, Any],
                      amends: bool = False) -> None:
     output = _text(fields.get("output"))
-    if not output:
-        raise RecordRefused("un hito necesita decir qué producto entrega.")
+    assert output is not None  # refusals.record_refusal saw to it
     earlier = _latest_of(await plan.milestones(commitment.id), person) if amends else None
     if earlier is not None:
         earlier.output, earlier.due_date = output, parse_date(fields.get("due_date"))
@@ -185,11 +184,8 @@ async def _milestone(plan: Plan, commitment: Commitment, person: Person, fields:
 async def _indicator(plan: Plan, commitment: Commitment, person: Person, fields: dict[str, Any],
                      amends: bool = False) -> None:
     name = _text(fields.get("name"))
-    if not name:
-        raise RecordRefused("un indicador necesita un nombre.")
+    assert name is not None  # refusals.record_refusal saw to it
     frequency = str(fields.get("frequency") or "trimestral")
-    if frequency not in FREQUENCIES:
-        raise RecordRefused(f"no conozco la frecuencia «{frequency}».")
     earlier = _latest_of(await plan.indicators(commitment.id), person) if amends else None
     if earlier is not None:
         earlier.name, earlier.unit, earlier.frequency = name, _text(fields.get("unit")), frequency
@@ -209,15 +205,15 @@ async def _report(repos: Repos, person: Person, run: FlowRun, fields: dict[str, 
     indicator_id, shown = split_pick(fields.get("indicator"))
     period = parse_date(shown) if shown is not None else None
     if shown is not None and period is None:
-        raise RecordRefused("no reconocí el periodo que elegiste, así que no guardé nada.")
+        raise RecordRefused("record_refused_period")
     indicator = None
     if indicator_id is not None and await _member_of(repos, person, secretariat_id):
         indicator = await repos.plan.indicator(secretariat_id, indicator_id)
     if indicator is None:
-        raise RecordRefused("ese indicador no existe o no es de tu secretariado, así que no guardé nada.")
+        raise RecordRefused("record_refused_indicator_not_yours")
     value = _number(fields.get("value"))
     if value is None:
-        raise RecordRefused("el reporte necesita un valor.")
+        raise RecordRefused("record_refused_value")
     evidence = fields.get("evidence")
     kind = ref = None
     if isinstance(evidence, dict) and evidence.get("ref"):

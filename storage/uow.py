@@ -179,6 +179,6 @@ class UnitOfWork(Repositories):
                 async with self.session.begin_nested():
                     await write_record(repos, person, run, event, today or utcnow().date())
             except PlanError as refused:
-                return Refusal(index, str(refused), event.chosen_at)
+                return Refusal(index, refused.key, refused.params, event.chosen_at)
         await self.runs.save(run, new_state)
         return None

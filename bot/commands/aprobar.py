@@ -42,7 +42,7 @@ async def aprobar(ctx: Context, inp: Command) -> None:
     try:
         await ctx.repos.plan.move(commitment, "aprobado", ctx.person)
     except QuorumNotMet as exc:  # the same rule, checked again where it is kept
-        ctx.say("plan_move_refused", reason=str(exc))
+        ctx.say("plan_move_refused", reason=ctx.text(exc.key, **exc.params))
         return
     ctx.say("approve_done", title=title)
     ctx.send(MessageOut(await acta(ctx, commitment)))

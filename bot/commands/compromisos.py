@@ -39,8 +39,11 @@ async def compromisos(ctx: Context, inp: Command) -> None:
         ctx.say("plan_none")
         return
     lines = [ctx.text("plan_list_header", secretariat=secretariat.name)]
+    plan = await ctx.repos.plan.load(secretariat.id)
+    views = {c.id: c for c in plan.commitments} if plan is not None else {}
     for commitment in commitments:
-        _, milestones, indicators, _ = await ctx.repos.plan.view(commitment)
+        view = views[commitment.id]
+        milestones, indicators = view.milestones, view.indicators
         lines.append(ctx.text(
             "plan_list_line", number=commitment.id, title=title_of(ctx, commitment),
             status=lifecycle.label(commitment.status),

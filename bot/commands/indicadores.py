@@ -18,14 +18,14 @@ if TYPE_CHECKING:
 @command("indicadores", role=MEMBER, menu=MEMBER_MENU, menu_order=6)
 async def indicadores(ctx: Context, inp: Command) -> None:
     secretariat = await ctx.secretariat()
-    indicators = await ctx.repos.plan.indicators_of(secretariat.id)
+    plan = await ctx.repos.plan.load(secretariat.id)
+    indicators = plan.indicators if plan is not None else []
     if not indicators:
         ctx.say("indicators_none")
         return
     today = await ctx.today()
     lines = [ctx.text("indicators_header", secretariat=secretariat.name)]
-    for row in indicators:
-        view = await ctx.repos.plan.indicator_view(row)
+    for commitment, view in indicators:
         due = indicator_due(view)
         reported = [r.period_due for r in view.reports]
         late = overdue(due, reported, today)
@@ -39,7 +39,7 @@ async def indicadores(ctx: Context, inp: Command) -> None:
         else:
             when = ctx.text("indicators_no_dates")
         lines.append(ctx.text(
-            "indicators_line", flag="⚠ " if late else "", name=view.name, number=row.commitment_id,
+            "indicators_line", flag="⚠ " if late else "", name=view.name, number=commitment.id,
             last=last_value(ctx, view), bar=progress_bar(latest_progress(view)), when=when,
         ))
     lines.append(ctx.text("indicators_footer"))

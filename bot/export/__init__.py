@@ -1,7 +1,8 @@
 """Exports of a secretariat's plan: Markdown, CSV, XLSX, JSON, and OGP-template documents.
 
-`snapshot.load_snapshot` reads one secretariat's plan into plain values; each format is a small
-module over that snapshot; `render` gives the files a format produces (`ogp`: one per commitment).
+`snapshot.load_snapshot` turns one secretariat's plan (storage's `Plan.load`, as flows.plan views)
+into plain values in the secretariat's time zone; each format is a small module over that
+snapshot; `render` gives the files a format produces (`ogp`: one per commitment).
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ async def export_files(settings: Any, which: str, fmt: str, content: Content) ->
     try:
         async with UnitOfWork(make_session_factory(engine)) as uow:
             secretariat = await find_secretariat(uow, which)
-            snapshot = await load_snapshot(uow.session, secretariat.id, datetime.now(UTC))
+            snapshot = await load_snapshot(uow.plan, secretariat.id, datetime.now(UTC))
             assert snapshot is not None
             await uow.plan.audit(secretariat.id, None, "export", {
                 "format": fmt, "channel": "cli", "commitments": len(snapshot.commitments)})

@@ -1,6 +1,6 @@
 """A plain snapshot of one secretariat's plan: what every export format reads.
 
-The database rows (storage.repositories.snapshot) become frozen values with people's names,
+The plan's views (storage.repositories.plan `Plan.load`) become frozen values with people's names,
 progress and times in the secretariat's own time zone, so each format is a small function of
 this snapshot and nothing else.
 """
@@ -13,11 +13,10 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 import bot.export.progress as progress
 from bot.local_time import zone
-from storage.repositories.snapshot import PlanRows, load_plan
+from flows.plan.views import PlanView
+from storage.repositories.plan import Plan
 
 
 @dataclass(frozen=True)
@@ -119,72 +118,43 @@ def _local(moment: datetime, tz: ZoneInfo) -> datetime:
     return moment.astimezone(tz)
 
 
-def _dates(values: Any) -> tuple[date, ...]:
-    found = []
-    for value in values or ():
-        try:
-            found.append(date.fromisoformat(str(value)))
-        except ValueError:
-            continue
-    return tuple(sorted(found))
-
-
-def build_snapshot(rows: PlanRows, now: datetime) -> PlanSnapshot:
-    tz = zone(rows.secretariat.timezone)
-    names = rows.names
-
-    def name_of(person_id: int | None) -> str | None:
-        return None if person_id is None else names.get(person_id)
-
-    reports_of: dict[int, list[ReportSnap]] = {}
-    indicator_by_id = {i.id: i for i in rows.indicators}
-    for r in rows.reports:
-        indicator = indicator_by_id[r.indicator_id]
-        reports_of.setdefault(r.indicator_id, []).append(ReportSnap(
-            id=r.id, period_due=r.period_due, value=r.value, note=r.note, evidence_kind=r.evidence_kind,
-            evidence=r.evidence, reported_by=name_of(r.person_id), reported_at=_local(r.reported_at, tz),
-            progress=progress.indicator(indicator.baseline, indicator.target, r.value),
-        ))
-    indicators_of: dict[int, list[IndicatorSnap]] = {}
-    for i in rows.indicators:
-        indicators_of.setdefault(i.commitment_id, []).append(IndicatorSnap(
-            id=i.id, name=i.name, unit=i.unit, baseline=i.baseline, target=i.target, frequency=i.frequency,
-            first_due=i.first_due, last_due=i.last_due, dates=_dates(i.dates), responsible=i.responsible,
-            reports=tuple(reports_of.get(i.id, ())),
-        ))
-    milestones_of: dict[int, list[MilestoneSnap]] = {}
-    for m in rows.milestones:
-        milestones_of.setdefault(m.commitment_id, []).append(MilestoneSnap(
+def build_snapshot(plan: PlanView, now: datetime) -> PlanSnapshot:
+    tz = zone(plan.timezone)
+    commitments = []
+    for c in plan.commitments:
+        milestones = tuple(MilestoneSnap(
             id=m.id, output=m.output, due_date=m.due_date, responsible=m.responsible,
             done_at=None if m.done_at is None else _local(m.done_at, tz),
-        ))
-    signoffs_of: dict[int, list[SignoffSnap]] = {}
-    for signoff in rows.signoffs:
-        signoffs_of.setdefault(signoff.commitment_id, []).append(SignoffSnap(
-            name=signoff.name or name_of(signoff.person_id), sector=signoff.sector, decision=signoff.decision,
-            reason=signoff.reason, signed_at=_local(signoff.signed_at, tz),
-        ))
-    commitments = []
-    for c in rows.commitments:
-        milestones = tuple(milestones_of.get(c.id, ()))
-        indicators = tuple(indicators_of.get(c.id, ()))
+        ) for m in c.milestones)
+        indicators = tuple(IndicatorSnap(
+            id=i.id, name=i.name, unit=i.unit, baseline=i.baseline, target=i.target, frequency=i.frequency,
+            first_due=i.first_due, last_due=i.stated_last_due, dates=i.dates, responsible=i.responsible,
+            reports=tuple(ReportSnap(
+                id=r.id, period_due=r.period_due, value=r.value, note=r.note, evidence_kind=r.evidence_kind,
+                evidence=r.evidence, reported_by=plan.name_of(r.person_id), reported_at=_local(r.reported_at, tz),
+                progress=progress.indicator(i.baseline, i.target, r.value),
+            ) for r in i.reports),
+        ) for i in c.indicators)
+        signoffs = tuple(SignoffSnap(
+            name=s.name or plan.name_of(s.person_id), sector=s.sector, decision=s.decision, reason=s.reason,
+            signed_at=_local(s.signed_at, tz),
+        ) for s in c.signoffs)
+        assert c.created_at is not None and c.updated_at is not None  # always set on a loaded commitment
         commitments.append(CommitmentSnap(
-            id=c.id, title=c.title or (c.fields or {}).get("title"), status=c.status,
-            irm_completion=c.irm_completion, fields=dict(c.fields or {}), created_by=name_of(c.created_by),
-            created_at=_local(c.created_at, tz), updated_at=_local(c.updated_at, tz),
+            id=c.id, title=c.title, status=c.status, irm_completion=c.irm_completion, fields=dict(c.fields),
+            created_by=plan.name_of(c.created_by), created_at=_local(c.created_at, tz),
+            updated_at=_local(c.updated_at, tz),
             approved_at=None if c.approved_at is None else _local(c.approved_at, tz),
-            milestones=milestones, indicators=indicators, signoffs=tuple(signoffs_of.get(c.id, ())),
-            progress=progress.commitment(milestones, indicators),
+            milestones=milestones, indicators=indicators, signoffs=signoffs,
+            progress=progress.commitment(c.milestones, c.indicators),
         ))
-    secretariat = rows.secretariat
     return PlanSnapshot(
-        secretariat_id=secretariat.id, secretariat_name=secretariat.name, kind=secretariat.kind,
-        territory=secretariat.territory, timezone=tz.key,
-        exported_at=_local(now, tz), commitments=tuple(commitments),
+        secretariat_id=plan.secretariat_id, secretariat_name=plan.name, kind=plan.kind, territory=plan.territory,
+        timezone=tz.key, exported_at=_local(now, tz), commitments=tuple(commitments),
     )
 
 
-async def load_snapshot(session: AsyncSession, secretariat_id: int, now: datetime) -> PlanSnapshot | None:
+async def load_snapshot(plans: Plan, secretariat_id: int, now: datetime) -> PlanSnapshot | None:
     """The snapshot of one secretariat's plan, or None when it does not exist."""
-    rows = await load_plan(session, secretariat_id)
-    return None if rows is None else build_snapshot(rows, now)
+    plan = await plans.load(secretariat_id)
+    return None if plan is None else build_snapshot(plan, now)

@@ -217,7 +217,7 @@ class ReportSubmit(Action):
                                                evidence=None, person=person, today=self.cocrea.today(secretariat),
                                                period=parse_date(shown))
             except NothingDue as nothing:  # PeriodTaken too
-                return str(nothing)  # already a kind Spanish sentence; nothing was written
+                return self.cocrea.text(nothing.key, **nothing.params)  # nothing was written
             period: date = report.period_due
             reply = self.cocrea.text("rasa_report_done", value=_show(float(value)), unit=indicator.unit or "",
                                      name=indicator.name, period=spoken(period))

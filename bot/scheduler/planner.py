@@ -23,15 +23,13 @@ import logging
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.scheduler.chart import progress_chart
 from flows.plan.progress import commitment_progress
-from flows.plan.readiness import parse_date
-from flows.plan.schedule import indicator_due_dates
-from flows.plan.views import IndicatorView, MilestoneView, ReportView
+from flows.plan.views import PersonView, PlanView
 from flows.reminders.config import RemindersConfig
 from flows.reminders.digest import FOLLOWED, DigestCommitment, DigestInput, ReceivedReport, render_digest
 from flows.reminders.planning import FollowedItem, Planned, Recipient, plan_reminders
@@ -47,8 +45,7 @@ from flows.reminders.timing import (
 )
 from flows.reminders.timing import week_start as week_of
 from storage import Repositories, UnitOfWork
-from storage.models import Commitment, Indicator, Person, Secretariat
-from storage.repositories.outbox import PlanRows
+from storage.models import Secretariat
 
 log = logging.getLogger(__name__)
 
@@ -121,24 +118,14 @@ def schedule_of(secretariat: Secretariat, config: RemindersConfig) -> Schedule |
         return config.digest_schedule
 
 
-def _dates(raw: object) -> tuple[date, ...]:
-    return tuple(d for d in (parse_date(x) for x in (raw if isinstance(raw, list) else [])) if d is not None)
-
-
-def indicator_dates(indicator: Indicator, commitment: Commitment) -> tuple[date, ...]:
-    end = parse_date((commitment.fields or {}).get("end_date"))
-    return tuple(indicator_due_dates(indicator.frequency, indicator.first_due, indicator.last_due,
-                                     _dates(indicator.dates), end))
-
-
 class Reach:
     """Who in this secretariat can get a message: members, active, with a Telegram id."""
 
-    def __init__(self, rows: PlanRows) -> None:
-        members = {m.person_id for m in rows.memberships}
-        self.people = {pid: p for pid, p in rows.people.items()
+    def __init__(self, plan: PlanView) -> None:
+        members = {m.person_id for m in plan.members}
+        self.people = {pid: p for pid, p in plan.people.items()
                        if pid in members and p.active and p.telegram_id is not None}
-        self.coordinators = [m.person_id for m in rows.memberships if m.role == "coordinator"]
+        self.coordinators = [m.person_id for m in plan.members if m.role == "coordinator"]
 
     def first(self, *candidates: int | None) -> tuple[Recipient, ...]:
         for candidate in candidates:
@@ -147,73 +134,65 @@ class Reach:
         return tuple(self.recipient(self.people[c]) for c in self.coordinators if c in self.people)
 
     @staticmethod
-    def recipient(person: Person) -> Recipient:
+    def recipient(person: PersonView) -> Recipient:
         assert person.telegram_id is not None
         return Recipient(person.id, person.telegram_id, person.name)
 
 
-def followed_items(rows: PlanRows) -> list[FollowedItem]:
-    reach = Reach(rows)
-    commitments = {c.id: c for c in rows.commitments if c.status in FOLLOWED}
-    reported: dict[int, set[date]] = {}
-    for report in rows.reports:
-        reported.setdefault(report.indicator_id, set()).add(report.period_due)
-    items: list[FollowedItem] = []
-    for i in rows.indicators:
-        c = commitments.get(i.commitment_id)
-        if c is None:
-            continue
-        items.append(FollowedItem(
-            "indicator", i.id, i.name, c.title or "sin título", indicator_dates(i, c),
-            frozenset(reported.get(i.id, ())), reach.first(i.reporter_id, c.created_by), i.unit))
-    for m in rows.milestones:
-        c = commitments.get(m.commitment_id)
-        if c is None or m.due_date is None:
-            continue
-        done = frozenset({m.due_date}) if m.done_at is not None else frozenset()
+def followed_items(plan: PlanView) -> list[FollowedItem]:
+    reach = Reach(plan)
+    followed = [c for c in plan.commitments if c.status in FOLLOWED]
+    indicators = sorted(((c, i) for c in followed for i in c.indicators), key=lambda pair: pair[1].id)
+    milestones = sorted(((c, m) for c in followed for m in c.milestones if m.due_date is not None),
+                        key=lambda pair: pair[1].id)
+    items = [FollowedItem("indicator", i.id, i.name, c.title or "sin título", i.due,
+                          frozenset(r.period_due for r in i.reports), reach.first(i.reporter_id, c.created_by), i.unit)
+             for c, i in indicators]
+    for c, m in milestones:
+        assert m.due_date is not None
+        done = frozenset({m.due_date}) if m.done else frozenset()
         items.append(FollowedItem("milestone", m.id, m.output, c.title or "sin título", (m.due_date,), done,
                                   reach.first(m.created_by, c.created_by)))
     return items
 
 
-def digest_input(rows: PlanRows, *, now: datetime, since: datetime | None, folded: int,
+def digest_input(plan: PlanView, *, now: datetime, since: datetime | None, folded: int,
                  sector_labels: Mapping[str, str]) -> DigestInput:
-    s = rows.secretariat
     since = since or now - timedelta(days=7)
-    reports_of: dict[int, list[ReportView]] = {}
-    for r in rows.reports:
-        reports_of.setdefault(r.indicator_id, []).append(ReportView(r.period_due, r.value, r.note, r.reported_at))
-    commitments = []
-    for c in rows.commitments:
-        milestones = tuple(MilestoneView(m.id, m.output, m.due_date, m.responsible, m.done_at is not None)
-                           for m in rows.milestones if m.commitment_id == c.id)
-        indicators = tuple(
-            IndicatorView(i.id, i.name, i.unit, i.baseline, i.target, i.frequency, i.first_due, i.last_due,
-                          _dates(i.dates), tuple(reports_of.get(i.id, ())))
-            for i in rows.indicators if i.commitment_id == c.id)
-        commitments.append(DigestCommitment(c.id, c.title or "sin título", c.status, milestones, indicators))
-    names = {i.id: (i.name, i.unit) for i in rows.indicators}
+    commitments = tuple(DigestCommitment(c.id, c.title or "sin título", c.status,
+                                         tuple(sorted(c.milestones, key=lambda m: m.id)), c.indicators)
+                        for c in plan.commitments)
+    reports = sorted(((r, i) for _, i in plan.indicators for r in i.reports if r.reported_at >= since),
+                     key=lambda pair: (pair[0].reported_at, pair[0].id))
+    people = plan.people
+    reporters = [people.get(r.person_id) if r.person_id is not None else None for r, _ in reports]
     received = tuple(
-        ReceivedReport(names[r.indicator_id][0], r.value, names[r.indicator_id][1], r.period_due,
-                       rows.people[r.person_id].name if r.person_id in rows.people else None,
-                       rows.people[r.person_id].sector if r.person_id in rows.people else None)
-        for r in rows.reports if r.reported_at >= since and r.indicator_id in names)
-    members = [rows.people[m.person_id] for m in rows.memberships if m.person_id in rows.people]
+        ReceivedReport(i.name, r.value, i.unit, r.period_due, who.name if who else None, who.sector if who else None)
+        for (r, i), who in zip(reports, reporters, strict=True))
+    members = [people[m.person_id] for m in plan.members if m.person_id in people]
     by_sector = Counter(p.sector or "" for p in members if p.active)
-    new = tuple(rows.people[m.person_id].name or "alguien sin nombre" for m in rows.memberships
-                if m.joined_at >= since and m.person_id in rows.people)
-    return DigestInput(s.name, week_of(now, s.timezone), local_date(now, s.timezone), s.escalate_after_days,
-                       tuple(commitments), received, dict(by_sector), new, folded, dict(sector_labels))
+    new = tuple(people[m.person_id].name or "alguien sin nombre" for m in plan.members
+                if m.joined_at >= since and m.person_id in people)
+    return DigestInput(plan.name, week_of(now, plan.timezone), local_date(now, plan.timezone),
+                       plan.escalate_after_days, commitments, received, dict(by_sector), new, folded,
+                       dict(sector_labels))
+
+
+async def load_plan(uow: Repositories, secretariat: Secretariat) -> PlanView:
+    plan = await uow.plan.load(secretariat.id)
+    if plan is None:  # deleted since this pass listed it
+        raise LookupError(f"secretariat {secretariat.id} no longer exists")
+    return plan
 
 
 async def build_digest(uow: Repositories, secretariat: Secretariat, config: RemindersConfig, *, now: datetime,
                        sector_labels: Mapping[str, str]) -> tuple[str, bytes | None]:
     """The digest of `secretariat` as of `now`: its text and, when there is progress to show, a chart."""
-    rows = await uow.outbox.plan_rows(secretariat)
+    plan = await load_plan(uow, secretariat)
     week = week_of(now, secretariat.timezone)
     since = await uow.outbox.last_digest_at(secretariat.id, week)
     folded = await uow.outbox.folded_since(secretariat.id, since)
-    data = digest_input(rows, now=now, since=since, folded=folded, sector_labels=sector_labels)
+    data = digest_input(plan, now=now, since=since, folded=folded, sector_labels=sector_labels)
     text, quiet = render_digest(config, data)
     chart = None
     if config.digest_chart and not quiet:
@@ -254,12 +233,12 @@ async def plan_all(
 async def plan_secretariat(uow: UnitOfWork, secretariat: Secretariat, config: RemindersConfig, *, now: datetime,
                            stats: PlanStats, sector_labels: Mapping[str, str]) -> None:
     """The secretariat's reminder rows, in step with its plan."""
-    rows = await uow.outbox.plan_rows(secretariat)
+    plan = await load_plan(uow, secretariat)
     window = window_of(secretariat)
     # A reminder that fell due while the bot was down waits for quiet hours to end (the dispatcher
     # holds it); that wait does not count against the catch-up time, here as when rows are folded.
     config = replace(config, catch_up=config.catch_up + longest_wait(window))
-    planned = plan_reminders(followed_items(rows), config, zone=secretariat.timezone, window=window,
+    planned = plan_reminders(followed_items(plan), config, zone=secretariat.timezone, window=window,
                              secretariat=secretariat.name, now=now)
     result = await uow.outbox.sync_reminders(secretariat.id, list(in_parts(planned)), now=now,
                                              scope_from=now - config.catch_up)
@@ -279,8 +258,8 @@ async def plan_digest(uow: UnitOfWork, secretariat: Secretariat, config: Reminde
                        window_of(secretariat))
     if now < due_at or await uow.outbox.digest_planned(secretariat.id, week):
         return
-    rows = await uow.outbox.plan_rows(secretariat)
-    reach = Reach(rows)
+    plan = await load_plan(uow, secretariat)
+    reach = Reach(plan)
     chats: list[tuple[int | None, int | None]] = [
         (pid, reach.people[pid].telegram_id) for pid in reach.coordinators if pid in reach.people]
     if secretariat.group_chat_id:

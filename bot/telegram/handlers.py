@@ -110,7 +110,7 @@ class TelegramChannel:
             log.warning("database unavailable while handling update %s", update_id, exc_info=True)
             return Reply([MessageOut(self.texts("db_unavailable"))]), False
         except NoSecretariat as exc:  # a person's situation, not a bug: its text is for them
-            return Reply([MessageOut(str(exc))]), False
+            return Reply([MessageOut(self.texts(exc.key, **exc.params))]), False
 
     # -- taps -------------------------------------------------------------------------------------
     async def settle_tap(self, query: CallbackQuery, reply: Reply) -> bool:

@@ -58,5 +58,8 @@ def run_bot(settings: Settings) -> int:
         webhook.run(app, settings, engine, sessions)  # a request without the secret gets 403
     else:
         print("Cocrea en Telegram por sondeo (long polling); Ctrl+C para detenerlo.", file=sys.stderr)
+        from bot.telegram import metrics_server  # /metrics on COCREA_METRICS_PORT, when set
+
+        metrics_server.attach(app, settings, sessions)
         app.run_polling()
     return 0

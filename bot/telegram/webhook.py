@@ -155,7 +155,7 @@ class HealthHandler(tornado.web.RequestHandler):
 class MetricsHandler(tornado.web.RequestHandler):
     async def get(self) -> None:
         self.set_header("Content-Type", metrics.CONTENT_TYPE)
-        self.finish(await metrics.REGISTRY.render())
+        self.finish(await metrics.render())
 
 
 def webhook_path(url: str) -> str:
@@ -212,8 +212,8 @@ async def serve(application: Any, settings: Settings, engine: AsyncEngine,
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     server = Server(application, settings.webhook_secret, database_ping(engine))
-    metrics.REGISTRY.gauge("cocrea_outbox_depth", "Scheduled messages waiting to be sent (pending rows).",
-                           outbox_depth(sessions))
+    metrics.gauge("cocrea_outbox_depth", "Scheduled messages waiting to be sent (pending rows).",
+                  outbox_depth(sessions))
     application.add_error_handler(count_error)
     http = HTTPServer(make_app(server, webhook_path(settings.webhook_url)), xheaders=True)
     await application.initialize()

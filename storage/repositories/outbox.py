@@ -1,8 +1,8 @@
 """The outbox: reminder, digest and broadcast rows, written idempotently and claimed atomically.
 
 Claiming: PostgreSQL locks the due rows with SELECT … FOR UPDATE SKIP LOCKED, so two workers
-take disjoint batches without waiting on each other; SQLite has one writer at a time (every unit
-of work begins IMMEDIATE), so the select and the update that claims are already atomic.
+take disjoint batches without waiting on each other; SQLite has one writer at a time (a unit of
+work that writes begins IMMEDIATE), so the select and the update that claims are already atomic.
 
 Every state change is a conditional UPDATE on the status it expects, so a planner cancelling a
 row and a dispatcher claiming it never both win.
@@ -11,7 +11,7 @@ row and a dispatcher claiming it never both win.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -21,16 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.reminders.planning import Planned
 from storage.errors import translate_errors
-from storage.models import (
-    Commitment,
-    Indicator,
-    IndicatorReport,
-    Membership,
-    Milestone,
-    OutboxMessage,
-    Person,
-    Secretariat,
-)
+from storage.models import OutboxMessage, Person, Secretariat
 from storage.repositories._sql import dialect_name, insert_or_ignore
 
 CHUNK = 500  # keys per IN (…): well under every backend's limit on parameters
@@ -42,19 +33,6 @@ class SyncResult:
     moved: int = 0
     cancelled: int = 0
     revived: int = 0
-
-
-@dataclass
-class PlanRows:
-    """What a secretariat's follow-up needs, read in one unit of work."""
-
-    secretariat: Secretariat
-    commitments: list[Commitment] = field(default_factory=list)
-    milestones: list[Milestone] = field(default_factory=list)
-    indicators: list[Indicator] = field(default_factory=list)
-    reports: list[IndicatorReport] = field(default_factory=list)
-    people: dict[int, Person] = field(default_factory=dict)  # every member, by id
-    memberships: list[Membership] = field(default_factory=list)
 
 
 def _chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
@@ -73,35 +51,6 @@ class Outbox:
     # -- what planning reads ---------------------------------------------------------------------
     async def secretariats(self) -> list[Secretariat]:
         return list(await self._session.scalars(select(Secretariat).order_by(Secretariat.id)))
-
-    async def plan_rows(self, secretariat: Secretariat) -> PlanRows:
-        rows = PlanRows(secretariat)
-        s = self._session
-        rows.commitments = list(await s.scalars(
-            select(Commitment).where(Commitment.secretariat_id == secretariat.id).order_by(Commitment.id)))
-        ids = [c.id for c in rows.commitments]
-        if ids:
-            rows.milestones = list(await s.scalars(
-                select(Milestone).where(Milestone.commitment_id.in_(ids)).order_by(Milestone.id)))
-            rows.indicators = list(await s.scalars(
-                select(Indicator).where(Indicator.commitment_id.in_(ids)).order_by(Indicator.id)))
-        indicator_ids = [i.id for i in rows.indicators]
-        if indicator_ids:
-            rows.reports = list(await s.scalars(
-                select(IndicatorReport).where(IndicatorReport.indicator_id.in_(indicator_ids))
-                .order_by(IndicatorReport.reported_at, IndicatorReport.id)))
-        rows.memberships = list(await s.scalars(
-            select(Membership).where(Membership.secretariat_id == secretariat.id).order_by(Membership.id)))
-        wanted = {m.person_id for m in rows.memberships}
-        wanted |= {i.reporter_id for i in rows.indicators if i.reporter_id}
-        wanted |= {i.created_by for i in rows.indicators if i.created_by}
-        wanted |= {c.created_by for c in rows.commitments if c.created_by}
-        wanted |= {m.created_by for m in rows.milestones if m.created_by}
-        wanted |= {r.person_id for r in rows.reports if r.person_id}
-        if wanted:
-            people = await s.scalars(select(Person).where(Person.id.in_(sorted(wanted))))
-            rows.people = {p.id: p for p in people}
-        return rows
 
     # -- planning --------------------------------------------------------------------------------
     async def sync_reminders(self, secretariat_id: int, planned: Sequence[Planned], *, now: datetime,

@@ -5,13 +5,17 @@ commitment of another secretariat is simply not found (None). Methods that take 
 Commitment, an Indicator) trust that it was found through such a lookup; methods that take a
 commitment or indicator id (`milestones`, `reports`, …) expect an id that came from one.
 
-The rules themselves (due dates, lifecycle moves, quorum) live in flows/plan; this module applies
-them to the rows and keeps the history and the audit log.
+`load` reads the whole plan, or some of its commitments, as flows.plan views (plan_load.py): what
+commands, exports, charts, reminders and digests work on.
+
+The rules themselves (due dates, lifecycle moves, quorum, why a change is refused) live in
+flows/plan; this module applies them to the rows, raises their refusals (a ui.yaml key and its
+values, storage.errors.PlanError) and keeps the history and the audit log.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -19,9 +23,9 @@ from sqlalchemy import bindparam, delete, select
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from flows.plan import lifecycle, schedule
+from flows.plan import lifecycle, refusals, schedule
 from flows.plan.readiness import parse_date
-from flows.plan.views import CommitmentView, IndicatorView, MilestoneView, ReportView, SignoffView
+from flows.plan.views import CommitmentView, IndicatorView, MilestoneView, PlanView, SignoffView
 from storage.columns import utcnow
 from storage.errors import NothingDue, PeriodTaken, QuorumNotMet, SignoffRefused
 from storage.models import (
@@ -37,8 +41,8 @@ from storage.models import (
 )
 from storage.repositories._sql import dialect_name, flush
 from storage.repositories.commitments import Commitments
+from storage.repositories.plan_load import load_plan, signoff_view
 
-EVIDENCE_KINDS = ("photo", "document", "link")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # Reports of one indicator take turns (see Plan.report); NO KEY UPDATE lets the report rows that only
 # point at the indicator be inserted meanwhile. Reloads the indicator as the last holder left it.
@@ -57,26 +61,8 @@ def commitment_version(commitment: Commitment) -> str:
     return str((commitment.updated_at - _EPOCH) // timedelta(microseconds=1))
 
 
-def _day(value: date) -> str:
-    return value.strftime("%d/%m/%Y")
-
-
-def _amount(value: float, unit: str | None) -> str:
-    """12.0 → "12", 1500 → "1,500", 12.5 → "12.5", followed by the unit."""
-    if value == int(value) and abs(value) < 1e15:
-        number = f"{int(value):,}"
-    else:
-        number = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return f"{number} {unit}" if unit else number
-
-
 def _person_id(person: Person | None) -> int | None:
     return person.id if person is not None else None
-
-
-def sector_names(sectors: Iterable[str]) -> str:
-    """"gobierno, sociedad civil": sector ids as words, for a message."""
-    return ", ".join(s.replace("_", " ") for s in sectors)
 
 
 class Plan:
@@ -258,34 +244,19 @@ class Plan:
         written one at a time (`lock_indicator`); one report per period is also a constraint of
         the table.
         """
-        if evidence_kind is not None and evidence_kind not in EVIDENCE_KINDS:
-            raise ValueError(f"unknown evidence kind {evidence_kind!r}; use one of {EVIDENCE_KINDS}")
+        if evidence_kind is not None and evidence_kind not in refusals.EVIDENCE_KINDS:
+            raise ValueError(f"unknown evidence kind {evidence_kind!r}; use one of {refusals.EVIDENCE_KINDS}")
         await self.lock_indicator(indicator)
         due = await self.due_dates(indicator)
         earlier = await self.reports(indicator.id)
         reported = [r.period_due for r in earlier]
-        if period is not None:
-            taken = next((r for r in earlier if r.period_due == period), None)
-            if taken is not None:
-                raise PeriodTaken(await self._taken_message(indicator, taken, value, due, reported))
-            if period not in due:
-                raise NothingDue(
-                    f"El periodo que elegiste para «{indicator.name}» (vencía el {_day(period)}) ya no está "
-                    "en su calendario: la coordinación cambió sus fechas. No guardé tu valor en ningún otro "
-                    "periodo; elige el indicador otra vez para ver el que toca ahora."
-                )
-        else:
-            period = schedule.period_for(due, reported, today)
-        if period is None:
-            if not due:
-                raise NothingDue(
-                    f"El indicador «{indicator.name}» todavía no tiene fechas de reporte. "
-                    "Pide a tu coordinación que le ponga una primera fecha."
-                )
-            raise NothingDue(
-                f"El indicador «{indicator.name}» ya tiene reportados todos sus periodos "
-                f"(el último vencía el {_day(due[-1])}). No hace falta reportar más."
-            )
+        taken = next((r for r in earlier if r.period_due == period), None) if period is not None else None
+        if taken is not None:
+            raise PeriodTaken.of(await self._taken(indicator, taken, value, due, reported))
+        chosen = refusals.report_period(indicator.name, due, reported, today, period)
+        if isinstance(chosen, refusals.Refused):
+            raise NothingDue.of(chosen)
+        period = chosen
         row = IndicatorReport(
             indicator_id=indicator.id,
             period_due=period,
@@ -300,36 +271,17 @@ class Plan:
                 self._session.add(row)
                 await flush(self._session)
         except sa_exc.IntegrityError as exc:  # the table's one report per period, should the lock not hold
-            raise PeriodTaken(
-                f"Alguien más acaba de reportar «{indicator.name}» para el periodo que vence el "
-                f"{_day(period)}, así que no guardé tu valor ({_amount(value, indicator.unit)}). "
-                "Escribe /indicadores para ver el valor registrado y el siguiente periodo."
-            ) from exc
+            raise PeriodTaken.of(refusals.just_reported(indicator.name, indicator.unit, value, period)) from exc
         return row
 
-    async def _taken_message(
+    async def _taken(
         self, indicator: Indicator, taken: IndicatorReport, value: float, due: list[date], reported: list[date]
-    ) -> str:
-        """Who reported the chosen period and what; that nothing went elsewhere; what to do now."""
+    ) -> refusals.Refused:
+        """Who reported the chosen period and what (flows/plan/refusals.py `period_taken`)."""
         reporter = await self._session.get(Person, taken.person_id) if taken.person_id is not None else None
-        who = reporter.name if reporter is not None and reporter.name else "Otra persona"
-        message = (
-            f"{who} ya reportó {_amount(taken.value, indicator.unit)} en «{indicator.name}» para el periodo "
-            f"que vence el {_day(taken.period_due)}. "
-            f"Para no tener dos valores en un mismo periodo, no guardé el tuyo "
-            f"({_amount(value, indicator.unit)}), ni en ese periodo ni en otro. "
-            "Si el valor registrado necesita corrección, coméntalo con quien lo reportó o con tu coordinación."
-        )
-        remaining = schedule.period_for(due, reported, taken.period_due)
-        if remaining is None:
-            return message + (
-                f" El indicador «{indicator.name}» ya tiene reportados todos sus periodos, así que no hace "
-                "falta reportar más."
-            )
-        return message + (
-            " Si tu valor es de otro periodo, elige el indicador otra vez: el que toca ahora vence el "
-            f"{_day(remaining)}."
-        )
+        who = reporter.name if reporter is not None and reporter.name else None
+        return refusals.period_taken(indicator.name, indicator.unit, value, who, taken.value, taken.period_due,
+                                     due, reported)
 
     # -- sign-offs -----------------------------------------------------------------------------
     async def signoffs(self, commitment_id: int) -> list[Signoff]:
@@ -351,23 +303,13 @@ class Plan:
         if decision not in lifecycle.DECISIONS:
             raise ValueError(f"unknown decision {decision!r}; use one of {lifecycle.DECISIONS}")
         await Commitments(self._session).lock(commitment)
-        if commitment.status != "en_revision":
-            raise SignoffRefused(
-                f"Solo se firma un compromiso que está en revisión, y este está "
-                f"{lifecycle.label(commitment.status)}. Tu coordinación lo envía a revisión con /revision."
-            )
+        changed = None
         if version is not None and version != commitment_version(commitment):
-            raise SignoffRefused(_changed_since_shown(commitment))
-        if not person.sector:
-            raise SignoffRefused(
-                "Para firmar necesito saber a qué sector perteneces (gobierno, sociedad civil, …). "
-                "Pide a tu coordinación que lo registre y vuelve a intentarlo."
-            )
+            changed = refusals.changed_since_shown(commitment.id, commitment.title, commitment.fields or {})
+        refused = refusals.signoff_refusal(commitment.status, person.sector, decision, reason, changed)
+        if refused is not None:
+            raise SignoffRefused.of(refused)
         reason = (reason or "").strip() or None
-        if decision == "disiente" and reason is None:
-            raise SignoffRefused(
-                "Para registrar tu desacuerdo escribe también el motivo: así el secretariado puede atenderlo."
-            )
         statement = select(Signoff).where(Signoff.commitment_id == commitment.id, Signoff.person_id == person.id)
         signoff = await self._session.scalar(statement)
         if signoff is None:
@@ -389,7 +331,7 @@ class Plan:
         """The sign-off quorum of the commitment under its secretariat's rule."""
         secretariat = await self._session.get(Secretariat, commitment.secretariat_id)
         required = lifecycle.required_sectors(secretariat.signoff_sectors if secretariat else None)
-        views = [_signoff_view(s) for s in await self.signoffs(commitment.id)]
+        views = [signoff_view(s) for s in await self.signoffs(commitment.id)]
         return lifecycle.quorum(required, views)
 
     # -- lifecycle -----------------------------------------------------------------------------
@@ -405,11 +347,8 @@ class Plan:
         if to == "aprobado":
             quorum = await self.quorum(commitment)
             if not quorum.met:
-                raise QuorumNotMet(
-                    "Todavía no se puede aprobar: falta la firma de "
-                    f"{sector_names(quorum.missing_sectors) or 'al menos una persona'}.",
-                    quorum.missing_sectors,
-                )
+                refused = refusals.quorum_refusal(quorum.missing_sectors)
+                raise QuorumNotMet(refused.key, refused.params, quorum.missing_sectors)
             commitment.approved_at = utcnow()
         if to == "en_revision":
             await self._session.execute(delete(Signoff).where(Signoff.commitment_id == commitment.id))
@@ -451,66 +390,17 @@ class Plan:
         return list(await self._session.scalars(statement))
 
     # -- views ---------------------------------------------------------------------------------
+    async def load(self, secretariat_id: int, commitment_ids: Collection[int] | None = None) -> PlanView | None:
+        """The secretariat's plan as flows.plan views (only `commitment_ids` when given); None when
+        there is no such secretariat. See storage/repositories/plan_load.py."""
+        return await load_plan(self._session, secretariat_id, commitment_ids)
+
     async def view(
         self, commitment: Commitment
     ) -> tuple[CommitmentView, list[MilestoneView], list[IndicatorView], list[SignoffView]]:
         """The commitment and everything under it, as the pure views flows/plan works on."""
-        fields = dict(commitment.fields or {})
-        commitment_view = CommitmentView(
-            id=commitment.id,
-            title=commitment.title or (str(fields["title"]) if fields.get("title") else None),
-            status=commitment.status,
-            irm_completion=commitment.irm_completion,
-            fields=fields,
-            start_date=parse_date(fields.get("start_date")),
-            end_date=parse_date(fields.get("end_date")),
-        )
-        milestones = [
-            MilestoneView(m.id, m.output, m.due_date, m.responsible, m.done_at is not None)
-            for m in await self.milestones(commitment.id)
-        ]
-        indicators = [await self.indicator_view(i) for i in await self.indicators(commitment.id)]
-        signoffs = [_signoff_view(s) for s in await self.signoffs(commitment.id)]
-        return commitment_view, milestones, indicators, signoffs
-
-    async def indicator_view(self, indicator: Indicator) -> IndicatorView:
-        reports = tuple(
-            ReportView(r.period_due, r.value, r.note, r.reported_at) for r in await self.reports(indicator.id)
-        )
-        due = await self.due_dates(indicator)
-        return IndicatorView(
-            id=indicator.id,
-            name=indicator.name,
-            unit=indicator.unit,
-            baseline=indicator.baseline,
-            target=indicator.target,
-            frequency=indicator.frequency,
-            first_due=indicator.first_due,
-            last_due=due[-1] if due and indicator.frequency not in ("unica", "fechas") else indicator.last_due,
-            dates=tuple(d for d in (parse_date(x) for x in indicator.dates or []) if d is not None),
-            reports=reports,
-        )
-
-
-def _changed_since_shown(commitment: Commitment) -> str:
-    """A decision taken on an earlier version: what the commitment says now, and to decide again."""
-    fields = commitment.fields or {}
-    title = commitment.title or str(fields.get("title") or "") or f"Compromiso {commitment.id}"
-    objective = str(fields.get("objective") or fields.get("proposal") or "") or "sin objetivo escrito todavía"
-    return (
-        f"El compromiso «{title}» cambió desde que lo abriste para firmar (se editó o empezó una nueva "
-        "ronda de revisión), y tu decisión contaría para un texto que no viste. "
-        f"Así se lee ahora:\n📌 {title}\n🎯 Objetivo: {objective}\n"
-        "Léelo con calma (con /compromisos ves su ficha completa) y vuelve a elegirlo para decidir."
-    )
-
-
-def _signoff_view(signoff: Signoff) -> SignoffView:
-    return SignoffView(
-        name=signoff.name,
-        sector=signoff.sector,
-        decision=signoff.decision,
-        reason=signoff.reason,
-        signed_at=signoff.signed_at,
-        person_id=signoff.person_id,
-    )
+        plan = await self.load(commitment.secretariat_id, [commitment.id])
+        found = next(c for c in plan.commitments) if plan is not None and plan.commitments else None
+        if found is None:
+            raise LookupError(f"commitment {commitment.id} is not in secretariat {commitment.secretariat_id}")
+        return found, list(found.milestones), list(found.indicators), list(found.signoffs)

@@ -140,7 +140,7 @@ async def test_grafica_needs_a_secretariat(sessions: Any, plans: tuple[Seeded, S
 async def test_the_snapshot_gives_the_chart_every_report(sessions: Any, plans: tuple[Seeded, Seeded]) -> None:
     mine, _ = plans
     async with UnitOfWork(sessions) as uow:
-        snapshot = await load_snapshot(uow.session, mine.secretariat_id, datetime(2026, 11, 1, tzinfo=UTC))
+        snapshot = await load_snapshot(uow.plan, mine.secretariat_id, datetime(2026, 11, 1, tzinfo=UTC))
     assert snapshot is not None
     charted = {i.id: len(by_gid(indicator_figure(i), "values").get_xdata()) for _, i in snapshot.indicators}
     assert charted == {mine.indicator_ids[0]: 3, mine.indicator_ids[1]: 1}

@@ -43,7 +43,7 @@ async def plans(sessions: Any) -> tuple[Seeded, Seeded]:
 
 async def snapshot(sessions: Any, secretariat_id: int) -> PlanSnapshot:
     async with UnitOfWork(sessions) as uow:
-        found = await load_snapshot(uow.session, secretariat_id, NOW)
+        found = await load_snapshot(uow.plan, secretariat_id, NOW)
     assert found is not None
     return found
 

@@ -98,8 +98,8 @@ def test_three_workers_keep_one_chats_updates_in_order_and_hand_over_the_reminde
             assert get(f"{base}/healthz") == (200, "ok\n")
             status, body = get(f"{base}/metrics")
             assert status == 200 and "cocrea_outbox_depth 0" in body
-            handled += int(next(line for line in body.splitlines()
-                                if line.startswith("cocrea_updates_total ")).split()[1])
+            handled += int(float(next(line for line in body.splitlines()
+                                      if line.startswith("cocrea_updates_total ")).split()[1]))
         assert handled == posted  # every update handled once, by exactly one process
 
         # -- the reminders leader dies; another process takes over --------------------------------------

@@ -139,7 +139,7 @@ class Documents:
 async def documents(sessions: Any, text: str, tag: str) -> Documents:
     seeded = await seed(sessions, text, tag)
     async with UnitOfWork(sessions) as uow:
-        snapshot = await load_snapshot(uow.session, seeded.secretariat_id, NOW)
+        snapshot = await load_snapshot(uow.plan, seeded.secretariat_id, NOW)
         secretariat = await uow.session.get(Secretariat, seeded.secretariat_id)
         assert snapshot is not None and secretariat is not None
         digest, _ = await build_digest(uow, secretariat, CONFIG, now=NOW, sector_labels=SECTORS)

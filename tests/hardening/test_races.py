@@ -24,6 +24,7 @@ from storage.errors import PeriodTaken
 from storage.migrate import upgrade
 from storage.models import Commitment, IndicatorReport
 from tests.conftest import migrated
+from tests.storage.conftest import told
 
 Factory = async_sessionmaker[AsyncSession]
 
@@ -178,9 +179,9 @@ async def test_two_reports_at_once_for_the_period_both_chose_save_one_and_explai
     assert len(saved) == 1 and saved[0][0] == chosen  # one report for the period, none moved to the next
     winner, loser, loser_value = ("Memo", ana, 14) if saved[0][1] == 12 else ("Ana", memo, 12)
     assert isinstance(loser, PeriodTaken)
-    assert f"{winner} ya reportó {int(saved[0][1])} colonias" in str(loser)
-    assert f"no guardé el tuyo ({loser_value} colonias), ni en ese periodo ni en otro" in str(loser)
-    assert "vence el 31/03/2026" in str(loser) and "el que toca ahora vence el 30/06/2026" in str(loser)
+    assert f"{winner} ya reportó {int(saved[0][1])} colonias" in told(loser)
+    assert f"no guardé el tuyo ({loser_value} colonias), ni en ese periodo ni en otro" in told(loser)
+    assert "vence el 31/03/2026" in told(loser) and "el que toca ahora vence el 30/06/2026" in told(loser)
 
 
 async def test_the_table_itself_refuses_a_second_report_for_a_period(factory: Factory) -> None:

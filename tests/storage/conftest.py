@@ -11,15 +11,19 @@ import asyncio
 import os
 import re
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from flows import templating
+from flows.loader import default_content_dir
 from storage.db import make_engine, make_session_factory
 from storage.migrate import upgrade
 from storage.models import Base
@@ -114,3 +118,19 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         words = [f"{counts[k]} {k}" for k in ("passed", "failed", "skipped") if counts[k]]
         parts.append(f"{backend} {' '.join(words)}")
     terminalreporter.write_line("storage contract suite: " + ", ".join(parts))
+
+
+_BOT_TEXTS = yaml.safe_load((default_content_dir() / "ui.yaml").read_text(encoding="utf-8"))["bot"]
+
+
+def told(refusal: Any) -> str:
+    """What the person reads for a storage refusal (an exception or a records.Refusal): its ui.yaml sentence."""
+    return templating.render(str(_BOT_TEXTS[refusal.key]), refusal.params)
+
+
+@contextmanager
+def refused_saying(kind: type[BaseException], words: str) -> Iterator[Any]:
+    """pytest.raises(kind), then the sentence the person reads contains `words`."""
+    with pytest.raises(kind) as info:
+        yield info
+    assert words in told(info.value), told(info.value)

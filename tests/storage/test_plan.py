@@ -11,7 +11,7 @@ from storage import UnitOfWork
 from storage.errors import NothingDue, PeriodTaken, QuorumNotMet, SignoffRefused
 from storage.models import Commitment, Person
 from storage.repositories.plan import commitment_version
-from tests.storage.conftest import Db
+from tests.storage.conftest import Db, refused_saying, told
 
 
 async def _setup(db: Db) -> tuple[int, int, int]:
@@ -110,7 +110,7 @@ class TestStorageContract:
                 date(2026, 3, 31), date(2026, 6, 30), date(2026, 9, 30))
             await uow.plan.report(indicator, value=20, note=None, evidence_kind=None, evidence=None,
                                   person=None, today=date(2026, 7, 3))
-            with pytest.raises(NothingDue, match="ya tiene reportados todos sus periodos"):
+            with refused_saying(NothingDue, "ya tiene reportados todos sus periodos"):
                 await uow.plan.report(indicator, value=21, note=None, evidence_kind=None, evidence=None,
                                       person=None, today=date(2026, 7, 3))
         async with UnitOfWork(db.factory) as uow:
@@ -123,11 +123,11 @@ class TestStorageContract:
         async with UnitOfWork(db.factory) as uow:
             ana = await _person(uow, "tg:1", "Ana", "gobierno")
             commitment = await _commitment(uow, stl, cid)
-            with pytest.raises(SignoffRefused, match="en revisión"):
+            with refused_saying(SignoffRefused, "en revisión"):
                 await uow.plan.sign(commitment, ana, "aprueba", None)
             await uow.plan.move(commitment, "en_revision", ana)
             await uow.plan.sign(commitment, ana, "disiente", "Faltan fechas")
-            with pytest.raises(SignoffRefused, match="motivo"):
+            with refused_saying(SignoffRefused, "motivo"):
                 await uow.plan.sign(commitment, ana, "disiente", "  ")
         async with UnitOfWork(db.factory) as uow:
             ana = await _person(uow, "tg:1", "Ana", "gobierno")
@@ -145,7 +145,7 @@ class TestStorageContract:
             commitment = await _commitment(uow, stl, cid)
             await uow.plan.move(commitment, "en_revision", ana)
             await uow.plan.sign(commitment, ana, "aprueba", None)
-            with pytest.raises(QuorumNotMet, match="sociedad civil") as refused:
+            with refused_saying(QuorumNotMet, "sociedad civil") as refused:
                 await uow.plan.move(commitment, "aprobado", ana)
             assert refused.value.missing == ("sociedad_civil",)
             await uow.plan.sign(commitment, beto, "aprueba", None)
@@ -186,13 +186,13 @@ class TestStorageContract:
             with pytest.raises(PeriodTaken) as taken:
                 await uow.plan.report(indicator, value=15, note=None, evidence_kind=None, evidence=None,
                                       person=beto, today=date(2026, 7, 2), period=date(2026, 6, 30))
-            assert str(taken.value) == (
+            assert told(taken.value) == (
                 "Ana ya reportó 12 colonias en «Colonias con agua» para el periodo que vence el 30/06/2026. "
                 "Para no tener dos valores en un mismo periodo, no guardé el tuyo (15 colonias), ni en ese "
                 "periodo ni en otro. Si el valor registrado necesita corrección, coméntalo con quien lo reportó "
                 "o con tu coordinación. Si tu valor es de otro periodo, elige el indicador otra vez: el que "
                 "toca ahora vence el 31/03/2026.")
-            with pytest.raises(NothingDue, match="ya no está en su calendario"):
+            with refused_saying(NothingDue, "ya no está en su calendario"):
                 await uow.plan.report(indicator, value=15, note=None, evidence_kind=None, evidence=None,
                                       person=beto, today=date(2026, 7, 2), period=date(2026, 5, 15))
         async with UnitOfWork(db.factory) as uow:
@@ -214,9 +214,9 @@ class TestStorageContract:
         async with UnitOfWork(db.factory) as uow:
             ana = await _person(uow, "tg:1", "Ana", "gobierno")
             commitment = await _commitment(uow, stl, cid)
-            with pytest.raises(SignoffRefused, match="cambió desde que lo abriste") as stale:
+            with refused_saying(SignoffRefused, "cambió desde que lo abriste") as stale:
                 await uow.plan.sign(commitment, ana, "aprueba", None, version=shown)
-            assert "🎯 Objetivo: Agua diaria en 20 colonias" in str(stale.value)
+            assert "🎯 Objetivo: Agua diaria en 20 colonias" in told(stale.value)
             await uow.plan.sign(commitment, ana, "aprueba", None, version=commitment_version(commitment))
         async with UnitOfWork(db.factory) as uow:
             assert [s.decision for s in await uow.plan.signoffs(cid)] == ["aprueba"]

@@ -11,7 +11,7 @@ from flows.events import AnswerSaved, Event, RecordWritten
 from flows.state import RunState
 from storage import UnitOfWork
 from storage.models import Person
-from tests.storage.conftest import Db
+from tests.storage.conftest import Db, told
 
 TODAY = date(2027, 1, 10)
 
@@ -97,7 +97,7 @@ class TestStorageContract:
         )
         assert refusal is not None
         assert refusal.index == 2 and refusal.step_id == "compromiso"  # type: ignore[attr-defined]
-        assert "no es de tu secretariado" in refusal.message  # type: ignore[attr-defined]
+        assert "no es de tu secretariado" in told(refusal)
         async with UnitOfWork(db.factory) as uow:
             assert await uow.plan.milestones(world.theirs) == []
             theirs = await uow.commitments.get(world.theirs)
@@ -106,7 +106,7 @@ class TestStorageContract:
     async def test_a_made_up_commitment_id_is_refused(self, db: Db) -> None:
         world = await _world(db)
         refusal = await _apply(db, world, _on(9999, "commitment", effects="x"))
-        assert refusal is not None and "no es de tu secretariado" in refusal.message  # type: ignore[attr-defined]
+        assert refusal is not None and "no es de tu secretariado" in told(refusal)
 
     async def test_a_report_lands_on_the_period_due_with_its_evidence(self, db: Db) -> None:
         world = await _world(db)
@@ -123,7 +123,7 @@ class TestStorageContract:
             assert (row.value, row.note, row.evidence_kind, row.evidence, row.period_due) == (
                 12, "Ya hay 12 colonias", "photo", "AgACAgIA", date(2026, 12, 31))
         again = await _apply(db, world, report, flow="reportar")
-        assert again is not None and "ya tiene reportados todos sus periodos" in again.message  # type: ignore[attr-defined]
+        assert again is not None and "ya tiene reportados todos sus periodos" in told(again)
         async with UnitOfWork(db.factory) as uow:
             assert len(await uow.plan.reports(indicator.id)) == 1
 
@@ -136,14 +136,14 @@ class TestStorageContract:
                                                      frequency="unica", first_due=date(2026, 12, 31), person=None)
         refusal = await _apply(db, world, RecordWritten("indicator_report", {"indicator": str(indicator.id),
                                                                             "value": 3}), flow="reportar")
-        assert refusal is not None and "no es de tu secretariado" in refusal.message  # type: ignore[attr-defined]
+        assert refusal is not None and "no es de tu secretariado" in told(refusal)
         async with UnitOfWork(db.factory) as uow:
             assert await uow.plan.reports(indicator.id) == []
 
     async def test_a_signoff_needs_the_commitment_in_review(self, db: Db) -> None:
         world = await _world(db)
         refusal = await _apply(db, world, _on(world.mine, "signoff", decision="aprueba", reason=None), flow="firmar")
-        assert refusal is not None and "en revisión" in refusal.message  # type: ignore[attr-defined]
+        assert refusal is not None and "en revisión" in told(refusal)
         async with UnitOfWork(db.factory) as uow:
             commitment = await uow.plan.commitment(world.stl, world.mine)
             assert commitment is not None
