@@ -29,6 +29,7 @@ from storage.errors import PlanError, translate_errors, translated, unavailable_
 from storage.models import FlowRun, Person
 from storage.records import Refusal, Repos, write_person, write_record
 from storage.repositories import Commitments, Invites, Memberships, People, Plan, Runs, Secretariats, Updates
+from storage.repositories.addresses import Addresses
 from storage.repositories.content_versions import ContentVersions
 from storage.repositories.outbox import Outbox
 from storage.repositories.personal_data import PersonalData
@@ -40,6 +41,7 @@ class UnitOfWork:
     of work is `read_only`: then it waits for no writer (and on PostgreSQL any write in it fails)."""
 
     people: People
+    addresses: Addresses
     secretariats: Secretariats
     memberships: Memberships
     runs: Runs
@@ -83,6 +85,7 @@ class UnitOfWork:
             raise
         self._session = session
         self.people = People(session)
+        self.addresses = Addresses(session)
         self.secretariats = Secretariats(session)
         self.memberships = Memberships(session)
         self.runs = Runs(session)

@@ -106,6 +106,6 @@ async def confirm(turn: HostTurn) -> None:
     out = message(turn, secretariat.name, str(draft.detail.get("text", "")))
     await turn.uow.outbox.add_broadcast(
         secretariat_id=secretariat.id, draft_id=draft.id, text=out.text, now=turn.now,
-        recipients=[(p.id, p.telegram_id) for p in audience if p.telegram_id is not None])
+        recipients=[(p.id, ("telegram", str(p.telegram_id))) for p in audience if p.telegram_id is not None])
     await turn.uow.broadcasts.sent(turn.person, draft, len(audience), turn.now)
     turn.say("broadcast_queued", count=len(audience), secretariat=secretariat.name)

@@ -25,13 +25,22 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from contextlib import asynccontextmanager
 from typing import Any
 
 GROUP_WINDOW = 60.0
 WINDOW = 1.0
 IN_FLIGHT = 4
+Chat = Hashable  # an address ('telegram', '-100…') or a Bot API chat id
+
+
+def is_group(chat: Chat) -> bool:
+    """Groups and channels have negative ids on Telegram; they get 20 messages a minute."""
+    if isinstance(chat, tuple) and len(chat) == 2:
+        channel, address = chat
+        return channel == "telegram" and str(address).startswith("-")
+    return isinstance(chat, int) and chat < 0
 
 
 class RateLimiter:
@@ -49,15 +58,15 @@ class RateLimiter:
         self.group_per_minute, self.in_flight = group_per_minute, max(1, in_flight)
         self.clock, self.sleep = clock, sleep
         self._next_start = self._paused_until = float("-inf")
-        self._next_chat: dict[int, float] = {}
-        self._groups: dict[int, deque[float]] = {}  # a group's answers within the last minute
+        self._next_chat: dict[Chat, float] = {}
+        self._groups: dict[Chat, deque[float]] = {}  # a group's answers within the last minute
         self._in_flight = 0  # started (or with a start reserved) and not answered yet
         self._answered: deque[float] = deque()  # answers within the last second
         self._answer = asyncio.Event()
         self._window = asyncio.Lock()  # one caller at a time waits for room
 
     @asynccontextmanager
-    async def turn(self, chat_id: int) -> AsyncIterator[None]:
+    async def turn(self, chat_id: Chat) -> AsyncIterator[None]:
         """Send one message to `chat_id` inside: entered when it keeps every limit, left when
         Telegram answered (or the send failed)."""
         await self._start(chat_id)
@@ -66,11 +75,11 @@ class RateLimiter:
         finally:
             self._answered_now(chat_id)
 
-    def chat_ready_in(self, chat_id: int) -> float:
+    def chat_ready_in(self, chat_id: Chat) -> float:
         """Seconds until `chat_id` may get one more message (0: now), the overall limit aside."""
         now = self.clock()
         ready = self._next_chat.get(chat_id, now)
-        if chat_id < 0:  # groups and channels have negative ids
+        if is_group(chat_id):
             recent = self._groups.setdefault(chat_id, deque())
             while recent and recent[0] + GROUP_WINDOW <= now:  # the same sum as below: no rounding gap
                 recent.popleft()
@@ -84,7 +93,7 @@ class RateLimiter:
         self._paused_until = max(self._paused_until, self.clock() + seconds)
         self._next_start = max(self._next_start, self._paused_until)
 
-    async def _start(self, chat_id: int) -> None:
+    async def _start(self, chat_id: Chat) -> None:
         while True:
             while (pause := self.chat_ready_in(chat_id)) > 0:
                 await self.sleep(pause)
@@ -117,7 +126,7 @@ class RateLimiter:
             else:
                 return
 
-    def _reserve(self, chat_id: int, now: float) -> float:
+    def _reserve(self, chat_id: Chat, now: float) -> float:
         """The next free start, counted as a message to `chat_id` in flight from then on."""
         start = max(now, self._next_start)
         self._next_start = start + self.spacing
@@ -127,11 +136,11 @@ class RateLimiter:
             self._next_chat = {c: t for c, t in self._next_chat.items() if t > now}
         return start
 
-    def _answered_now(self, chat_id: int) -> None:
+    def _answered_now(self, chat_id: Chat) -> None:
         now = self.clock()
         self._in_flight -= 1
         self._answered.append(now)
         self._next_chat[chat_id] = max(self._next_chat.get(chat_id, now), now + self.chat_spacing)
-        if chat_id < 0:
+        if is_group(chat_id):
             self._groups.setdefault(chat_id, deque()).append(now)
         self._answer.set()
