@@ -25,6 +25,7 @@ from bot.scheduler.leader import Leader
 from bot.scheduler.limiter import RateLimiter
 from bot.scheduler.tick import TickStats, sector_labels, tick
 from bot.settings import Settings
+from bot.telegram.limiting import SharedRateLimiter
 from flows.model import Content
 from flows.reminders.config import load_reminders
 
@@ -34,9 +35,15 @@ EVERY_SECONDS = 30  # also how soon another process takes over when the leader d
 STOP_TIMEOUT = 30  # seconds a stopping bot waits for a tick in progress
 
 
+def shared_limiter(app: Any) -> RateLimiter | None:
+    """The limiter the bot's replies go through (bot/telegram/limiting.py), so both count alike."""
+    plugged = getattr(app.bot, "rate_limiter", None)
+    return plugged.limiter if isinstance(plugged, SharedRateLimiter) else None
+
+
 def make_job(app: Any, sessions: async_sessionmaker[AsyncSession], settings: Settings,
              content: Callable[[], Content], leader: Leader | None = None) -> Callable[[], Awaitable[TickStats | None]]:
-    limiter = RateLimiter(settings.rate_limit)  # one per process: the limits hold across ticks
+    limiter = shared_limiter(app) or RateLimiter(settings.rate_limit)  # one per process: across ticks
     channels = Channels([telegram_channel(app.bot)])  # no terminal here: its rows wait for one
 
     async def job() -> TickStats | None:

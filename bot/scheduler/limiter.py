@@ -18,11 +18,17 @@ round trip; more cost CPU in httpx's connection pool (in `bench dispatch` 8 sent
 Starts are reserved: a caller whose chat may send takes the next free start and sleeps until it,
 so concurrent senders line up instead of all waking at once; a chat still in its pause reserves
 nothing, and `chat_ready_in` lets a sender take another chat meanwhile.
+
+Replies (`reply`) share the limiter in the bot process (bot/telegram/limiting.py) but are not
+spaced: someone who just wrote gets their answer at once. They wait only for a pause Telegram
+asked for (RetryAfter) and for a group's full minute, and they count like any message: the
+dispatcher's next message to that chat, and overall, makes room for them.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
@@ -33,6 +39,8 @@ GROUP_WINDOW = 60.0
 WINDOW = 1.0
 IN_FLIGHT = 4
 Chat = Hashable  # an address ('telegram', '-100…') or a Bot API chat id
+# Set while a `turn` is held: the calls made inside it (a message's parts) are that one turn.
+IN_TURN: contextvars.ContextVar[bool] = contextvars.ContextVar("in_turn", default=False)
 
 
 def is_group(chat: Chat) -> bool:
@@ -70,6 +78,30 @@ class RateLimiter:
         """Send one message to `chat_id` inside: entered when it keeps every limit, left when
         Telegram answered (or the send failed)."""
         await self._start(chat_id)
+        held = IN_TURN.set(True)
+        try:
+            yield
+        finally:
+            IN_TURN.reset(held)
+            self._answered_now(chat_id)
+
+    @asynccontextmanager
+    async def reply(self, chat_id: Chat) -> AsyncIterator[None]:
+        """Send one reply to `chat_id` inside: at once, unless Telegram asked for a pause or the
+        group had its 20 messages this minute; counted like any message."""
+        while True:
+            now = self.clock()
+            wait = self._paused_until - now
+            if is_group(chat_id):
+                recent = self._groups.setdefault(chat_id, deque())
+                while recent and recent[0] + GROUP_WINDOW <= now:
+                    recent.popleft()
+                if len(recent) >= self.group_per_minute:
+                    wait = max(wait, recent[0] + GROUP_WINDOW - now)
+            if wait <= 0:
+                break
+            await self.sleep(wait)
+        self._in_flight += 1
         try:
             yield
         finally:
