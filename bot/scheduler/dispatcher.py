@@ -2,7 +2,9 @@
 
 How a run goes:
 - A feeder claims batches of due rows while few chats are ready to send; each chat's claimed rows
-  wait in that chat's own queue, in order (ChatQueues).
+  wait in that chat's own queue, in order (ChatQueues). A chat is an address (`telegram:123`,
+  `terminal:ana`), and each row goes out through the channel of its name (bot/channel.py); a
+  dispatcher claims only rows of the channels it was given.
 - Senders, as many as the limiter lets be in flight, each take a chat that may send now and send
   its next row: different chats go in parallel, one chat never has two messages in flight, and a
   chat waiting out its second (a group its minute) is not in line at all, so it holds back nobody.
@@ -21,10 +23,10 @@ of a process that still runs, and of other hosts, keep waiting for their lease.
 
 Outcomes of a send, each failure in its own transaction as soon as it happens:
 - it went: `sent`.
-- RetryAfter (Telegram's flood control): pending again after the seconds Telegram asked; it does
-  not count as a failed attempt, and no new message starts before then.
-- Forbidden (the person blocked the bot, or the bot left the group): `failed`, no retry; the
-  person is marked inactive and their other pending rows are cancelled.
+- SlowDown (Telegram's RetryAfter, flood control): pending again after the seconds Telegram asked;
+  it does not count as a failed attempt, and no new message starts before then.
+- Unreachable (Telegram's Forbidden: the person blocked the bot, or the bot left the group):
+  `failed`, no retry; the person is marked inactive and their other pending rows are cancelled.
 - anything else: pending again after a backoff (1, 2, 4, 8… minutes); after MAX_ATTEMPTS the row
   is `failed` and the admins (COCREA_ADMINS) are told once, by the same send.
 

@@ -8,18 +8,24 @@ A person known only through Rasa gets none: Rasa cannot write unprompted.
 
 from __future__ import annotations
 
+import asyncio
 import io
+import os
 from datetime import date
+from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from bot.channel import Channels
 from bot.chat import reminders_for
+from bot.cli import main
 from bot.scheduler import tick
 from bot.scheduler.planner import plan_all
 from bot.terminal import Printer
-from storage import UnitOfWork
+from storage import UnitOfWork, make_engine, make_session_factory
+from storage.migrate import upgrade
 from storage.models import Commitment, Indicator, OutboxMessage
 from tests.bot.test_scheduler import CONFIG, local, no_wait
 from tests.channels import fake_telegram
@@ -87,3 +93,25 @@ async def test_cocrea_chat_prints_the_chatters_due_reminders_between_lines(sessi
     await deliver()
     await deliver()  # each once
     assert out.getvalue().count("→ terminal:ana: Hola, Ana.") == 1
+
+
+def test_cocrea_reminders_tick_without_a_token_prints_the_terminal_reminder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"sqlite:///{tmp_path / 'cocrea.db'}"
+    upgrade(url)
+
+    async def prepare() -> None:
+        engine = make_engine(url)
+        try:
+            await seed(make_session_factory(engine))
+        finally:
+            await engine.dispose()
+
+    asyncio.run(prepare())
+    monkeypatch.chdir(tmp_path)
+    for key in [k for k in os.environ if k.startswith("COCREA_")]:
+        monkeypatch.delenv(key)
+    monkeypatch.setenv("COCREA_DATABASE_URL", url)
+    assert main(["reminders", "tick", "--now", "2026-03-09T09:00"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("→ terminal:ana: Hola, Ana.") and "«Solicitudes atendidas»" in out
