@@ -34,7 +34,8 @@ from telegram import Bot
 from telegram.request import HTTPXRequest
 
 from bench.common import TOKEN, Row, migrated_url, pg_available, session_factory
-from bot.scheduler.cli import telegram_sender
+from bot.channel import Channels
+from bot.scheduler.cli import telegram_channel
 from bot.scheduler.dispatcher import Dispatcher
 from bot.scheduler.limiter import RateLimiter
 from storage.models import OutboxMessage, Secretariat
@@ -73,7 +74,7 @@ async def seed(sessions: Any, rows: int, chats: int) -> None:
             due = now - timedelta(seconds=rnd.randint(1, 3600))
             chat = i % chats + 1
             values.append(dict(key=f"bench:{i}", kind="reminder", secretariat_id=secretariat.id, person_id=None,
-                               chat_id=chat, item_kind="indicator", item_id=i, period=None,
+                               channel="telegram", address=str(chat), item_kind="indicator", item_id=i, period=None,
                                rule="bench", due_at=due, body=f"Recordatorio #{i}", status="pending", attempts=0,
                                next_attempt_at=due, created_at=now))
         for start in range(0, rows, 1000):
@@ -97,8 +98,8 @@ async def dispatch(url: str, port: int, limit: float, rows: int, dispatchers: in
         request = HTTPXRequest(connection_pool_size=limiter.in_flight)  # a connection per message in flight
         bot = Bot(TOKEN, base_url=f"http://127.0.0.1:{port}/bot", request=request)
         await bot.initialize()
-        send = telegram_sender(bot)
-        workers = [Dispatcher(sessions, send, limiter=limiter, worker=f"bench-{i}") for i in range(dispatchers)]
+        channels = Channels([telegram_channel(bot)])
+        workers = [Dispatcher(sessions, channels, limiter=limiter, worker=f"bench-{i}") for i in range(dispatchers)]
         started = time.perf_counter()
         stats = await asyncio.gather(*(w.run() for w in workers))
         elapsed = time.perf_counter() - started

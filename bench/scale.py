@@ -41,9 +41,10 @@ REPEAT = 7
 # One statement per backend fills the table: history, future and due rows.
 FILL = {
     "postgresql": """
-        INSERT INTO outbox (key, kind, secretariat_id, chat_id, item_kind, item_id, rule, due_at, body, status,
+        INSERT INTO outbox (key, kind, secretariat_id, channel, address, item_kind, item_id, rule, due_at, body, status,
                             attempts, next_attempt_at, created_at, sent_at)
-        SELECT 'k' || g, 'reminder', 1, 1000 + g % 5000, 'indicator', g, 'bench', t, 'Recordatorio ' || g,
+        SELECT 'k' || g, 'reminder', 1, 'telegram', CAST(1000 + g % 5000 AS VARCHAR), 'indicator', g, 'bench', t,
+               'Recordatorio ' || g,
                CASE WHEN g <= :due + :future THEN 'pending' ELSE 'sent' END, 0, t, now(),
                CASE WHEN g <= :due + :future THEN NULL ELSE now() END
         FROM (SELECT g, now() + (CASE WHEN g > :due AND g <= :due + :future THEN 1 ELSE -1 END)
@@ -54,9 +55,10 @@ FILL = {
         x(g, t) AS (SELECT g, strftime('%Y-%m-%d %H:%M:%f', 'now',
                                        (CASE WHEN g > :due AND g <= :due + :future THEN '+' ELSE '-' END)
                                        || (1 + g % 86400) || ' seconds') FROM s)
-        INSERT INTO outbox (key, kind, secretariat_id, chat_id, item_kind, item_id, rule, due_at, body, status,
+        INSERT INTO outbox (key, kind, secretariat_id, channel, address, item_kind, item_id, rule, due_at, body, status,
                             attempts, next_attempt_at, created_at, sent_at)
-        SELECT 'k' || g, 'reminder', 1, 1000 + g % 5000, 'indicator', g, 'bench', t, 'Recordatorio ' || g,
+        SELECT 'k' || g, 'reminder', 1, 'telegram', CAST(1000 + g % 5000 AS VARCHAR), 'indicator', g, 'bench', t,
+               'Recordatorio ' || g,
                CASE WHEN g <= :due + :future THEN 'pending' ELSE 'sent' END, 0, t,
                strftime('%Y-%m-%d %H:%M:%f', 'now'), NULL
         FROM x""",

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot.effects import Render
 from bot.local_time import today_for, zone_of
-from flows import templating
+from bot.texts import ui_text
 from flows.events import MessageOut
 from flows.inputs import Input
 
@@ -27,12 +27,6 @@ if TYPE_CHECKING:
     from flows.model import Content
     from storage import Repositories
     from storage.models import FlowRun, Person, Secretariat
-
-
-def ui_text(content: Content, key: str, **params: Any) -> str:
-    """The UI text `key` (content/ui.yaml, `bot:`) with `params` filled in; the key itself when missing."""
-    source = (content.ui.get("bot") or {}).get(key, key)
-    return templating.render(str(source), params)
 
 
 class Context:

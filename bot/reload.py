@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flows import templating
+from bot.texts import ui_text
 from flows.checker import check
 from flows.errors import ContentInvalid, Problem
 from flows.loader import load
@@ -132,11 +132,6 @@ async def record_versions(sessions: Any, content: Content) -> list[str]:
 
 
 # -- words -----------------------------------------------------------------------------------------
-def ui_text(content: Content, key: str, **params: Any) -> str:
-    source = (content.ui.get("bot") or {}).get(key, key)
-    return templating.render(str(source), params)
-
-
 def describe(result: ReloadResult) -> str:
     """What an admin is told about a reload, in Spanish: the changes, or every error."""
     content = result.content

@@ -13,14 +13,15 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from bot.commands import ADMIN, COMMANDS, COORDINATOR, MEMBER, CommandSpec
-from bot.context import Context, ui_text
+from bot.context import Context
 from bot.effects import Reply
 from bot.export import PlanSnapshot, load_snapshot
 from bot.flow_ids import MENU_FLOW, START_FLOW
 from bot.invites import join_pending
 from bot.lists import host_lists
 from bot.local_time import today_for
-from flows import engine, templating
+from bot.texts import ui_text
+from flows import engine
 from flows.events import ContentError, Event, MessageOut, RunFinished
 from flows.inputs import Begin, Command, Input, Repeat, Text
 from flows.model import Content
@@ -285,9 +286,8 @@ class Turn:
         the run stays where it was before this input.
         """
         self.collect(events[:refusal.index])
-        texts = self.content.ui.get("texts") or {}
-        self.reply.messages.append(MessageOut(templating.render(str(texts.get("record_refused", "{{ reason }}")),
-                                                                {"reason": self.text(refusal.key, **refusal.params)})))
+        reason = self.text(refusal.key, **refusal.params)
+        self.reply.messages.append(MessageOut(ui_text(self.content, "record_refused", section="texts", reason=reason)))
         flow = self.content.flows.get(run.flow_id)
         if refusal.step_id is None or flow is None or refusal.step_id not in flow.steps:
             await self.uow.runs.save(run, RunState.from_json(run.state))

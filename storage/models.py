@@ -100,6 +100,24 @@ class Person(Base):
     created_at: Mapped[datetime] = _created()
 
 
+class PersonAddress(Base):
+    """Where a person can be reached: `(channel, address)`, e.g. ('telegram', '123'), ('terminal', 'ana').
+
+    Written when the person first writes from it (storage/repositories/addresses.py); the outbox
+    targets one of them. An address belongs to one person; a person may have several.
+    """
+
+    __tablename__ = "addresses"
+    __table_args__ = (UniqueConstraint("channel", "address"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    address: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = _created()
+    last_used_at: Mapped[datetime] = _created()
+
+
 class Membership(Base):
     """A person's role in one secretariat."""
 
@@ -366,6 +384,7 @@ class OutboxMessage(Base):
     __tablename__ = "outbox"
     __table_args__ = (
         Index("ix_outbox_status_next_attempt", "status", "next_attempt_at"),
+        Index("ix_outbox_channel_address", "channel", "address"),
         CheckConstraint(
             "status IN ('pending', 'sending', 'sent', 'failed', 'cancelled', 'folded')", name="status"
         ),
@@ -377,7 +396,8 @@ class OutboxMessage(Base):
     kind: Mapped[str] = mapped_column(String(16))
     secretariat_id: Mapped[int] = mapped_column(ForeignKey("secretariats.id", ondelete="CASCADE"), index=True)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
-    chat_id: Mapped[int] = mapped_column(BigInteger)
+    channel: Mapped[str] = mapped_column(String(32))  # the address it goes to: ('telegram', '-100…')
+    address: Mapped[str] = mapped_column(String(255))
     item_kind: Mapped[str] = mapped_column(String(16))  # indicator | milestone | digest | broadcast
     item_id: Mapped[int] = mapped_column(Integer)
     period: Mapped[date | None] = mapped_column(Date)  # the due date (reminders) or the week (digests)
@@ -420,6 +440,7 @@ __all__ = [
     "Milestone",
     "OutboxMessage",
     "Person",
+    "PersonAddress",
     "ProcessedUpdate",
     "Secretariat",
     "Signoff",

@@ -29,6 +29,7 @@ from storage.errors import PlanError, translate_errors, translated, unavailable_
 from storage.models import FlowRun, Person
 from storage.records import Refusal, Repos, write_person, write_record
 from storage.repositories import Commitments, Invites, Memberships, People, Plan, Runs, Secretariats, Updates
+from storage.repositories.addresses import Addresses
 from storage.repositories.arrivals import Arrivals
 from storage.repositories.audit import AuditLog
 from storage.repositories.content_versions import ContentVersions
@@ -43,6 +44,7 @@ class Repositories:
     session, no commit)."""
 
     people: People
+    addresses: Addresses
     secretariats: Secretariats
     memberships: Memberships
     runs: Runs
@@ -61,6 +63,7 @@ class Repositories:
 
     def _open(self, session: AsyncSession) -> None:
         self.people = People(session)
+        self.addresses = Addresses(session)
         self.secretariats = Secretariats(session)
         self.memberships = Memberships(session)
         self.runs = Runs(session)

@@ -106,6 +106,6 @@ async def confirm(ctx: Context) -> None:
     out = message(ctx, secretariat.name, str(draft.detail.get("text", "")))
     await ctx.repos.outbox.add_broadcast(
         secretariat_id=secretariat.id, draft_id=draft.id, text=out.text, now=ctx.now,
-        recipients=[(p.id, p.telegram_id) for p in audience if p.telegram_id is not None])
+        recipients=[(p.id, ("telegram", str(p.telegram_id))) for p in audience if p.telegram_id is not None])
     await ctx.repos.broadcasts.sent(ctx.person, draft, len(audience), ctx.now)
     ctx.say("broadcast_queued", count=len(audience), secretariat=secretariat.name)

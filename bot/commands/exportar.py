@@ -11,9 +11,9 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from bot.commands.registry import COORDINATOR, COORDINATOR_MENU, command
-from bot.context import ui_text
 from bot.effects import Rendered
 from bot.export import PlanSnapshot, render
+from bot.texts import ui_text
 from flows.events import Attachment, MessageOut
 from flows.model import Content
 from flows.templating import TemplateProblem

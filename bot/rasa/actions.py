@@ -16,6 +16,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 
+from bot.channel import fault_reply
 from bot.conversation import Reply
 from bot.rasa.cocrea import Cocrea
 from bot.rasa.linking import is_link, key_for, link
@@ -23,7 +24,6 @@ from bot.rasa.payloads import clean, entity_value, person_key, rasa_buttons, rea
 from bot.rasa.report import ReportSubmit, ReportValidation
 from flows.events import MessageOut
 from flows.inputs import Command, Input
-from storage import DatabaseUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -71,12 +71,12 @@ class CocreaAction(Action):
                 return Reply([MessageOut(self.cocrea.text(text, **params))])
             key = await key_for(self.cocrea.sessions, sender_id)
             reply = await self.cocrea.conversation.handle(key, inp)
-        except DatabaseUnavailable:
-            log.warning("database unavailable", exc_info=True)
-            return Reply([MessageOut(self.cocrea.text("db_unavailable"))])
-        except Exception:  # the person keeps their progress; the traceback goes to the log
-            log.exception("error in %s for %s", self.action_name, key)
-            return Reply([MessageOut(self.cocrea.text("sorry"))])
+        except Exception as exc:  # the person keeps their progress; a bug's traceback goes to the log
+            said = fault_reply(exc, self.cocrea.content())
+            if said is None:
+                log.exception("error in %s for %s", self.action_name, key)
+                said = MessageOut(self.cocrea.text("sorry"))
+            return Reply([said])
         for problem in reply.content_errors:
             log.warning("content error for %s: %s", key, problem)
         return reply

@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.conversation import Conversation
 from bot.local_time import today_for
-from flows import templating
+from bot.texts import ui_text
 from flows.model import Content
 
 
@@ -31,10 +31,8 @@ class Cocrea:
         return today_for(secretariat, self.clock())
 
     def text(self, key: str, **params: Any) -> str:
-        source = (self.content().ui.get("bot") or {}).get(key, key)
-        return templating.render(str(source), params)
+        return ui_text(self.content(), key, **params)
 
     def rejected(self, key: str, **params: Any) -> str:
         """An answer's rejection in the kits' own words (ui.yaml `rejected`)."""
-        source = (self.content().ui.get("rejected") or {}).get(key, key)
-        return templating.render(str(source), params)
+        return ui_text(self.content(), key, section="rejected", **params)

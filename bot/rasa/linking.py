@@ -48,4 +48,5 @@ async def link(sessions: Any, sender_id: str, code: str, now: datetime | None = 
         person = await RasaLinks(uow.session).redeem(code, sender_of(sender_id), now or datetime.now(UTC))
         if person is None:
             return "rasa_link_wrong", {}
+        await uow.addresses.touch(person.id, "rasa", sender_of(sender_id))  # the sender is theirs now
         return "rasa_link_done", {"name": person.name or ""}

@@ -14,8 +14,8 @@ get that one message twice; a row is never lost and never sent by two live worke
 worker of this host whose process is gone are claimed again at once (dispatcher.orphaned).
 """
 
-from bot.scheduler.dispatcher import Dispatcher, DispatchStats, Send
+from bot.scheduler.dispatcher import Dispatcher, DispatchStats
 from bot.scheduler.limiter import RateLimiter
 from bot.scheduler.tick import TickStats, tick
 
-__all__ = ["DispatchStats", "Dispatcher", "RateLimiter", "Send", "TickStats", "tick"]
+__all__ = ["DispatchStats", "Dispatcher", "RateLimiter", "TickStats", "tick"]

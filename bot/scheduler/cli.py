@@ -1,7 +1,8 @@
 """`cocrea reminders tick [--now ISO]`: one pass of the scheduler, for cron and for trying it out.
 
 With COCREA_TELEGRAM_TOKEN set the messages go to Telegram (rate-limited); without it they are
-printed, one block per message, so an admin can try rules and a moved clock safely. `--now`
+printed, one block per message, so an admin can try rules and a moved clock safely. Messages to
+terminal addresses (people known only through `cocrea chat`) are printed either way. `--now`
 moves the clock: an ISO date-time with an offset, or without one in COCREA_TIMEZONE.
 """
 
@@ -9,16 +10,19 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
-from bot.scheduler.dispatcher import Send
+from bot.channel import Channels
 from bot.scheduler.limiter import RateLimiter
 from bot.scheduler.tick import sector_labels, tick
 from bot.settings import Settings
 from bot.startup import prepare
-from bot.telegram.render import split_text
+from bot.telegram.outbound import TelegramOut
+from bot.telegram.sending import Sender
+from bot.terminal import Printer
 from flows.reminders.config import load_reminders
 from storage import make_engine, make_session_factory
 
@@ -30,32 +34,18 @@ def parse_now(value: str, timezone: str) -> datetime:
     return moment.astimezone(UTC)
 
 
-def printer(out: TextIO) -> Send:
-    async def send(chat_id: int, text: str, attachment: bytes | None) -> None:
-        if text:
-            print(f"→ {chat_id}: {text}", file=out)
-        if attachment:
-            print(f"→ {chat_id}: [imagen PNG, {len(attachment)} bytes]" if not text else
-                  f"   [imagen PNG, {len(attachment)} bytes]", file=out)
-        print(file=out)
-
-    return send
+def printing(out: Callable[[], TextIO]) -> Channels:
+    """Without a token: every row printed, Telegram's as `→ telegram:123: …`, the terminal's as
+    `→ terminal:ana: …`, so an admin can try rules and a moved clock safely."""
+    return Channels([Printer(out, "telegram"), Printer(out, "terminal")])
 
 
-def telegram_sender(bot: Any) -> Send:
-    """Plain text (a template's `<` stays a `<`); then the image, if any.
+def telegram_channel(bot: Any) -> TelegramOut:
+    """The Telegram channel over `bot`: the replies' rendering and splitting (HTML, UTF-16 units)."""
+    async def unused(chat_id: int) -> None:  # the dispatcher handles a blocked chat itself
+        return None
 
-    The planner already makes one row per part that Telegram takes (4,096 UTF-16 units), so a row is
-    one message; a longer body (a row planned before that) is still split the same way as the replies.
-    """
-
-    async def send(chat_id: int, text: str, attachment: bytes | None) -> None:
-        for part in split_text(text) if text.strip() else []:
-            await bot.send_message(chat_id, part)
-        if attachment:
-            await bot.send_photo(chat_id, attachment)
-
-    return send
+    return TelegramOut(Sender(bot, asyncio.sleep, unused))
 
 
 def run_tick(settings: Settings, now: str | None, out: TextIO | None = None) -> int:
@@ -85,13 +75,14 @@ def run_tick(settings: Settings, now: str | None, out: TextIO | None = None) -> 
                 from telegram import Bot
 
                 async with Bot(settings.telegram_token, base_url=settings.telegram_api_url) as bot:
-                    stats = await tick(sessions, config, telegram_sender(bot), now=moment, clock=clock,
+                    channels = Channels([telegram_channel(bot), Printer(lambda: out)])
+                    stats = await tick(sessions, config, channels, now=moment, clock=clock,
                                        limiter=RateLimiter(settings.rate_limit), admins=settings.admins,
                                        labels=labels)
             else:
                 unlimited = RateLimiter(1e9, per_chat=1e9, group_per_minute=10**9)
-                stats = await tick(sessions, config, printer(out), now=moment, clock=clock, limiter=unlimited,
-                                   admins=settings.admins, labels=labels)
+                stats = await tick(sessions, config, printing(lambda: out), now=moment, clock=clock,
+                                   limiter=unlimited, admins=settings.admins, labels=labels)
         finally:
             await engine.dispose()
         return stats.summary()

@@ -2,7 +2,9 @@
 
 How a run goes:
 - A feeder claims batches of due rows while few chats are ready to send; each chat's claimed rows
-  wait in that chat's own queue, in order (ChatQueues).
+  wait in that chat's own queue, in order (ChatQueues). A chat is an address (`telegram:123`,
+  `terminal:ana`), and each row goes out through the channel of its name (bot/channel.py); a
+  dispatcher claims only rows of the channels it was given.
 - Senders, as many as the limiter lets be in flight, each take a chat that may send now and send
   its next row: different chats go in parallel, one chat never has two messages in flight, and a
   chat waiting out its second (a group its minute) is not in line at all, so it holds back nobody.
@@ -21,10 +23,10 @@ of a process that still runs, and of other hosts, keep waiting for their lease.
 
 Outcomes of a send, each failure in its own transaction as soon as it happens:
 - it went: `sent`.
-- RetryAfter (Telegram's flood control): pending again after the seconds Telegram asked; it does
-  not count as a failed attempt, and no new message starts before then.
-- Forbidden (the person blocked the bot, or the bot left the group): `failed`, no retry; the
-  person is marked inactive and their other pending rows are cancelled.
+- SlowDown (Telegram's RetryAfter, flood control): pending again after the seconds Telegram asked;
+  it does not count as a failed attempt, and no new message starts before then.
+- Unreachable (Telegram's Forbidden: the person blocked the bot, or the bot left the group):
+  `failed`, no retry; the person is marked inactive and their other pending rows are cancelled.
 - anything else: pending again after a backoff (1, 2, 4, 8… minutes); after MAX_ATTEMPTS the row
   is `failed` and the admins (COCREA_ADMINS) are told once, by the same send.
 
@@ -47,27 +49,23 @@ import logging
 import os
 import socket
 import uuid
-import warnings
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.channel import Address, Channels, SlowDown, Unreachable
 from bot.scheduler.limiter import RateLimiter
 from bot.scheduler.planner import message_key, window_of
+from flows.events import Attachment, MessageOut
 from flows.reminders.timing import Window, longest_wait, next_open
 from storage import UnitOfWork
 from storage.models import OutboxMessage
 
-if TYPE_CHECKING:  # telegram is imported where a row is sent: the terminal chat never loads it
-    from telegram.error import RetryAfter
-
 log = logging.getLogger(__name__)
 
-Send = Callable[[int, str, bytes | None], Awaitable[None]]
 Clock = Callable[[], datetime]
 
 CATCH_UP = timedelta(hours=24)  # reminders later than this are folded (reminders.yaml: catch_up_hours)
@@ -83,14 +81,17 @@ UNTIMED = frozenset({"broadcast"})  # row kinds sent whatever the secretariat's 
 QUIET = "quiet hours"  # last_error of a row put off until its secretariat's window opens
 ADMIN_TEXT = ("No pude entregar un mensaje programado de Cocrea (fila {id}, {kind}, chat {chat}) tras "
               "{attempts} intentos. Último error: {error}")
+CHART_NAME = "avance.png"  # a row's attachment is the digest's chart
 
 
-def seconds_of(exc: RetryAfter) -> float:
-    """RetryAfter.retry_after is seconds or a timedelta, depending on PTB_TIMEDELTA."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        wait = exc.retry_after
-    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+def address_of(row: OutboxMessage) -> Address:
+    return (row.channel, row.address)
+
+
+def messages_of(row: OutboxMessage) -> list[MessageOut]:
+    """A row as the message its channel renders: its text, then its image (a digest's chart)."""
+    image = Attachment(CHART_NAME, row.attachment, "photo") if row.attachment else None
+    return [MessageOut(row.body, attachment=image)]
 
 
 def worker_name() -> str:
@@ -126,16 +127,16 @@ class DispatchStats:
 
 
 class ChatQueues:
-    """The claimed rows not yet sent, by chat, each chat's in order. A chat is in `ready` only while
+    """The claimed rows not yet sent, by address (a chat), each chat's in order. A chat is in `ready` only while
     it may send now and has no message in flight, so a sender that takes it never waits for it; a
     chat in its pause comes back to `ready` when the pause is over. When the feeder is done and
     every chat is done, each sender gets None."""
 
     def __init__(self, limiter: RateLimiter, senders: int) -> None:
         self.limiter, self.senders = limiter, senders
-        self.ready: asyncio.Queue[int | None] = asyncio.Queue()
+        self.ready: asyncio.Queue[Address | None] = asyncio.Queue()
         self.changed = asyncio.Event()  # a row was taken or a chat finished: room to claim more
-        self._rows: dict[int, deque[OutboxMessage]] = {}  # a chat is here from its first row until done
+        self._rows: dict[Address, deque[OutboxMessage]] = {}  # a chat is here from its first row until done
         self._waiting = 0
         self._long_lanes = 0
         self._closed = False
@@ -143,10 +144,11 @@ class ChatQueues:
 
     def add(self, rows: Iterable[OutboxMessage]) -> None:
         for row in rows:
-            lane = self._rows.get(row.chat_id)
+            to = address_of(row)
+            lane = self._rows.get(to)
             if lane is None:
-                lane = self._rows[row.chat_id] = deque()
-                self._when_ready(row.chat_id)
+                lane = self._rows[to] = deque()
+                self._when_ready(to)
             lane.append(row)
             self._waiting += 1
             self._long_lanes += len(lane) == LANE_LIMIT
@@ -155,21 +157,21 @@ class ChatQueues:
         """Claim again only when few chats are ready, and no chat already has rows for a long while."""
         return self.ready.qsize() < batch and self._waiting < MAX_WAITING and not self._long_lanes
 
-    def take(self, chat_id: int) -> OutboxMessage:
+    def take(self, chat_id: Address) -> OutboxMessage:
         lane = self._rows[chat_id]
         self._long_lanes -= len(lane) == LANE_LIMIT
         self._waiting -= 1
         self.changed.set()
         return lane.popleft()
 
-    def take_rest_of(self, chat_id: int, key: str) -> list[OutboxMessage]:
+    def take_rest_of(self, chat_id: Address, key: str) -> list[OutboxMessage]:
         """The rows waiting next in the chat's queue that are further parts of the message `key`."""
         lane, taken = self._rows[chat_id], []
         while lane and message_key(lane[0].key) == message_key(key):
             taken.append(self.take(chat_id))
         return taken
 
-    def done(self, chat_id: int) -> None:
+    def done(self, chat_id: Address) -> None:
         """The chat's message is out (or rescheduled): its next row goes when the chat may send again."""
         if self._rows[chat_id]:
             self._when_ready(chat_id)
@@ -192,7 +194,7 @@ class ChatQueues:
             for _ in range(self.senders):
                 self.ready.put_nowait(None)
 
-    def _when_ready(self, chat_id: int) -> None:
+    def _when_ready(self, chat_id: Address) -> None:
         pause = self.limiter.chat_ready_in(chat_id)
         if pause <= 0:
             self.ready.put_nowait(chat_id)
@@ -201,7 +203,7 @@ class ChatQueues:
         self._timers.add(timer)
         timer.add_done_callback(self._timers.discard)
 
-    async def _ready_after(self, chat_id: int, seconds: float) -> None:
+    async def _ready_after(self, chat_id: Address, seconds: float) -> None:
         await self.limiter.sleep(seconds)
         self.ready.put_nowait(chat_id)
 
@@ -236,7 +238,7 @@ class Dispatcher:
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
-        send: Send,
+        channels: Channels,
         *,
         clock: Clock = lambda: datetime.now(UTC),
         limiter: RateLimiter | None = None,
@@ -248,8 +250,12 @@ class Dispatcher:
         max_attempts: int = MAX_ATTEMPTS,
         admins: frozenset[int] = frozenset(),
         admin_text: str = ADMIN_TEXT,
+        only: Address | None = None,
     ) -> None:
-        self.sessions, self.send, self.clock = sessions, send, clock
+        """Sends the due rows addressed on `channels` (rows of other channels wait for a process that
+        has them); with `only`, just the rows to that address (a terminal chat's own reminders)."""
+        self.sessions, self.channels, self.clock = sessions, channels, clock
+        self.only = only
         self.limiter = limiter or RateLimiter()
         self.worker = worker or worker_name()
         self.catch_up, self.lease, self.batch, self.max_attempts = catch_up, lease, batch, max_attempts
@@ -292,7 +298,8 @@ class Dispatcher:
                     queues.changed.clear()
                     await queues.changed.wait()
                 async with UnitOfWork(self.sessions) as uow:
-                    rows = await uow.outbox.claim(self.worker, now=self.clock(), lease=self.lease, limit=self.batch)
+                    rows = await uow.outbox.claim(self.worker, now=self.clock(), lease=self.lease, limit=self.batch,
+                                                  channels=self.channels.names(), address=self.only)
                 if not rows:
                     break
                 queues.add(rows)
@@ -335,19 +342,20 @@ class Dispatcher:
     async def deliver(self, row: OutboxMessage, stats: DispatchStats) -> bool | datetime:
         """Send one row: True when it went (the caller marks it sent), False when it failed for good,
         or the moment it was put off until (quiet hours, flood control, a retry)."""
-        from telegram.error import Forbidden, RetryAfter
-
         now = self.clock()
         if (opens := self.opening(row, now)) > now:
             async with UnitOfWork(self.sessions) as uow:
                 await uow.outbox.retry_at(row.id, self.worker, when=opens, error=QUIET, counts=False)
             stats.held += 1
             return opens
+        channel = self.channels.get(row.channel)
         try:
-            async with self.limiter.turn(row.chat_id):
-                await self.send(row.chat_id, row.body, row.attachment)
-        except RetryAfter as exc:
-            wait = max(1.0, seconds_of(exc))
+            if channel is None:  # claimed by name, so only a channel removed meanwhile
+                raise LookupError(f"no channel {row.channel!r} in this process")
+            async with self.limiter.turn(address_of(row)):
+                await channel.send(row.address, messages_of(row))
+        except SlowDown as exc:
+            wait = max(1.0, exc.seconds)
             self.limiter.pause(wait)
             when = self.opening(row, self.clock() + timedelta(seconds=wait))
             async with UnitOfWork(self.sessions) as uow:
@@ -355,11 +363,11 @@ class Dispatcher:
                                           counts=False)
             stats.retried += 1
             return when
-        except Forbidden as exc:
-            log.info("chat %s blocked the bot; row %s failed", row.chat_id, row.id)
+        except Unreachable as exc:
+            log.info("%s:%s refuses messages; row %s failed", row.channel, row.address, row.id)
             async with UnitOfWork(self.sessions) as uow:
                 await uow.outbox.mark_failed(row.id, self.worker, error=f"Forbidden: {exc}")
-                await uow.outbox.chat_blocked(row.chat_id)
+                await uow.outbox.blocked(address_of(row))
             stats.blocked += 1
             return False
         except Exception as exc:  # noqa: BLE001 - any fault of one message must not stop the others
@@ -380,11 +388,15 @@ class Dispatcher:
         return True
 
     async def tell_admins(self, row: OutboxMessage, error: str) -> None:
-        text = self.admin_text.format(id=row.id, kind=row.kind, chat=row.chat_id, attempts=row.attempts,
-                                      error=error[:500])
+        """Admins are Telegram users (COCREA_ADMINS): told on Telegram, when this process has it."""
+        telegram = self.channels.get("telegram")
+        if telegram is None:
+            return
+        text = self.admin_text.format(id=row.id, kind=row.kind, chat=f"{row.channel}:{row.address}",
+                                      attempts=row.attempts, error=error[:500])
         for admin in sorted(self.admins):
             try:
-                async with self.limiter.turn(admin):
-                    await self.send(admin, text, None)
+                async with self.limiter.turn(("telegram", str(admin))):
+                    await telegram.send(str(admin), [MessageOut(text)])
             except Exception:  # noqa: BLE001 - telling admins is best effort
                 log.warning("could not tell admin %s about row %s", admin, row.id, exc_info=True)

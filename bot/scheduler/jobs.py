@@ -19,11 +19,13 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import metrics
-from bot.scheduler.cli import telegram_sender
+from bot.channel import Channels
+from bot.scheduler.cli import telegram_channel
 from bot.scheduler.leader import Leader
 from bot.scheduler.limiter import RateLimiter
 from bot.scheduler.tick import TickStats, sector_labels, tick
 from bot.settings import Settings
+from bot.telegram.limiting import SharedRateLimiter
 from flows.model import Content
 from flows.reminders.config import load_reminders
 
@@ -33,9 +35,16 @@ EVERY_SECONDS = 30  # also how soon another process takes over when the leader d
 STOP_TIMEOUT = 30  # seconds a stopping bot waits for a tick in progress
 
 
+def shared_limiter(app: Any) -> RateLimiter | None:
+    """The limiter the bot's replies go through (bot/telegram/limiting.py), so both count alike."""
+    plugged = getattr(app.bot, "rate_limiter", None)
+    return plugged.limiter if isinstance(plugged, SharedRateLimiter) else None
+
+
 def make_job(app: Any, sessions: async_sessionmaker[AsyncSession], settings: Settings,
              content: Callable[[], Content], leader: Leader | None = None) -> Callable[[], Awaitable[TickStats | None]]:
-    limiter = RateLimiter(settings.rate_limit)  # one per process: the limits hold across ticks
+    limiter = shared_limiter(app) or RateLimiter(settings.rate_limit)  # one per process: across ticks
+    channels = Channels([telegram_channel(app.bot)])  # no terminal here: its rows wait for one
 
     async def job() -> TickStats | None:
         if leader is not None and not await leader.acquire():
@@ -45,7 +54,7 @@ def make_job(app: Any, sessions: async_sessionmaker[AsyncSession], settings: Set
         if config is None and problems:  # still a tick: broadcasts (/difundir) go out without reminder rules
             log.error("reminders.yaml has errors; no reminders are sent: %s", "; ".join(map(str, problems)))
         try:
-            stats = await tick(sessions, config, telegram_sender(app.bot), now=datetime.now(UTC),
+            stats = await tick(sessions, config, channels, now=datetime.now(UTC),
                                clock=lambda: datetime.now(UTC), limiter=limiter, admins=settings.admins,
                                labels=sector_labels(current))
         except Exception:  # the next minute tries again; the bot itself keeps answering

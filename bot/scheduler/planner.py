@@ -3,7 +3,9 @@
 Reminders (see flows/reminders/planning.py) go to the indicator's reporter when set and reachable,
 else to whoever created the commitment, else to the secretariat's coordinators; a milestone's go
 to its creator, else to the coordinators. Reachable means: a member of this secretariat, active,
-with a Telegram id. Only commitments approved or in implementation are followed up: drafts and
+with an address on a channel that can write unprompted (bot/channel.py CAN_SEND: Telegram or the
+terminal, not Rasa); a row goes to the one of those they used last. A person known only through
+Rasa gets no reminders: Rasa only answers. Only commitments approved or in implementation are followed up: drafts and
 commitments in review have no agreed dates yet, and should not nag people.
 
 The text of each row is rendered when it is planned; every tick re-renders the pending ones, so
@@ -27,6 +29,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.channel import CAN_SEND, Address
 from bot.scheduler.chart import progress_chart
 from flows.plan.progress import commitment_progress
 from flows.plan.views import PersonView, PlanView
@@ -45,7 +48,7 @@ from flows.reminders.timing import (
 )
 from flows.reminders.timing import week_start as week_of
 from storage import Repositories, UnitOfWork
-from storage.models import Secretariat
+from storage.models import PersonAddress, Secretariat
 
 log = logging.getLogger(__name__)
 
@@ -118,13 +121,23 @@ def schedule_of(secretariat: Secretariat, config: RemindersConfig) -> Schedule |
         return config.digest_schedule
 
 
-class Reach:
-    """Who in this secretariat can get a message: members, active, with a Telegram id."""
+def sendable(addresses: Iterable[PersonAddress]) -> Address | None:
+    """The address a message goes to: the one used last on a channel that can write unprompted."""
+    return next(((a.channel, a.address) for a in addresses if CAN_SEND.get(a.channel)), None)
 
-    def __init__(self, plan: PlanView) -> None:
-        members = {m.person_id for m in plan.members}
-        self.people = {pid: p for pid, p in plan.people.items()
-                       if pid in members and p.active and p.telegram_id is not None}
+
+class Reach:
+    """Who in this secretariat can get a message, and where: members, active, with an address on a
+    channel that can send (`addresses`: each person's, the one used last first)."""
+
+    def __init__(self, plan: PlanView, addresses: Mapping[int, list[PersonAddress]]) -> None:
+        self.address: dict[int, Address] = {}
+        for member in plan.members:
+            person = plan.people.get(member.person_id)
+            to = sendable(addresses.get(member.person_id, ()))
+            if to is not None and person is not None and person.active:
+                self.address[member.person_id] = to
+        self.people = {pid: plan.people[pid] for pid in self.address}
         self.coordinators = [m.person_id for m in plan.members if m.role == "coordinator"]
 
     def first(self, *candidates: int | None) -> tuple[Recipient, ...]:
@@ -133,14 +146,12 @@ class Reach:
                 return (self.recipient(self.people[candidate]),)
         return tuple(self.recipient(self.people[c]) for c in self.coordinators if c in self.people)
 
-    @staticmethod
-    def recipient(person: PersonView) -> Recipient:
-        assert person.telegram_id is not None
-        return Recipient(person.id, person.telegram_id, person.name)
+    def recipient(self, person: PersonView) -> Recipient:
+        return Recipient(person.id, self.address[person.id], person.name)
 
 
-def followed_items(plan: PlanView) -> list[FollowedItem]:
-    reach = Reach(plan)
+def followed_items(plan: PlanView, addresses: Mapping[int, list[PersonAddress]]) -> list[FollowedItem]:
+    reach = Reach(plan, addresses)
     followed = [c for c in plan.commitments if c.status in FOLLOWED]
     indicators = sorted(((c, i) for c in followed for i in c.indicators), key=lambda pair: pair[1].id)
     milestones = sorted(((c, m) for c in followed for m in c.milestones if m.due_date is not None),
@@ -234,11 +245,12 @@ async def plan_secretariat(uow: UnitOfWork, secretariat: Secretariat, config: Re
                            stats: PlanStats, sector_labels: Mapping[str, str]) -> None:
     """The secretariat's reminder rows, in step with its plan."""
     plan = await load_plan(uow, secretariat)
+    addresses = await uow.addresses.of_people(m.person_id for m in plan.members)
     window = window_of(secretariat)
     # A reminder that fell due while the bot was down waits for quiet hours to end (the dispatcher
     # holds it); that wait does not count against the catch-up time, here as when rows are folded.
     config = replace(config, catch_up=config.catch_up + longest_wait(window))
-    planned = plan_reminders(followed_items(plan), config, zone=secretariat.timezone, window=window,
+    planned = plan_reminders(followed_items(plan, addresses), config, zone=secretariat.timezone, window=window,
                              secretariat=secretariat.name, now=now)
     result = await uow.outbox.sync_reminders(secretariat.id, list(in_parts(planned)), now=now,
                                              scope_from=now - config.catch_up)
@@ -259,23 +271,29 @@ async def plan_digest(uow: UnitOfWork, secretariat: Secretariat, config: Reminde
     if now < due_at or await uow.outbox.digest_planned(secretariat.id, week):
         return
     plan = await load_plan(uow, secretariat)
-    reach = Reach(plan)
-    chats: list[tuple[int | None, int | None]] = [
-        (pid, reach.people[pid].telegram_id) for pid in reach.coordinators if pid in reach.people]
+    reach = Reach(plan, await uow.addresses.of_people(m.person_id for m in plan.members))
+    chats: list[tuple[int | None, Address]] = [
+        (pid, reach.address[pid]) for pid in reach.coordinators if pid in reach.address]
     if secretariat.group_chat_id:
-        chats.append((None, secretariat.group_chat_id))
+        chats.append((None, ("telegram", str(secretariat.group_chat_id))))
     if not chats:
         return
     text, image = await build_digest(uow, secretariat, config, now=now, sector_labels=sector_labels)
     parts = parts_of(text, image)
-    for person_id, chat_id in chats:
-        assert chat_id is not None
-        key = f"d:{secretariat.id}:{week.isoformat()}:{chat_id}"
+    for person_id, to in chats:
+        key = f"d:{secretariat.id}:{week.isoformat()}:{digest_label(to)}"
         added = [await uow.outbox.add_digest(
-            key=part_key(key, index), secretariat_id=secretariat.id, person_id=person_id, chat_id=chat_id,
+            key=part_key(key, index), secretariat_id=secretariat.id, person_id=person_id, to=to,
             week=week, due_at=due_at, text=body, attachment=attachment, now=now)
             for index, (body, attachment) in enumerate(parts)]
         stats.digests += added[0]
+
+
+def digest_label(to: Address) -> str:
+    """A digest key's last part: a Telegram chat id as before addresses (so a week planned then is
+    not planned twice), any other address with its channel."""
+    channel, address = to
+    return address if channel == "telegram" else f"{channel}:{address}"
 
 
 def utc(moment: datetime) -> datetime:

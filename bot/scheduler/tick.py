@@ -8,7 +8,8 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.scheduler.dispatcher import CATCH_UP, Clock, Dispatcher, DispatchStats, Send
+from bot.channel import Address, Channels
+from bot.scheduler.dispatcher import CATCH_UP, Clock, Dispatcher, DispatchStats
 from bot.scheduler.limiter import RateLimiter
 from bot.scheduler.planner import PlanStats, plan_all
 from flows.model import Content
@@ -36,7 +37,7 @@ def sector_labels(content: Content | None) -> dict[str, str]:
 async def tick(
     sessions: async_sessionmaker[AsyncSession],
     config: RemindersConfig | None,
-    send: Send,
+    channels: Channels,
     *,
     now: datetime,
     clock: Clock | None = None,
@@ -44,11 +45,14 @@ async def tick(
     admins: frozenset[int] = frozenset(),
     labels: Mapping[str, str] | None = None,
     worker: str | None = None,
+    only: Address | None = None,
 ) -> TickStats:
-    """Plan as of `now`, then send what is due (by `clock`, `now` when not given).
+    """Plan as of `now`, then send what is due on `channels` (by `clock`, `now` when not given);
+    with `only`, just what is due to that address.
 
     Without reminder rules (`config` None) nothing is planned, but what is due (broadcasts) is sent."""
     plan = await plan_all(sessions, config, now=now, sector_labels=labels) if config is not None else PlanStats()
-    dispatcher = Dispatcher(sessions, send, clock=clock or (lambda: now), limiter=limiter, worker=worker,
-                            catch_up=config.catch_up if config is not None else CATCH_UP, admins=admins)
+    dispatcher = Dispatcher(sessions, channels, clock=clock or (lambda: now), limiter=limiter, worker=worker,
+                            catch_up=config.catch_up if config is not None else CATCH_UP, admins=admins,
+                            only=only)
     return TickStats(plan, await dispatcher.run())

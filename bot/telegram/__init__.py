@@ -4,10 +4,13 @@ One small module per job:
 
     app.py       the composition root: `build_application`, handler order, commands at startup
     handlers.py  one update in: per-chat order, the shared loop, a tap settled, the reply sent
-    reading.py   a Telegram message as an engine input (command, text, or something unsupported)
+    reading.py   a Telegram message as an engine input (text, a file, or something unsupported);
+                 commands are parsed by bot/channel.py `read_command`, as in every channel
     buttons.py   button values in callback_data (≤ 64 bytes) and back
     render.py    MessageOut as HTML text, inline keyboards, ForceReply; long texts split
     sending.py   sends with the faults handled: blocked chats, flood control, network retries
+    outbound.py  the channel contract (bot/channel.py): outbox rows to a chat, rendered like replies
+    limiting.py  the one rate limiter, plugged into python-telegram-bot, shared with the dispatcher
     locks.py     one asyncio lock per chat, so one chat's updates run strictly in order
     errors.py    the error handler: admins get the escaped traceback, the person an apology
     texts.py     the channel's Spanish words from content/ui.yaml (`bot:` section)

@@ -16,10 +16,12 @@ from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, 
 from telegram.request import BaseRequest
 
 from bot.conversation import Conversation
+from bot.scheduler.limiter import RateLimiter
 from bot.settings import Settings
 from bot.telegram.buttons import ButtonCodes
 from bot.telegram.errors import make_error_handler
 from bot.telegram.handlers import TelegramChannel
+from bot.telegram.limiting import SharedRateLimiter
 from bot.telegram.locks import ChatLocks
 from bot.telegram.menus import set_coordinator_menu, set_member_menu
 from bot.telegram.sending import Pause, Sender
@@ -78,6 +80,8 @@ def build_application(
         .base_file_url(file_url(settings.telegram_api_url))
         .concurrent_updates(True)  # chats in parallel; ChatLocks keeps each chat in order
         .post_init(register_commands)  # run_polling and run_webhook call it after getMe
+        # One limiter for replies and the outbox dispatcher of this process (bot/scheduler/jobs.py).
+        .rate_limiter(SharedRateLimiter(RateLimiter(settings.rate_limit)))
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)

@@ -15,16 +15,16 @@ from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatAction, ParseMode
 from telegram.ext import ContextTypes
 
+from bot.channel import fault_reply, read_command
 from bot.conversation import Conversation, Reply
 from bot.telegram.buttons import ButtonCodes
 from bot.telegram.locks import ChatLocks
-from bot.telegram.reading import kind_of, read_command, read_text
+from bot.telegram.reading import kind_of, read_text
 from bot.telegram.render import render, with_choice
 from bot.telegram.sending import Sender
 from bot.telegram.texts import Texts
-from flows.events import MessageOut
 from flows.inputs import Input
-from storage import DatabaseUnavailable, NoSecretariat
+from storage import StorageError
 
 log = logging.getLogger(__name__)
 
@@ -106,11 +106,11 @@ class TelegramChannel:
             if group is not None:  # said in a group chat: the loop acts on group commands only
                 return await self.conversation.handle(key, inp, update=(CHANNEL, update_id), group=group), True
             return await self.conversation.handle(key, inp, update=(CHANNEL, update_id)), True
-        except DatabaseUnavailable:
-            log.warning("database unavailable while handling update %s", update_id, exc_info=True)
-            return Reply([MessageOut(self.texts("db_unavailable"))]), False
-        except NoSecretariat as exc:  # a person's situation, not a bug: its text is for them
-            return Reply([MessageOut(self.texts(exc.key, **exc.params))]), False
+        except StorageError as exc:  # the database down, or a person's situation: words for them
+            said = fault_reply(exc, self.texts.content())
+            if said is None:
+                raise  # a bug: the error handler tells the admins and apologises
+            return Reply([said]), False
 
     # -- taps -------------------------------------------------------------------------------------
     async def settle_tap(self, query: CallbackQuery, reply: Reply) -> bool:

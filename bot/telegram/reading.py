@@ -10,8 +10,7 @@ from telegram import Message
 
 from bot.telegram.texts import Texts
 from bot.typed import clean
-from flows.inputs import Command, File, Text, Unsupported
-from flows.text import normalize
+from flows.inputs import File, Text, Unsupported
 
 # Which ui.yaml word names each kind of message the engine cannot read as an answer. The words
 # fill «no puedo leer un {{ kind }}», so they are masculine nouns.
@@ -50,12 +49,6 @@ def read_file(message: Message) -> File | None:
         name = clean(document.file_name) if document.file_name is not None else None
         return File("document", document.file_id, name, document.mime_type)
     return None
-
-
-def read_command(text: str) -> Command:
-    """'/start@CocreaBot abc' → Command('start', 'abc'): the deep-link code rides in args."""
-    name, _, args = clean(text).strip()[1:].partition(" ")
-    return Command(normalize(name.split("@")[0]), args.strip())
 
 
 def read_text(text: str) -> Text:

@@ -6,6 +6,10 @@
 - NetworkError and TimedOut: retry with exponential backoff, up to NETWORK_RETRIES times.
 - BadRequest is a NetworkError in python-telegram-bot, but retrying cannot fix it: it goes up
   (for sends, to the error handler) or is logged (for edits and answers, which are cosmetic).
+
+`send` is for replies: it retries, and a failure stops the reply. `deliver` is for the outbox's
+rows: one try, and the fault goes up as the channel contract names it (bot/channel.py: Unreachable,
+SlowDown), so the dispatcher reschedules the row instead of waiting inline.
 """
 
 from __future__ import annotations
@@ -13,13 +17,15 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import warnings
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from telegram import Bot, InputFile
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
+from bot.channel import SlowDown, Unreachable
 from bot.telegram.render import Outgoing, escape
 
 log = logging.getLogger(__name__)
@@ -58,17 +64,38 @@ async def with_retries(call: Callable[[], Awaitable[T]], pause: Pause, *, networ
             failures += 1
 
 
+@contextmanager
+def as_channel_faults() -> Iterator[None]:
+    """Forbidden and RetryAfter as the channel contract names them (bot/channel.py)."""
+    try:
+        yield
+    except Forbidden as exc:
+        raise Unreachable(str(exc)) from exc
+    except RetryAfter as exc:
+        raise SlowDown(seconds_of(exc)) from exc
+
+
 class Sender:
     def __init__(self, bot: Bot, pause: Pause, on_blocked: Blocked) -> None:
         self.bot, self.pause, self.on_blocked = bot, pause, on_blocked
+
+    def call(self, chat_id: int, out: Outgoing) -> Awaitable[Any]:
+        """The one Bot API call that sends `out`: sendMessage, or sendPhoto / sendDocument."""
+        if out.attachment is not None:
+            return self.send_file(chat_id, out)
+        return self.bot.send_message(chat_id, out.html, parse_mode=ParseMode.HTML, reply_markup=out.markup)
+
+    async def deliver(self, chat_id: int, outgoing: Sequence[Outgoing]) -> None:
+        """Send in order, once each; a fault goes up as Unreachable, SlowDown or the error itself."""
+        with as_channel_faults():
+            for out in outgoing:
+                await self.call(chat_id, out)
 
     async def send(self, chat_id: int, outgoing: Sequence[Outgoing]) -> bool:
         """Send in order, stopping at the first message that cannot go. True when all went."""
         for out in outgoing:
             def call(out: Outgoing = out) -> Awaitable[Any]:
-                if out.attachment is not None:
-                    return self.send_file(chat_id, out)
-                return self.bot.send_message(chat_id, out.html, parse_mode=ParseMode.HTML, reply_markup=out.markup)
+                return self.call(chat_id, out)
 
             try:
                 await with_retries(call, self.pause)

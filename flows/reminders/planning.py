@@ -27,7 +27,7 @@ KIND_LABELS = {"indicator": "indicador", "milestone": "hito"}
 @dataclass(frozen=True)
 class Recipient:
     person_id: int
-    chat_id: int
+    address: tuple[str, str]  # (channel, address) the reminder goes to, e.g. ('telegram', '123')
     name: str | None = None
 
 
@@ -47,7 +47,7 @@ class FollowedItem:
 class Planned:
     key: str  # unique per recipient, item, period and rule
     person_id: int
-    chat_id: int
+    address: tuple[str, str]
     item_kind: str
     item_id: int
     period: date
@@ -87,7 +87,7 @@ def plan_reminders(
                     context = _context(item, person, period, rule.days, secretariat)
                     planned.append(Planned(
                         reminder_key(person.person_id, item.kind, item.id, period, rule.id),
-                        person.person_id, person.chat_id, item.kind, item.id, period, rule.id, due_at,
+                        person.person_id, person.address, item.kind, item.id, period, rule.id, due_at,
                         render(rule.text, context),
                     ))
     return planned

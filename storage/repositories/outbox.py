@@ -21,9 +21,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.reminders.planning import Planned
 from storage.errors import translate_errors
-from storage.models import OutboxMessage, Person, Secretariat
+from storage.models import OutboxMessage, Person, PersonAddress, Secretariat
 from storage.repositories._sql import dialect_name, insert_or_ignore
 
+Address = tuple[str, str]  # (channel, address): ('telegram', '123'), ('terminal', 'ana')
 CHUNK = 500  # keys per IN (…): well under every backend's limit on parameters
 
 
@@ -78,7 +79,8 @@ class Outbox:
             ).values(status="cancelled", last_error=None).execution_options(synchronize_session=False))
             result.cancelled += done.rowcount or 0
         new = [
-            dict(key=key, kind="reminder", secretariat_id=secretariat_id, person_id=p.person_id, chat_id=p.chat_id,
+            dict(key=key, kind="reminder", secretariat_id=secretariat_id, person_id=p.person_id,
+                 channel=p.address[0], address=p.address[1],
                  item_kind=p.item_kind, item_id=p.item_id, period=p.period, rule=p.rule, due_at=p.due_at,
                  body=p.text, status="pending", attempts=0, next_attempt_at=p.due_at, created_at=now)
             for key, p in wanted.items() if key not in existing
@@ -88,16 +90,18 @@ class Outbox:
             row = existing.get(key)
             if row is None:
                 continue
-            if row.status == "pending" and (row.due_at != p.due_at or row.body != p.text):
+            to = dict(channel=p.address[0], address=p.address[1])
+            if row.status == "pending" and (row.due_at != p.due_at or row.body != p.text
+                                            or (row.channel, row.address) != p.address):
                 done = await self._execute(update(OutboxMessage).where(
                     OutboxMessage.id == row.id, OutboxMessage.status == "pending",
-                ).values(due_at=p.due_at, next_attempt_at=p.due_at, body=p.text)
+                ).values(due_at=p.due_at, next_attempt_at=p.due_at, body=p.text, **to)
                     .execution_options(synchronize_session=False))
                 result.moved += done.rowcount or 0
             elif row.status == "cancelled":
                 done = await self._execute(update(OutboxMessage).where(
                     OutboxMessage.id == row.id, OutboxMessage.status == "cancelled",
-                ).values(status="pending", due_at=p.due_at, next_attempt_at=p.due_at, body=p.text, attempts=0)
+                ).values(status="pending", due_at=p.due_at, next_attempt_at=p.due_at, body=p.text, attempts=0, **to)
                     .execution_options(synchronize_session=False))
                 result.revived += done.rowcount or 0
         return result
@@ -112,29 +116,30 @@ class Outbox:
             inserted += len(result.all())
         return inserted
 
-    async def add_digest(self, *, key: str, secretariat_id: int, person_id: int | None, chat_id: int,
+    async def add_digest(self, *, key: str, secretariat_id: int, person_id: int | None, to: Address,
                          week: date, due_at: datetime, text: str, attachment: bytes | None,
                          now: datetime) -> bool:
-        """One digest row; False when this key (chat and week) was already planned."""
-        values = dict(key=key, kind="digest", secretariat_id=secretariat_id, person_id=person_id, chat_id=chat_id,
+        """One digest row to the address `to`; False when this key (address and week) was already planned."""
+        values = dict(key=key, kind="digest", secretariat_id=secretariat_id, person_id=person_id,
+                      channel=to[0], address=to[1],
                       item_kind="digest", item_id=secretariat_id, period=week, rule="digest", due_at=due_at,
                       body=text, attachment=attachment, status="pending", attempts=0, next_attempt_at=due_at,
                       created_at=now)
         return await insert_or_ignore(self._session, OutboxMessage, values)
 
-    async def add_broadcast(self, *, secretariat_id: int, draft_id: int, recipients: Sequence[tuple[int, int]],
+    async def add_broadcast(self, *, secretariat_id: int, draft_id: int, recipients: Sequence[tuple[int, Address]],
                             text: str, now: datetime) -> int:
-        """One row per recipient (person id, chat id) of a confirmed /difundir, due now; how many went in.
+        """One row per recipient (person id, address) of a confirmed /difundir, due now; how many went in.
 
         The key names the draft and the person, so a second confirmation or a retried update
-        inserts nothing twice. A text longer than one message is split when sent (bot/scheduler/cli.py).
+        inserts nothing twice. A text longer than one message is split when sent (by its channel).
         """
         rows = [
             dict(key=f"broadcast:{draft_id}:{person_id}", kind="broadcast", secretariat_id=secretariat_id,
-                 person_id=person_id, chat_id=chat_id, item_kind="broadcast", item_id=draft_id, period=None,
-                 rule="broadcast", due_at=now, body=text, status="pending", attempts=0, next_attempt_at=now,
-                 created_at=now)
-            for person_id, chat_id in recipients
+                 person_id=person_id, channel=to[0], address=to[1], item_kind="broadcast", item_id=draft_id,
+                 period=None, rule="broadcast", due_at=now, body=text, status="pending", attempts=0,
+                 next_attempt_at=now, created_at=now)
+            for person_id, to in recipients
         ]
         return await self._insert_new(rows)
 
@@ -172,13 +177,20 @@ class Outbox:
             total += done.rowcount or 0
         return total
 
-    async def claim(self, worker: str, *, now: datetime, lease: timedelta, limit: int) -> list[OutboxMessage]:
-        """Take up to `limit` due rows for `worker`: marked sending, attempts counted."""
+    async def claim(self, worker: str, *, now: datetime, lease: timedelta, limit: int,
+                    channels: Sequence[str] | None = None, address: Address | None = None) -> list[OutboxMessage]:
+        """Take up to `limit` due rows for `worker`: marked sending, attempts counted. With `channels`,
+        only rows addressed on those channels (the ones this process can send on); with `address`,
+        only rows to that one address."""
         due = or_(
             and_(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now),
             and_(OutboxMessage.status == "sending", OutboxMessage.claimed_at < now - lease),
         )
         statement = select(OutboxMessage).where(due).order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        if channels is not None:
+            statement = statement.where(OutboxMessage.channel.in_(list(channels)))
+        if address is not None:
+            statement = statement.where(OutboxMessage.channel == address[0], OutboxMessage.address == address[1])
         statement = statement.limit(limit)
         if await dialect_name(self._session) == "postgresql":
             statement = statement.with_for_update(skip_locked=True)
@@ -237,12 +249,16 @@ class Outbox:
             status="failed", last_error=error[:2000], claimed_by=None).execution_options(synchronize_session=False))
         return bool(done.rowcount)
 
-    async def chat_blocked(self, chat_id: int) -> None:
-        """The chat blocked the bot: its person is inactive and its pending rows are cancelled."""
-        await self._execute(update(Person).where(Person.telegram_id == chat_id).values(active=False)
+    async def blocked(self, to: Address) -> None:
+        """The address refuses messages (a Telegram chat blocked the bot): the person it belongs to is
+        inactive and its pending rows are cancelled."""
+        channel, address = to
+        owner = select(PersonAddress.person_id).where(PersonAddress.channel == channel,
+                                                      PersonAddress.address == address).scalar_subquery()
+        await self._execute(update(Person).where(Person.id == owner).values(active=False)
                             .execution_options(synchronize_session=False))
         await self._execute(update(OutboxMessage).where(
-            OutboxMessage.chat_id == chat_id, OutboxMessage.status == "pending",
+            OutboxMessage.channel == channel, OutboxMessage.address == address, OutboxMessage.status == "pending",
         ).values(status="cancelled", last_error="Forbidden").execution_options(synchronize_session=False))
 
     async def counts(self) -> dict[str, int]:

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.errors import StorageError, translate_errors
 from storage.models import Person
 from storage.repositories._sql import dialect_name, flush, insert_or_ignore
+from storage.repositories.addresses import Addresses, address_of_key
 
 _TELEGRAM_KEY = re.compile(r"tg:(\d+)")
 # Read on every update: built once, as building a statement costs more than running it on SQLite.
@@ -43,22 +44,32 @@ class People:
         )
         self._session.add(person)
         await flush(self._session)
+        await self._add_address(person)
         return person
 
     async def get_or_create(self, key: str, *, name: str | None = None) -> Person:
         """The person with this key, created on first contact. `name` is only used to create.
 
         Safe when two workers see the same new person at once (INSERT … ON CONFLICT DO NOTHING).
+        The worker that creates the person records the address their key names (telegram 123 for
+        'tg:123'); a known person costs one SELECT, as before.
         """
         person = await self.get(key)
         if person is not None:
             return person
         values = {"key": key, "name": name, "telegram_id": telegram_id_of(key)}
-        await insert_or_ignore(self._session, Person, values)
+        created = await insert_or_ignore(self._session, Person, values)
         person = await self.get(key)
         if person is None:  # the insert hit the other unique column
             raise StorageError(f"El id de Telegram de {key!r} ya pertenece a otra persona.")
+        if created:
+            await self._add_address(person)
         return person
+
+    async def _add_address(self, person: Person) -> None:
+        found = address_of_key(person.key)
+        if found is not None:
+            await Addresses(self._session).touch(person.id, *found)
 
     async def lock(self, person: Person) -> None:
         """Hold this person's row until commit, so one chat's updates are handled in order.

@@ -4,12 +4,13 @@ Erasing deletes the person's row: their runs and memberships go with it (ON DELE
 and every record of the secretariat's plan they authored stays, no longer naming them (ON DELETE
 SET NULL on commitments, changes, sign-offs, milestones, indicators, reports, invites and the
 audit log). A sign-off also copied the signer's name: that copy is cleared; its sector stays,
-because the secretariat's approval record needs it. Their reminders and digests are deleted (a
-scheduled message holds their chat id, which is their Telegram id, and a text that may greet them
-by name). Messages for other people that name them (a coordinator's digest: «…, de Carla Reyes»,
-«Se unieron: Ana, Carla Reyes»), pending or already sent, are rewritten in the same transaction:
-their whole name becomes «una persona que borró sus datos» (see `name_pattern`). If they write
-again, they start as someone new, from the privacy notice.
+because the secretariat's approval record needs it. Their addresses (telegram 123, terminal ana…)
+go with the person; their reminders and digests are deleted (a scheduled message holds one of
+their addresses, and a text that may greet them by name). Messages for other people that name
+them (a coordinator's digest: «…, de Carla Reyes», «Se unieron: Ana, Carla Reyes»), pending or
+already sent, are rewritten in the same transaction: their whole name becomes «una persona que
+borró sus datos» (see `name_pattern`). If they write again, they start as someone new, from the
+privacy notice.
 
 `export` is the other side (acceso): every row that is about them or that they wrote, as plain
 JSON values, for the file /mis_datos sends, including the lines of other people's messages that
@@ -41,6 +42,7 @@ from storage.models import (
     Milestone,
     OutboxMessage,
     Person,
+    PersonAddress,
     RasaLink,
     Secretariat,
     Signoff,
@@ -48,6 +50,7 @@ from storage.models import (
 
 # What the export holds, by section: the model and the column that points at the person.
 AUTHORED: tuple[tuple[str, type[Base], str], ...] = (
+    ("direcciones", PersonAddress, "person_id"),
     ("compromisos_creados", Commitment, "created_by"),
     ("cambios_a_compromisos", CommitmentChange, "person_id"),
     ("firmas", Signoff, "person_id"),
@@ -152,9 +155,8 @@ class PersonalData:
         if pattern is None or person.name is None:
             return []
         longest = max(person.name.split(), key=len)  # every match holds it: the database narrows first
-        others = [or_(OutboxMessage.person_id.is_(None), OutboxMessage.person_id != person.id)]
-        if person.telegram_id is not None:
-            others.append(OutboxMessage.chat_id != person.telegram_id)
+        others = [or_(OutboxMessage.person_id.is_(None), OutboxMessage.person_id != person.id),
+                  ~self._to_them(person)]
         rows = await self._session.scalars(
             select(OutboxMessage).where(OutboxMessage.body.contains(longest, autoescape=True), *others)
             .options(defer(OutboxMessage.attachment)).order_by(OutboxMessage.id))
@@ -178,15 +180,21 @@ class PersonalData:
             await self._session.execute(
                 update(Signoff).where(Signoff.person_id == person.id).values(name=None)
                 .execution_options(synchronize_session=False))
-            chats = [OutboxMessage.person_id == person.id]
-            if person.telegram_id is not None:
-                chats.append(OutboxMessage.chat_id == person.telegram_id)
             await self._session.execute(
-                delete(OutboxMessage).where(or_(*chats)).execution_options(synchronize_session=False))
+                delete(OutboxMessage).where(or_(OutboxMessage.person_id == person.id, self._to_them(person)))
+                .execution_options(synchronize_session=False))
             await self._session.execute(
                 delete(Person).where(Person.id == person.id).execution_options(synchronize_session=False))
         self._session.expunge(person)
         return erased
+
+    @staticmethod
+    def _to_them(person: Person) -> Any:
+        """Outbox rows addressed to one of the person's addresses (a reminder planned for them)."""
+        theirs = select(PersonAddress.id).where(PersonAddress.person_id == person.id,
+                                                PersonAddress.channel == OutboxMessage.channel,
+                                                PersonAddress.address == OutboxMessage.address)
+        return theirs.exists()
 
     async def _count(self, model: type, where: object) -> int:
         statement = select(func.count()).select_from(model).where(where)  # type: ignore[arg-type]

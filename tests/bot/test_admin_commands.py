@@ -15,6 +15,7 @@ from flows.inputs import Command
 from flows.loader import load_checked
 from storage import UnitOfWork
 from storage.models import Commitment, OutboxMessage, Secretariat
+from tests.channels import fake_telegram
 
 CONTENT = load_checked()
 ADMIN = 900
@@ -130,7 +131,7 @@ async def test_a_coordinators_broadcast_reaches_only_the_active_members_of_their
     sent = await said(conversation, "tg:1", "/difundir confirmar")
     # Beto and Fer: not idle Irma, not Saúl who blocked the bot, not Ana on the terminal, not Zoe of Sur
     rows = await queued(sessions)
-    assert sorted(r.chat_id for r in rows) == [2, 6] and {r.status for r in rows} == {"pending"}
+    assert sorted(int(r.address) for r in rows) == [2, 6] and {r.status for r in rows} == {"pending"}
     assert all("Mensaje de Carmen para STL Norte" in r.body and "jueves" in r.body for r in rows)
     assert text(sent) == ("Listo: tu mensaje va en camino a 2 personas de STL Norte; les llegará en los "
                           "próximos minutos, una vez a cada quien.")
@@ -141,7 +142,7 @@ async def test_a_coordinators_broadcast_reaches_only_the_active_members_of_their
     async with UnitOfWork(sessions) as uow:  # a confirmation handled twice at once: the keys keep one row each
         first = rows[0]
         assert await uow.outbox.add_broadcast(secretariat_id=first.secretariat_id, draft_id=first.item_id,
-                                              recipients=[(r.person_id, r.chat_id) for r in rows],
+                                              recipients=[(r.person_id, (r.channel, r.address)) for r in rows],
                                               text=first.body, now=NOW) == 0
     assert len(await queued(sessions)) == 2
 
@@ -156,7 +157,7 @@ async def test_an_admin_names_the_secretariat(conversation: Conversation, sessio
     assert "1 persona activa de STL Sur" in text(reply)
     await said(conversation, f"tg:{ADMIN}", "/difundir confirmar")
     rows = await queued(sessions)
-    assert [r.chat_id for r in rows] == [4] and "Mañana hay taller" in rows[0].body
+    assert [int(r.address) for r in rows] == [4] and "Mañana hay taller" in rows[0].body
 
 
 def no_wait() -> RateLimiter:
@@ -184,8 +185,9 @@ async def test_a_confirmed_broadcast_is_sent_by_the_dispatcher_each_once_even_in
         telegram.append((chat_id, body))
 
     later = datetime.now(UTC) + timedelta(seconds=5)  # the rows are due when the turn ran
-    first = (await tick(sessions, None, send, now=later, limiter=no_wait())).sent  # no reminder rules: still sent
-    again = await Dispatcher(sessions, send, clock=lambda: later, limiter=no_wait()).run()
+    first = (await tick(sessions, None, fake_telegram(send), now=later,
+                        limiter=no_wait())).sent  # no reminder rules: still sent
+    again = await Dispatcher(sessions, fake_telegram(send), clock=lambda: later, limiter=no_wait()).run()
     assert (first.sent, first.held, again.sent) == (2, 0, 0)
     assert Counter(chat for chat, _ in telegram) == {2: 1, 6: 1}  # Beto and Fer, each once
     assert all(body.startswith("📣 Mensaje de Carmen para STL Norte") and "Mañana no hay sesión." in body

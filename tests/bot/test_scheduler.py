@@ -39,9 +39,11 @@ from storage.models import (
     Milestone,
     OutboxMessage,
     Person,
+    PersonAddress,
     Secretariat,
 )
 from tests.bot.conftest import cocrea_command, cocrea_env
+from tests.channels import fake_telegram
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
@@ -69,6 +71,8 @@ async def seed(sessions: Any) -> Seeded:
         s.add_all([stl, carla, ana])
         await s.flush()
         s.add_all([
+            PersonAddress(person_id=carla.id, channel="telegram", address=str(CARLA)),
+            PersonAddress(person_id=ana.id, channel="telegram", address=str(ANA)),
             Membership(person_id=carla.id, secretariat_id=stl.id, role="coordinator",
                        joined_at=datetime(2026, 1, 5, tzinfo=UTC)),
             Membership(person_id=ana.id, secretariat_id=stl.id, role="member",
@@ -134,7 +138,8 @@ def local(text: str) -> datetime:
 
 
 async def run(sessions: Any, send: Outbox, when: str, config: RemindersConfig = CONFIG) -> None:
-    await tick(sessions, config, send, now=local(when), limiter=no_wait(), labels={"gobierno": "Gobierno"})
+    await tick(sessions, config, fake_telegram(send), now=local(when), limiter=no_wait(),
+               labels={"gobierno": "Gobierno"})
 
 
 # --- done when: a member's reminders at local times, a report stops them, the Monday digest -------------
@@ -163,7 +168,7 @@ def test_cocrea_reminders_tick_with_a_moved_clock(tmp_path: Path, monkeypatch: p
         return capsys.readouterr().out
 
     def to(out: str, chat: int) -> list[str]:
-        return [block.strip() for block in re.split(r"\n(?=→ )", out) if block.startswith(f"→ {chat}:")]
+        return [block.strip() for block in re.split(r"\n(?=→ )", out) if block.startswith(f"→ telegram:{chat}:")]
 
     assert "→ " not in tick_at("2026-03-03T08:59")  # not yet 09:00 in Mexico City: nobody is written to
     nine = tick_at("2026-03-03T09:00")
@@ -175,7 +180,7 @@ def test_cocrea_reminders_tick_with_a_moved_clock(tmp_path: Path, monkeypatch: p
     monday = tick_at("2026-03-09T09:00")
     assert [m.split(": ", 1)[1][:20] for m in to(monday, ANA)] == ["Hola, Ana. Mañana, 1"]
     digest, chart = to(monday, CARLA)
-    assert "Resumen semanal de STL Oaxaca" in digest and "[imagen PNG" in chart
+    assert "Resumen semanal de STL Oaxaca" in digest and "[imagen: " in chart
     late = next(line for line in digest.splitlines() if "Portal de obra publicado" in line)
     assert late.startswith("‼️") and "hace 22 días" in late  # escalated: more than 14 days late
     assert to(monday, GROUP) and "Borrador sin fecha" not in monday  # drafts nag nobody
@@ -262,8 +267,8 @@ async def one_row(sessions: Any, chat: int = ANA) -> None:
         person = await uow.people.get(f"tg:{ANA}")
         assert person is not None
         now = local("2026-03-09T09:00")
-        row = Planned(reminder_key(person.id, "indicator", 1, date(2026, 3, 10), "x"), person.id, chat, "indicator",
-                      1, date(2026, 3, 10), "x", now, "Hola")
+        row = Planned(reminder_key(person.id, "indicator", 1, date(2026, 3, 10), "x"), person.id,
+                      ("telegram", str(chat)), "indicator", 1, date(2026, 3, 10), "x", now, "Hola")
         await uow.outbox.sync_reminders(sid, [row], now=now, scope_from=now - timedelta(hours=1))
 
 
@@ -283,11 +288,13 @@ async def test_retry_after_waits_as_long_as_telegram_asks(sessions: Any) -> None
             raise RetryAfter(dt.timedelta(seconds=30))
 
     now = local("2026-03-09T09:00")
-    first = await Dispatcher(sessions, flooded, clock=lambda: now, limiter=no_wait()).run()
+    first = await Dispatcher(sessions, fake_telegram(flooded), clock=lambda: now, limiter=no_wait()).run()
     assert (first.sent, first.retried) == (0, 1)
-    assert await Dispatcher(sessions, flooded, clock=lambda: now + timedelta(seconds=29), limiter=no_wait()).run() \
+    assert await Dispatcher(sessions, fake_telegram(flooded), clock=lambda: now + timedelta(seconds=29),
+                            limiter=no_wait()).run() \
         == type(first)()  # nothing due before the 30 seconds are over
-    later = await Dispatcher(sessions, flooded, clock=lambda: now + timedelta(seconds=30), limiter=no_wait()).run()
+    later = await Dispatcher(sessions, fake_telegram(flooded),
+                             clock=lambda: now + timedelta(seconds=30), limiter=no_wait()).run()
     assert later.sent == 1 and calls == [ANA, ANA]
     assert (await statuses(sessions))[0][:2] == ("sent", 1)  # flood control is not a failed attempt
 
@@ -299,7 +306,7 @@ async def test_forbidden_marks_the_person_inactive_and_stops(sessions: Any) -> N
         raise Forbidden("Forbidden: bot was blocked by the user")
 
     now = local("2026-03-09T09:00")
-    stats = await Dispatcher(sessions, blocked, clock=lambda: now, limiter=no_wait()).run()
+    stats = await Dispatcher(sessions, fake_telegram(blocked), clock=lambda: now, limiter=no_wait()).run()
     assert stats.blocked == 1
     assert (await statuses(sessions))[0][0] == "failed"
     async with UnitOfWork(sessions) as uow:
@@ -323,7 +330,7 @@ async def test_transient_errors_back_off_then_fail_and_admins_are_told_once(sess
     now = local("2026-03-09T09:00")
     seen = []
     for minutes in (0, 1, 3, 7, 15, 31, 63):
-        stats = await Dispatcher(sessions, flaky, clock=lambda m=minutes: now + timedelta(minutes=m),
+        stats = await Dispatcher(sessions, fake_telegram(flaky), clock=lambda m=minutes: now + timedelta(minutes=m),
                                  limiter=no_wait(), admins=frozenset({900})).run()
         seen.append((stats.retried, stats.failed))
     assert seen == [(1, 0), (1, 0), (1, 0), (1, 0), (0, 1), (0, 0), (0, 0)]
@@ -361,6 +368,7 @@ KILLER = textwrap.dedent("""
     from datetime import datetime
     from bot.scheduler import Dispatcher, RateLimiter
     from storage import make_engine, make_session_factory
+    from tests.channels import fake_telegram
 
     url, log, die_at, now = sys.argv[1], sys.argv[2], int(sys.argv[3]), datetime.fromisoformat(sys.argv[4])
     count = 0
@@ -376,7 +384,8 @@ KILLER = textwrap.dedent("""
     async def main():
         engine = make_engine(url)
         limiter = RateLimiter(1e9, per_chat=1e9)
-        await Dispatcher(make_session_factory(engine), send, clock=lambda: now, limiter=limiter, batch=20,
+        await Dispatcher(make_session_factory(engine), fake_telegram(send),
+                         clock=lambda: now, limiter=limiter, batch=20,
                          worker="doomed").run()
 
     asyncio.run(main())
@@ -394,7 +403,7 @@ async def test_a_dispatcher_killed_mid_batch_loses_nothing_and_repeats_only_what
     delivered = [int(c) for c in log.read_text().split()]
     assert len(delivered) == 24
     async with UnitOfWork(sessions) as uow:
-        status = {r.chat_id: r.status for r in await uow.session.scalars(select(OutboxMessage))}
+        status = {int(r.address): r.status for r in await uow.session.scalars(select(OutboxMessage))}
     not_marked = {chat for chat in delivered if status[chat] == "sending"}  # sent, the crash came before the mark
     assert {chat for chat, s in status.items() if s == "sent"} == set(delivered) - not_marked
     claimed = sum(1 for s in status.values() if s == "sending")
@@ -404,8 +413,10 @@ async def test_a_dispatcher_killed_mid_batch_loses_nothing_and_repeats_only_what
         delivered.append(chat_id)
 
     # Within the lease nobody touches the claimed rows; after it, a new worker takes them over.
-    early = await Dispatcher(sessions, send, clock=lambda: NOW + timedelta(minutes=5), limiter=no_wait()).run()
-    late = await Dispatcher(sessions, send, clock=lambda: NOW + timedelta(minutes=11), limiter=no_wait()).run()
+    early = await Dispatcher(sessions, fake_telegram(send),
+                             clock=lambda: NOW + timedelta(minutes=5), limiter=no_wait()).run()
+    late = await Dispatcher(sessions, fake_telegram(send),
+                            clock=lambda: NOW + timedelta(minutes=11), limiter=no_wait()).run()
     assert early.sent == never_claimed
     assert late.sent == claimed
     assert sorted(set(delivered)) == [10_000 + n for n in range(50)]  # nothing lost
@@ -426,16 +437,18 @@ async def test_rows_left_by_a_dead_process_of_this_host_go_out_at_once_the_other
               20_004: f"elsewhere:{gone.pid}:other1"}  # another machine: nothing known, its lease holds
     async with UnitOfWork(sessions) as uow:
         for chat, worker in claims.items():
-            await uow.session.execute(update(OutboxMessage).where(OutboxMessage.chat_id == chat).values(
+            await uow.session.execute(update(OutboxMessage).where(OutboxMessage.address == str(chat)).values(
                 status="sending", claimed_by=worker, claimed_at=NOW, attempts=1))
     delivered: list[int] = []
 
     async def send(chat_id: int, text: str, attachment: bytes | None) -> None:
         delivered.append(chat_id)
 
-    stats = await Dispatcher(sessions, send, clock=lambda: NOW + timedelta(minutes=1), limiter=no_wait()).run()
+    stats = await Dispatcher(sessions, fake_telegram(send),
+                             clock=lambda: NOW + timedelta(minutes=1), limiter=no_wait()).run()
     assert (stats.released, stats.sent, delivered) == (1, 1, [20_001])
-    late = await Dispatcher(sessions, send, clock=lambda: NOW + timedelta(minutes=11), limiter=no_wait()).run()
+    late = await Dispatcher(sessions, fake_telegram(send),
+                            clock=lambda: NOW + timedelta(minutes=11), limiter=no_wait()).run()
     assert late.sent == 3 and Counter(delivered) == {20_001: 1, 20_002: 1, 20_003: 1, 20_004: 1}
 
 
@@ -467,6 +480,7 @@ async def test_a_quiet_week_is_one_line_to_each_coordinator_and_the_group(sessio
         carla = Person(key=f"tg:{CARLA}", telegram_id=CARLA, name="Carla")
         uow.session.add_all([stl, carla])
         await uow.session.flush()
+        uow.session.add(PersonAddress(person_id=carla.id, channel="telegram", address=str(CARLA)))
         uow.session.add(Membership(person_id=carla.id, secretariat_id=stl.id, role="coordinator",
                                    joined_at=datetime(2026, 1, 1, tzinfo=UTC)))
     send = Outbox()
@@ -515,11 +529,11 @@ async def test_cocrea_run_sends_what_is_due_at_start_and_then_every_minute(sessi
     got = asyncio.Event()
     sent: list[tuple[int, str]] = []
 
-    class Bot:
-        async def send_message(self, chat_id: int, text: str) -> None:
+    class Bot:  # the Telegram channel's calls (HTML, with their options)
+        async def send_message(self, chat_id: int, text: str, **options: Any) -> None:
             sent.append((chat_id, text))
 
-        async def send_photo(self, chat_id: int, photo: bytes) -> None:
+        async def send_photo(self, chat_id: int, photo: Any, **options: Any) -> None:
             sent.append((chat_id, "[foto]"))
             if chat_id == GROUP:
                 got.set()
@@ -661,14 +675,15 @@ async def rows_to(sessions: Any, chats: list[int]) -> None:
         sid = (await uow.outbox.secretariats())[0].id
         person = await uow.people.get(f"tg:{ANA}")
         assert person is not None
-        rows = [Planned(reminder_key(person.id, "indicator", n, date(2026, 3, 10), "x"), person.id, chat,
-                        "indicator", n, date(2026, 3, 10), "x", NOW, f"#{n}") for n, chat in enumerate(chats)]
+        rows = [Planned(reminder_key(person.id, "indicator", n, date(2026, 3, 10), "x"), person.id,
+                        ("telegram", str(chat)), "indicator", n, date(2026, 3, 10), "x", NOW, f"#{n}")
+                for n, chat in enumerate(chats)]
         await uow.outbox.sync_reminders(sid, rows, now=NOW, scope_from=NOW - timedelta(hours=1))
 
 
 def dispatcher(sessions: Any, send: SlowTelegram, in_flight: int = 4, **options: Any) -> Dispatcher:
     limiter = RateLimiter(10, in_flight=in_flight, clock=send.time, sleep=send.time.sleep)
-    return Dispatcher(sessions, send, clock=lambda: NOW, limiter=limiter, **options)
+    return Dispatcher(sessions, fake_telegram(send), clock=lambda: NOW, limiter=limiter, **options)
 
 
 def most_in_one_second(times: list[float]) -> int:
@@ -699,7 +714,7 @@ async def test_a_chat_waiting_its_second_does_not_hold_back_the_others(sessions:
     send = dispatcher(sessions, telegram, in_flight=1)  # even one message at a time
 
     async def the_tick_before() -> None:  # Ana just got a message
-        async with send.limiter.turn(ANA):
+        async with send.limiter.turn(("telegram", str(ANA))):  # the dispatcher limits by address
             pass
 
     await telegram.time.run(the_tick_before())
@@ -731,7 +746,7 @@ async def test_sent_rows_are_marked_together_and_only_those_delivered(sessions: 
     assert (stats.sent, stats.retried, stats.blocked) == (18, 1, 1)
     assert 1 < len(marked) <= 4  # 20 rows in ~2 s, one UPDATE a second (and the last)
     async with UnitOfWork(sessions) as uow:
-        rows = {r.chat_id: r for r in await uow.session.scalars(select(OutboxMessage))}
+        rows = {int(r.address): r for r in await uow.session.scalars(select(OutboxMessage))}
         assert sorted(n for ids in marked for n in ids) == sorted(r.id for r in rows.values() if r.status == "sent")
     assert sorted(c for c, r in rows.items() if r.status == "sent") == sorted({d.chat for d in telegram.delivered})
     assert (rows[3003].status, rows[3003].attempts) == ("pending", 1)

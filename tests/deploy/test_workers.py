@@ -115,10 +115,10 @@ def test_three_workers_keep_one_chats_updates_in_order_and_hand_over_the_reminde
                           window=f"{now - timedelta(hours=1):%H:%M}-{now + timedelta(hours=2):%H:%M}"))
         for n in range(5):
             asyncio.run(query(
-                pg_url, "INSERT INTO outbox (key, kind, secretariat_id, chat_id, item_kind, item_id, period, rule, "
-                "due_at, body, status, attempts, next_attempt_at, created_at) VALUES (:key, 'digest', :s, :chat, "
-                "'digest', :s, :period, 'digest', :now, :body, 'pending', 0, :now, :now)",
-                key=f"test-{n}", s=secretariat, chat=7902, period=date(2026, 1, 5 + n), now=now,
+                pg_url, "INSERT INTO outbox (key, kind, secretariat_id, channel, address, item_kind, item_id, period, "
+                "rule, due_at, body, status, attempts, next_attempt_at, created_at) VALUES (:key, 'digest', :s, "
+                "'telegram', :chat, 'digest', :s, :period, 'digest', :now, :body, 'pending', 0, :now, :now)",
+                key=f"test-{n}", s=secretariat, chat="7902", period=date(2026, 1, 5 + n), now=now,
                 body=f"Resumen de prueba {n}"))
         api.wait("the other processes to send the digests",
                  lambda: len(api.sent_to(7902)) >= 5, timeout=90)  # the next tick, within 30 s

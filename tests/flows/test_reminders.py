@@ -17,7 +17,7 @@ from flows.reminders.planning import FollowedItem, Recipient, plan_reminders
 from flows.reminders.timing import digest_instant, local_instant, parse_schedule, parse_window, week_start
 
 WINDOW = parse_window("09:00-19:00")
-ANA = Recipient(1, 1001, "Ana")
+ANA = Recipient(1, ("telegram", "1001"), "Ana")
 
 
 @pytest.fixture(scope="module")

@@ -172,6 +172,6 @@ async def test_access_matrix_and_no_data_of_another_secretariat(sessions: Any, c
                 assert not gate, f"{where}: se negó ({gate}) y debía permitirse"
             if who != "admin":  # admins act across secretariats by design (/estadisticas, /difundir N …)
                 assert SECRET not in said, f"{where}: mostró datos del secretariado A: {said[:400]!r}"
-                assert {row.chat_id for row in queued}.isdisjoint({1001, 1002}), where
+                assert {int(row.address) for row in queued}.isdisjoint({1001, 1002}), where
             await conversation.handle(f"tg:{user_id}", Command("difundir", "cancelar"))  # no draft left waiting
     assert await snapshot(sessions, ids["a"]) == before, f"/{command} cambió datos del secretariado A"

@@ -30,11 +30,13 @@ from storage.models import (
     Milestone,
     OutboxMessage,
     Person,
+    PersonAddress,
     Secretariat,
 )
 from storage.repositories.personal_data import ERASED_NAME
 from tests.bot.test_conversation import Member
 from tests.bot.test_scheduler import no_wait
+from tests.channels import fake_telegram
 from tests.hardening.conftest import CONTENT, Clock, cells_holding
 from tests.storage.conftest import Db
 
@@ -68,6 +70,7 @@ async def secretariat_with_a_coordinator(sessions: Any) -> str:
                      active=True, consent_at=JOINED)
         s.add_all([stl, ana])
         await s.flush()
+        s.add(PersonAddress(person_id=ana.id, channel="telegram", address=str(COORDINATOR)))
         s.add(Membership(person_id=ana.id, secretariat_id=stl.id, role="coordinator",
                          joined_at=datetime(2026, 1, 5, tzinfo=UTC)))
         works = Commitment(secretariat_id=stl.id, title="Obra pública abierta", status="en_implementacion",
@@ -111,7 +114,7 @@ async def carla_joins_and_reports(sessions: Any, code: str) -> Member:
 async def others_bodies(sessions: Any) -> list[tuple[str, str]]:
     """(status, body) of every digest and reminder for someone other than Carla."""
     async with UnitOfWork(sessions) as uow:
-        rows = await uow.session.scalars(select(OutboxMessage).where(OutboxMessage.chat_id != TG_ID)
+        rows = await uow.session.scalars(select(OutboxMessage).where(OutboxMessage.address != str(TG_ID))
                                          .order_by(OutboxMessage.id))
         return [(row.status, row.body) for row in rows]
 
@@ -120,7 +123,7 @@ async def test_erasure_rewrites_the_digests_that_named_them(db: Db) -> None:
     sessions = db.factory
     carla = await carla_joins_and_reports(sessions, await secretariat_with_a_coordinator(sessions))
     sent = Sent()
-    await tick(sessions, CONFIG, sent, now=WEEK_SENT, limiter=no_wait())  # week 1: rendered and sent
+    await tick(sessions, CONFIG, fake_telegram(sent), now=WEEK_SENT, limiter=no_wait())  # week 1: rendered and sent
     await plan_all(sessions, CONFIG, now=WEEK_PENDING)  # week 2: rendered, not sent yet
     bodies = await others_bodies(sessions)
     digests = [(status, body) for status, body in bodies if body.startswith("Resumen semanal")]
@@ -150,7 +153,7 @@ async def test_erasure_rewrites_the_digests_that_named_them(db: Db) -> None:
     assert all("Ana Torres" in body for _, body in bodies if body.startswith("Hola,"))  # others keep their names
 
     sent.texts.clear()
-    await tick(sessions, CONFIG, sent, now=WEEK_PENDING, limiter=no_wait())  # the pending digests go out
+    await tick(sessions, CONFIG, fake_telegram(sent), now=WEEK_PENDING, limiter=no_wait())  # the pending digests go out
     delivered = [text for chat, text in sent.texts if text.startswith("Resumen semanal")]
     assert len(delivered) == 2 and all(ERASED_NAME in text and NAME not in text for text in delivered)
     assert await cells_holding(sessions, str(TG_ID), NAME) == []  # the next plan brings nothing of hers back
@@ -167,8 +170,9 @@ async def test_only_the_whole_name_is_rewritten(db: Db) -> None:
         await s.flush()
         body = ("Se unieron: Mariana Anaya, Ana Luz, Ana\u00a0Luz.\n• Luz: 3 (periodo del 1 de marzo), de Ana Luzma\n"
                 "• Alumbrado: 2, de Ana Luz\n• Diana Luz: 1")
-        s.add(OutboxMessage(key="d:1", kind="digest", secretariat_id=stl.id, person_id=other.id, chat_id=6,
-                            item_kind="digest", item_id=stl.id, rule="digest", due_at=WEEK_PENDING, body=body,
+        s.add(OutboxMessage(key="d:1", kind="digest", secretariat_id=stl.id, person_id=other.id, channel="telegram",
+                            address="6", item_kind="digest", item_id=stl.id, rule="digest", due_at=WEEK_PENDING,
+                            body=body,
                             next_attempt_at=WEEK_PENDING))
     async with UnitOfWork(db.factory) as uow:
         person = await uow.people.get("tg:5")

@@ -54,7 +54,8 @@ async def active_member(sessions: Any, conversation: Conversation) -> Member:
                     decision="aprueba"),
             IndicatorReport(indicator_id=indicator.id, period_due=date(2026, 6, 30), value=3, person_id=person.id),
             OutboxMessage(key=f"r:test:{TG_ID}", kind="reminder", secretariat_id=secretariat.id, person_id=person.id,
-                          chat_id=TG_ID, item_kind="indicator", item_id=indicator.id, rule="before",
+                          channel="telegram", address=str(TG_ID), item_kind="indicator", item_id=indicator.id,
+                          rule="before",
                           due_at=datetime(2026, 6, 20, tzinfo=UTC), body=f"Hola {NAME}, toca reportar.",
                           next_attempt_at=datetime(2026, 6, 20, tzinfo=UTC)),
         ])

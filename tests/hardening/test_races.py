@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage import UnitOfWork, make_engine, make_session_factory
 from storage.errors import PeriodTaken
 from storage.migrate import upgrade
-from storage.models import Commitment, IndicatorReport
+from storage.models import Commitment, IndicatorReport, Person
 from tests.conftest import migrated
 from tests.storage.conftest import told
 
@@ -79,12 +79,19 @@ async def at_once(*writers: Callable[[], Awaitable[Any]]) -> list[Any]:
     return list(await asyncio.gather(*(writer() for writer in writers), return_exceptions=True))
 
 
-async def _secretariat_with_two_people(factory: Factory) -> tuple[int, int]:
-    """STL Zapopan: Memo (member, sociedad civil), Ana (coordinator, gobierno) and one commitment."""
+async def _secretariat_with_two_people(factory: Factory, *, schema_of_today: bool = True) -> tuple[int, int]:
+    """STL Zapopan: Memo (member, sociedad civil), Ana (coordinator, gobierno) and one commitment.
+
+    `schema_of_today` False: an older schema (no addresses yet), so the people are plain rows."""
     async with UnitOfWork(factory) as uow:
         stl = await uow.secretariats.add("STL Zapopan")
-        memo = await uow.people.get_or_create("tg:1", name="Memo")
-        ana = await uow.people.get_or_create("tg:2", name="Ana")
+        if schema_of_today:
+            memo = await uow.people.get_or_create("tg:1", name="Memo")
+            ana = await uow.people.get_or_create("tg:2", name="Ana")
+        else:
+            memo, ana = Person(key="tg:1", telegram_id=1, name="Memo"), Person(key="tg:2", telegram_id=2, name="Ana")
+            uow.session.add_all([memo, ana])
+            await uow.session.flush()
         memo.sector, ana.sector = "sociedad_civil", "gobierno"
         await uow.memberships.add(memo, stl, "member")
         await uow.memberships.add(ana, stl, "coordinator")
@@ -202,7 +209,7 @@ async def test_migration_0004_keeps_the_latest_of_duplicate_reports_and_notes_th
     engine = make_engine(database_url)
     factory = make_session_factory(engine)
     try:
-        stl, cid = await _secretariat_with_two_people(factory)
+        stl, cid = await _secretariat_with_two_people(factory, schema_of_today=False)
         indicator = await _indicator(factory, stl, cid)
         async with UnitOfWork(factory) as uow:
             memo, ana = await uow.people.get("tg:1"), await uow.people.get("tg:2")

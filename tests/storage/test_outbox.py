@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from bot.scheduler import Dispatcher, RateLimiter
 from flows.reminders.planning import Planned, reminder_key
 from storage import UnitOfWork
+from tests.channels import fake_telegram
 
 if TYPE_CHECKING:
     from tests.storage.conftest import Db
@@ -20,8 +21,8 @@ LEASE = timedelta(minutes=10)
 
 def planned(person: int, period: date, rule: str = "el_dia", due_at: datetime = NOW, item: int = 1,
             text: str = "Hoy vence tu indicador") -> Planned:
-    return Planned(reminder_key(person, "indicator", item, period, rule), person, 1000 + person, "indicator", item,
-                   period, rule, due_at, text)
+    return Planned(reminder_key(person, "indicator", item, period, rule), person, ("telegram", str(1000 + person)),
+                   "indicator", item, period, rule, due_at, text)
 
 
 async def secretariat(db: Db, people: int = 1) -> tuple[int, list[int]]:
@@ -108,7 +109,8 @@ class TestStorageContract:
     async def test_two_dispatchers_send_each_of_a_thousand_reminders_exactly_once(self, db: Db) -> None:
         sid, people = await secretariat(db, people=1)
         rows = [planned(people[0], date(2026, 6, 15), item=n) for n in range(1000)]
-        rows = [Planned(r.key, r.person_id, 5000 + n, r.item_kind, r.item_id, r.period, r.rule, r.due_at, r.text)
+        rows = [Planned(r.key, r.person_id, ("telegram", str(5000 + n)), r.item_kind, r.item_id, r.period, r.rule,
+                        r.due_at, r.text)
                 for n, r in enumerate(rows)]
         assert (await sync(db, sid, rows))[0] == 1000
         sent: list[int] = []
@@ -118,7 +120,8 @@ class TestStorageContract:
             sent.append(chat_id)
 
         def dispatcher(name: str) -> Dispatcher:
-            return Dispatcher(db.factory, send, clock=lambda: NOW, limiter=fake_limiter(), worker=name, batch=25)
+            return Dispatcher(db.factory, fake_telegram(send),
+                              clock=lambda: NOW, limiter=fake_limiter(), worker=name, batch=25)
 
         first, second = await asyncio.gather(dispatcher("a").run(), dispatcher("b").run())
         assert len(sent) == 1000 and len(set(sent)) == 1000
