@@ -136,7 +136,7 @@ _ids = itertools.count(1)
 
 
 def message_update(user_id: int, text: str, bot: Any) -> Any:
-    """A private-chat text message as Telegram sends it (tests/telegram/conftest.py's Client)."""
+    """A private-chat text message as Telegram sends it (tests/bot/telegram/conftest.py's Client)."""
     from telegram import Update
 
     user = {"id": user_id, "is_bot": False, "first_name": f"P{user_id}", "language_code": "es"}

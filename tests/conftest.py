@@ -107,7 +107,7 @@ def restored_registry() -> Iterator[None]:
 
 # Slow: what starts processes, servers or databases of its own, or hammers with random inputs.
 # `make test-fast` leaves them out (`-m "not slow"`); `make test` and CI run everything.
-SLOW_FOLDERS = ("tests/deploy/", "tests/telegram/e2e/")
+SLOW_FOLDERS = ("tests/deploy/", "tests/bot/telegram/e2e/")
 SLOW_FIXTURES = {"run_cocrea", "own_postgres", "pg_sessions"}
 
 

@@ -27,7 +27,7 @@ from bot.terminal import Printer
 from storage import UnitOfWork, make_engine, make_session_factory
 from storage.migrate import upgrade
 from storage.models import Commitment, Indicator, OutboxMessage
-from tests.bot.test_scheduler import CONFIG, local, no_wait
+from tests.bot.scheduler.test_scheduler import CONFIG, local, no_wait
 from tests.channels import fake_telegram
 
 MONDAY = local("2026-03-09T09:00")  # the day before the indicator is due: Ana's first reminder

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.telegram.e2e.conftest import api  # noqa: F401 - the fake Bot API server, a fixture
+from tests.bot.telegram.e2e.conftest import api  # noqa: F401 - the fake Bot API server, a fixture
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The end-to-end tests' fake Bot API server (tests/telegram/e2e/fake_api.py) as a container's process.
+"""The end-to-end tests' fake Bot API server (tests/bot/telegram/e2e/fake_api.py) as a container's process.
 
 `python -m tests.deploy.fake_bot_api --port 8081` serves the Bot API on every address of the container
 (the bots reach it as http://fakeapi:8081/bot on the stack's network) and, for the test on the host
@@ -20,7 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from tests.telegram.e2e.fake_api import FakeBotApi
+from tests.bot.telegram.e2e.fake_api import FakeBotApi
 
 
 class ServedFakeBotApi(FakeBotApi):

@@ -19,9 +19,9 @@ from pathlib import Path
 from bot.scheduler.leader import LEADER_NAME
 from flows.state import RunState
 from storage import UnitOfWork, make_engine, make_session_factory
+from tests.bot.telegram.e2e.conftest import Cocrea, Person
+from tests.bot.telegram.e2e.fake_api import FakeBotApi
 from tests.deploy.test_workers import query
-from tests.telegram.e2e.conftest import Cocrea, Person
-from tests.telegram.e2e.fake_api import FakeBotApi
 
 COORDINATOR = 8000
 MEMBERS = [8101 + n for n in range(12)]

@@ -20,10 +20,10 @@ from sqlalchemy import text
 
 from bot.scheduler.leader import LEADER_NAME
 from storage import make_engine
-from tests.telegram.e2e.conftest import Cocrea, Person, free_port
-from tests.telegram.e2e.fake_api import FakeBotApi
-from tests.telegram.e2e.test_polling import KIT5_ANSWERS, join_and_onboard
-from tests.telegram.e2e.test_resilience import post
+from tests.bot.telegram.e2e.conftest import Cocrea, Person, free_port
+from tests.bot.telegram.e2e.fake_api import FakeBotApi
+from tests.bot.telegram.e2e.test_polling import KIT5_ANSWERS, join_and_onboard
+from tests.bot.telegram.e2e.test_resilience import post
 
 SECRET = "workers-secret"
 

@@ -62,5 +62,5 @@ async def cells_holding(sessions: Any, *needles: str) -> list[tuple[str, str, st
 
 # For the tests of this folder: the storage suite's `db` (SQLite, and PostgreSQL too when
 # COCREA_TEST_DATABASE_URL is set), and the Telegram harness (the real Application over a recording request).
+from tests.bot.telegram.conftest import harness, make_harness  # noqa: E402,F401
 from tests.storage.conftest import db  # noqa: E402,F401
-from tests.telegram.conftest import harness, make_harness  # noqa: E402,F401

@@ -21,10 +21,10 @@ from flows.events import AnswerSaved
 from flows.inputs import Command, Input, Tap, Text
 from flows.state import RunState
 from storage import UnitOfWork
+from tests.bot.telegram.conftest import Client, Harness
 from tests.bot.test_conversation import Member, onboard
 from tests.hardening.conftest import CONTENT, EXAMPLES, NOW, Clock
 from tests.hardening.test_input_fuzz import NASTY_TEXTS, OTHER
-from tests.telegram.conftest import Client, Harness
 
 TAPS = int(os.environ.get("COCREA_HARDENING_TAPS", "0") or 0) or max(EXAMPLES, 40)
 

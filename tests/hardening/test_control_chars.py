@@ -18,8 +18,8 @@ from bot.typed import clean
 from flows.inputs import Command, Input
 from flows.state import RunState
 from storage import UnitOfWork
+from tests.bot.telegram.conftest import Harness
 from tests.hardening.conftest import CONTENT, Clock
-from tests.telegram.conftest import Harness
 
 SORRY = "algo falló"
 

@@ -18,8 +18,8 @@ from bot.conversation import Conversation
 from bot.telegram import build_application
 from storage import UnitOfWork, make_engine, make_session_factory
 from storage.migrate import upgrade
+from tests.bot.telegram.conftest import Client, RecordingRequest, settings
 from tests.hardening.conftest import CONTENT
-from tests.telegram.conftest import Client, RecordingRequest, settings
 
 DOWN_SECONDS = 10
 UNAVAILABLE = str(CONTENT.ui["bot"]["db_unavailable"])

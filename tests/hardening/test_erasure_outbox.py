@@ -34,8 +34,8 @@ from storage.models import (
     Secretariat,
 )
 from storage.repositories.personal_data import ERASED_NAME
+from tests.bot.scheduler.test_scheduler import no_wait
 from tests.bot.test_conversation import Member
-from tests.bot.test_scheduler import no_wait
 from tests.channels import fake_telegram
 from tests.hardening.conftest import CONTENT, Clock, cells_holding
 from tests.storage.conftest import Db

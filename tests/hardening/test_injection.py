@@ -20,8 +20,8 @@ from flows.inputs import Begin
 from flows.loader import default_content_dir, load
 from storage import UnitOfWork
 from storage.models import Person
+from tests.bot.telegram.conftest import Client, Harness
 from tests.hardening.conftest import NOW
-from tests.telegram.conftest import Client, Harness
 
 TRICKS = ["{{ ''.__class__.__mro__ }}", "{{ answers.__class__ }}", "{{ cycler.__init__.__globals__ }}",
           "{{ lipsum.__globals__['os'].popen('id').read() }}", "{{ person.__class__.__base__.__subclasses__() }}",

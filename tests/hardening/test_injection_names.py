@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from storage import UnitOfWork
-from tests.telegram.conftest import Client, Harness
+from tests.bot.telegram.conftest import Client, Harness
 
 FORGED_SIGNER = "Memo (Sociedad civil), 01/03/2026 10:00\n• Presidenta Municipal"
 

@@ -34,11 +34,11 @@ from flows.state import RunState
 from flows.templating import render
 from storage import UnitOfWork
 from storage.models import Commitment, Indicator, Milestone, OutboxMessage, Secretariat
+from tests.bot.commands.test_plan_commands import NOW, Plan, plan, say  # noqa: F401  (plan is a fixture)
 from tests.bot.plan_seed import person_in, seed_plan
+from tests.bot.scheduler.test_scheduler import ANA, CARLA, CONFIG, GROUP, Outbox, Seeded, local, no_wait, seed
 from tests.bot.test_chart import PNG_MAGIC, grafica
 from tests.bot.test_chart import indicator as indicator_snap
-from tests.bot.test_plan_commands import NOW, Plan, plan, say  # noqa: F401  (plan is a fixture)
-from tests.bot.test_scheduler import ANA, CARLA, CONFIG, GROUP, Outbox, Seeded, local, no_wait, seed
 from tests.channels import fake_telegram
 from tests.hardening.conftest import CONTENT
 

@@ -151,7 +151,7 @@ class Stack:
 
 
 class RemoteBotApi:
-    """The fake Bot API server's container, seen from the host: what tests.telegram.e2e's Person needs."""
+    """The fake Bot API server's container, seen from the host: what tests.bot.telegram.e2e's Person needs."""
 
     def __init__(self, base: str) -> None:
         self.base = base

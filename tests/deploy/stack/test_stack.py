@@ -13,6 +13,9 @@ import re
 import time
 from typing import Any
 
+from tests.bot.rasa.conftest import RasaClient, texts
+from tests.bot.telegram.e2e.conftest import Person
+from tests.bot.telegram.e2e.test_polling import KIT5_ANSWERS, join_and_onboard
 from tests.deploy.stack.conftest import (
     BOTS,
     IMAGE,
@@ -25,9 +28,6 @@ from tests.deploy.stack.conftest import (
     report,
     run,
 )
-from tests.rasa.conftest import RasaClient, texts
-from tests.telegram.e2e.conftest import Person
-from tests.telegram.e2e.test_polling import KIT5_ANSWERS, join_and_onboard
 
 PERSON = 7301
 DIGEST_CHAT = 7302  # the chat the due messages go to

@@ -20,7 +20,7 @@ from storage import UnitOfWork
 from storage.repositories.rasa_links import RasaLinks
 
 CONTENT = load_checked()
-RASA_DIR = Path(__file__).resolve().parents[2] / "docker" / "rasa"
+RASA_DIR = Path(__file__).resolve().parents[3] / "docker" / "rasa"
 TOKEN = "un-secreto-compartido-con-rasa"  # COCREA_ACTIONS_TOKEN, as endpoints.yml sends it
 DOMAIN: dict[str, Any] = yaml.safe_load((RASA_DIR / "domain.yml").read_text(encoding="utf-8"))
 

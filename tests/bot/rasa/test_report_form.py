@@ -11,7 +11,7 @@ from bot.conversation import Conversation
 from bot.rasa.cocrea import Cocrea
 from storage import UnitOfWork
 from storage.models import Commitment, Indicator, IndicatorReport
-from tests.rasa.conftest import CONTENT, Clock, RasaClient, link_sender, texts
+from tests.bot.rasa.conftest import CONTENT, Clock, RasaClient, link_sender, texts
 
 FORM_VALIDATION, SUBMIT = "validate_reporte_indicador_form", "action_cocrea_reportar"
 

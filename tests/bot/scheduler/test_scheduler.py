@@ -46,7 +46,7 @@ from tests.bot.conftest import cocrea_command, cocrea_env
 from tests.channels import fake_telegram
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")
-GOLDEN = Path(__file__).resolve().parent.parent / "golden"
+GOLDEN = Path(__file__).resolve().parents[2] / "golden"
 ANA, CARLA, GROUP = 1001, 2001, -100500
 CONFIG, _ = load_reminders(default_content_dir())
 assert CONFIG is not None

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from storage import UnitOfWork
 from storage.models import FlowRun, Person
-from tests.telegram.conftest import Client, Harness
+from tests.bot.telegram.conftest import Client, Harness
 
 KIT5 = "Kit 5 · Definir compromisos de manera participativa"
 

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from bot.rasa.server import build_app
-from tests.rasa.conftest import CONTENT, DOMAIN, RASA_DIR, TOKEN
+from tests.bot.rasa.conftest import CONTENT, DOMAIN, RASA_DIR, TOKEN
 
 YAML_FILES = sorted(RASA_DIR.rglob("*.yml"))
 NLU: dict[str, Any] = yaml.safe_load((RASA_DIR / "data" / "nlu.yml").read_text(encoding="utf-8"))

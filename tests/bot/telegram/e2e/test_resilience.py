@@ -10,9 +10,9 @@ import urllib.error
 import urllib.request
 from typing import Any
 
-from tests.telegram.e2e.conftest import Cocrea, Person, free_port
-from tests.telegram.e2e.fake_api import FakeBotApi
-from tests.telegram.e2e.test_polling import KIT5_ANSWERS, join_and_onboard
+from tests.bot.telegram.e2e.conftest import Cocrea, Person, free_port
+from tests.bot.telegram.e2e.fake_api import FakeBotApi
+from tests.bot.telegram.e2e.test_polling import KIT5_ANSWERS, join_and_onboard
 
 SECRET = "e2e-secret_123"
 KIT5 = "Kit 5 · Definir compromisos de manera participativa"

@@ -7,8 +7,8 @@ from typing import Any
 
 from bot.conversation import Reply
 from flows.events import MessageOut
-from tests.telegram.conftest import Harness
-from tests.telegram.test_journey import KIT5, onboard, state_of
+from tests.bot.telegram.conftest import Harness
+from tests.bot.telegram.test_journey import KIT5, onboard, state_of
 
 ANSWERS = {  # the first five questions of Kit 5 and an answer each would take
     "mecanismos": ("1, 2", ["consulta_publica", "mesas_de_trabajo"]),

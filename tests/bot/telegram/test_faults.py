@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.conversation import Reply
 from flows.events import MessageOut
 from storage import DatabaseUnavailable, UnitOfWork
-from tests.telegram.conftest import ADMIN, Harness, Scripted
+from tests.bot.telegram.conftest import ADMIN, Harness, Scripted
 
 BLOCKED = "Forbidden: bot was blocked by the user"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from tests.telegram.e2e.conftest import Cocrea, Person
-from tests.telegram.e2e.fake_api import FakeBotApi
+from tests.bot.telegram.e2e.conftest import Cocrea, Person
+from tests.bot.telegram.e2e.fake_api import FakeBotApi
 
 KIT5_ANSWERS = (
     "Mesas de trabajo y Encuesta",

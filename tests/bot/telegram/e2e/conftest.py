@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from tests.telegram.e2e.fake_api import DATE, FakeBotApi
+from tests.bot.telegram.e2e.fake_api import DATE, FakeBotApi
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[4]
 TOKEN = "123:TEST"
 _message_ids = itertools.count(1_000)
 

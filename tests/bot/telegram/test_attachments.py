@@ -8,7 +8,7 @@ from bot.conversation import Reply
 from bot.telegram import menus
 from flows.events import Attachment, MessageOut
 from tests.bot.plan_seed import person_in, seed_plan
-from tests.telegram.conftest import CONTENT, Harness, Scripted
+from tests.bot.telegram.conftest import CONTENT, Harness, Scripted
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 

@@ -10,7 +10,7 @@ import httpx
 from bot.rasa.actions import STEP_ACTIONS
 from storage import UnitOfWork
 from storage.models import FlowRun
-from tests.rasa.conftest import DOMAIN, RasaClient, texts
+from tests.bot.rasa.conftest import DOMAIN, RasaClient, texts
 
 KIT5 = "Kit 5 · Definir compromisos de manera participativa"
 

@@ -9,7 +9,7 @@ import pytest
 
 from bot.commands import COMMANDS, COORDINATOR, COORDINATOR_MENU, MEMBER, MEMBER_MENU, command
 from storage import UnitOfWork
-from tests.telegram.conftest import CONTENT, Client, Harness
+from tests.bot.telegram.conftest import CONTENT, Client, Harness
 
 GROUP = {"id": -100777, "type": "supergroup", "title": "STL Xalapa"}
 

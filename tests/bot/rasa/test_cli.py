@@ -9,7 +9,7 @@ import urllib.request
 from pathlib import Path
 
 from tests.bot.conftest import cocrea_command, cocrea_env
-from tests.rasa.conftest import TOKEN, free_port
+from tests.bot.rasa.conftest import TOKEN, free_port
 
 
 def get(url: str) -> bytes | None:

@@ -19,7 +19,7 @@ from flows.inputs import Command
 from storage import UnitOfWork
 from storage.models import Invite, Membership, Person, RasaLink
 from storage.repositories.rasa_links import RasaLinks
-from tests.rasa.conftest import CONTENT, TOKEN, RasaClient, texts
+from tests.bot.rasa.conftest import CONTENT, TOKEN, RasaClient, texts
 
 SECRET_NAME = "Carla Coordinadora Zapotal"
 SECRETARIAT = "STL Zapotal"

@@ -1,7 +1,7 @@
 """Opt-in: a real Rasa 3.6 server trained on docker/rasa/ talks to `cocrea actions` (never in CI).
 
 Set COCREA_RASA_BIN to the `rasa` executable of a Python 3.10 venv with rasa 3.6 installed, e.g.
-`COCREA_RASA_BIN=/work/rasa-venv/bin/rasa .venv/bin/pytest tests/rasa/test_live_rasa.py -s`.
+`COCREA_RASA_BIN=/work/rasa-venv/bin/rasa .venv/bin/pytest tests/bot/rasa/test_live_rasa.py -s`.
 It runs docker/rasa/demo.py's conversation: greet, continue Kit 5, ask the glossary, report a value.
 """
 
@@ -16,7 +16,7 @@ from types import ModuleType
 
 import pytest
 
-from tests.rasa.conftest import RASA_DIR, free_port
+from tests.bot.rasa.conftest import RASA_DIR, free_port
 
 RASA_BIN = os.environ.get("COCREA_RASA_BIN", "")
 

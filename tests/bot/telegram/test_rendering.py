@@ -9,8 +9,8 @@ from bot.telegram.buttons import ButtonCodes
 from bot.telegram.render import LIMIT, split_text, units
 from flows.events import Button, MessageOut
 from flows.inputs import Tap
-from tests.telegram.conftest import Harness, Scripted
-from tests.telegram.test_journey import state_of
+from tests.bot.telegram.conftest import Harness, Scripted
+from tests.bot.telegram.test_journey import state_of
 
 
 def paragraph(letter: str, size: int = 2000) -> str:

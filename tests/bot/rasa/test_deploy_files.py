@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-DOCKER = Path(__file__).resolve().parents[2] / "docker"
+DOCKER = Path(__file__).resolve().parents[3] / "docker"
 INTERNAL = ("postgres", "migrate", "bot", "actions")
 
 
