@@ -32,6 +32,7 @@ from flows.inputs import Command
 from flows.model import Content
 from flows.text import normalize
 from storage import DatabaseUnavailable, NoSecretariat
+from storage.models import PersonAddress
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,12 @@ Address = tuple[str, str]  # (channel, address): ('telegram', '123'), ('terminal
 # rows only on these (it plans in processes that may not have every channel), and each channel's
 # `unprompted` is read from here.
 CAN_SEND = {"telegram": True, "terminal": True, "rasa": False}
+
+
+def sendable(addresses: Iterable[PersonAddress]) -> Address | None:
+    """Where a message to a person goes: of their addresses (the one used last first), the first on
+    a channel that can write unprompted; None when they can only be answered (Rasa)."""
+    return next(((a.channel, a.address) for a in addresses if CAN_SEND.get(a.channel)), None)
 
 
 class Unreachable(Exception):

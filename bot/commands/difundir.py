@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from bot.channel import Address, sendable
 from bot.commands.registry import ANYONE, command
 from flows.events import MessageOut
 from flows.text import normalize
@@ -77,10 +78,13 @@ async def may_send(ctx: Context, secretariat_id: int) -> bool:
     return secretariat is not None and await ctx.repos.memberships.role_of(ctx.person, secretariat) == "coordinator"
 
 
-async def audience_of(ctx: Context, secretariat_id: int) -> list[Person]:
-    """Active members reachable on Telegram, the sender aside (they saw the preview)."""
+async def audience_of(ctx: Context, secretariat_id: int) -> list[tuple[Person, Address]]:
+    """Active members with an address a message can go to unprompted (Telegram, the terminal),
+    the sender aside (they saw the preview)."""
     people = await ctx.repos.stats.active_members(secretariat_id, ctx.now - timedelta(days=ACTIVE_DAYS))
-    return [p for p in people if p.id != ctx.person.id]
+    addresses = await ctx.repos.addresses.of_people(p.id for p in people)
+    return [(p, to) for p in people if p.id != ctx.person.id
+            and (to := sendable(addresses.get(p.id, ()))) is not None]
 
 
 def message(ctx: Context, secretariat: str, text: str) -> MessageOut:
@@ -106,6 +110,6 @@ async def confirm(ctx: Context) -> None:
     out = message(ctx, secretariat.name, str(draft.detail.get("text", "")))
     await ctx.repos.outbox.add_broadcast(
         secretariat_id=secretariat.id, draft_id=draft.id, text=out.text, now=ctx.now,
-        recipients=[(p.id, ("telegram", str(p.telegram_id))) for p in audience if p.telegram_id is not None])
+        recipients=[(p.id, to) for p, to in audience])
     await ctx.repos.broadcasts.sent(ctx.person, draft, len(audience), ctx.now)
     ctx.say("broadcast_queued", count=len(audience), secretariat=secretariat.name)

@@ -29,7 +29,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.channel import CAN_SEND, Address
+from bot.channel import Address, sendable
 from bot.scheduler.chart import progress_chart
 from flows.plan.progress import commitment_progress
 from flows.plan.views import PersonView, PlanView
@@ -119,11 +119,6 @@ def schedule_of(secretariat: Secretariat, config: RemindersConfig) -> Schedule |
         log.warning("secretariat %s: bad digest_schedule %r; using the default",
                     secretariat.id, secretariat.digest_schedule)
         return config.digest_schedule
-
-
-def sendable(addresses: Iterable[PersonAddress]) -> Address | None:
-    """The address a message goes to: the one used last on a channel that can write unprompted."""
-    return next(((a.channel, a.address) for a in addresses if CAN_SEND.get(a.channel)), None)
 
 
 class Reach:

@@ -76,14 +76,14 @@ class Stats:
         return list(rows.values()), total
 
     async def active_members(self, secretariat_id: int, since: datetime) -> list[Person]:
-        """Members of the secretariat reachable on Telegram (not blocked) who moved since `since`."""
+        """Members of the secretariat, not blocked, who moved since `since` (where each can be reached
+        is their addresses' business)."""
         recent = select(FlowRun.person_id).where(FlowRun.updated_at >= since)
         statement = (
             select(Person)
             .join(Membership, Membership.person_id == Person.id)
             .where(
                 Membership.secretariat_id == secretariat_id,
-                Person.telegram_id.is_not(None),
                 Person.active.is_(True),
                 Person.id.in_(recent),
             )
