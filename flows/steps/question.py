@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import flows.steps.paging as paging
 from flows import answers
 from flows.errors import Problem, Rejected
 from flows.events import AnswerSaved, Button, RunFinished
 from flows.inputs import File, Input, Tap, Text, Unsupported
-from flows.model import Content, Flow, Step
+from flows.model import Content, Flow, Option, Step
 from flows.records import DYNAMIC_LISTS, SAMPLE_LISTS
 from flows.state import DONE
 from flows.steps.registry import STAY, STOP, STRING, TEMPLATE, Go, Outcome, StepKind, problem, register
@@ -58,7 +59,10 @@ def shown_answer(turn: Turn, step: Step) -> str | None:
     value = turn.state.answers.get(step.save_as)
     if value is None:
         return None
-    return answer_type(step).show(value, turn.spec(step))
+    spec = turn.spec(step)
+    if any(o.short for o in spec.options):  # under the question, as its buttons read (not whole ODS targets)
+        spec = answers.Spec(spec.data, tuple(Option(o.value, o.button) for o in spec.options))
+    return answer_type(step).show(value, spec)
 
 
 @register
@@ -76,6 +80,8 @@ class Question(StepKind):
             "type": "object", "required": ["value", "label"], "additionalProperties": False,
             "properties": {"value": {"type": ["string", "number"]}, "label": STRING}}},
         "options_from": STRING,
+        "per_screen": {"type": "integer", "minimum": 2,
+                       "description": "opciones por pantalla de una lista larga; las demás, con «Ver más opciones»"},
         "within": {"type": "string",
                    "description": "respuesta anterior que acota las opciones (metas ODS de los objetivos elegidos)"},
         "if_empty": {"type": "string",
@@ -86,6 +92,8 @@ class Question(StepKind):
     def enter(self, turn: Turn, step: Step) -> Outcome:
         if _empty_list(turn, step):
             return self.nothing_to_choose(turn, step)
+        if turn.state.page is not None:  # a list asked again starts at its first screen
+            turn.state = turn.state.evolve(page=None)
         self._ask(turn, step)
         return STAY
 
@@ -106,10 +114,21 @@ class Question(StepKind):
             return
         self._ask(turn, step)
 
-    def _ask(self, turn: Turn, step: Step) -> None:
+    def _screen_buttons(
+        self, turn: Turn, step: Step, kind: answers.AnswerType, spec: answers.Spec
+    ) -> tuple[Button, ...]:
+        """The answer's buttons; for a paged list, those of the screen shown and «Ver más»."""
+        shown = paging.screen(turn, step, spec).numbered
+        if shown is None:
+            return _buttons(step, kind, spec)
+        return (*kind.buttons(answers.Spec(spec.data, shown)), *paging.controls(turn, step, spec))
+
+    def _ask(self, turn: Turn, step: Step, brief: bool = False) -> None:
+        """The question; `brief`: only the next screen of its list, the question is just above."""
         kind, spec = answer_type(step), turn.spec(step)
-        lines = [turn.progress(step), turn.render(step.get("text"), step.id), *_hints(turn, step, kind)]
-        buttons = _buttons(step, kind, spec)
+        question = [] if brief else [turn.progress(step), turn.render(step.get("text"), step.id)]
+        lines = [*question, paging.heading(turn, step, spec), *_hints(turn, step, kind)]
+        buttons = self._screen_buttons(turn, step, kind, spec)
         earlier = shown_answer(turn, step) if turn.state.mode in ("review", "edit") else None
         if earlier is not None:
             lines.append(turn.ui("previous_answer", answer=earlier))
@@ -121,6 +140,17 @@ class Question(StepKind):
         if _empty_list(turn, step):
             return self.nothing_to_choose(turn, step)
         kind, spec = answer_type(step), turn.spec(step)
+        wanted = paging.wants(turn, step, spec, inp)
+        if wanted == paging.MORE:
+            paging.turn_page(turn, step, spec)
+            self._ask(turn, step, brief=True)
+            return STAY
+        if wanted == paging.FULL:
+            shown = paging.screen(turn, step, spec).numbered or ()
+            turn.say(paging.full_texts(shown), self._screen_buttons(turn, step, kind, spec),
+                     turn.ui(kind.placeholder), step.id)
+            return STAY
+        spec = paging.screen(turn, step, spec)
         keeping = turn.state.mode in ("review", "edit") and step.save_as in turn.state.answers
         try:
             if keeping and (
@@ -158,7 +188,7 @@ class Question(StepKind):
             lines.append(turn.ui("try_again"))
             if remember:
                 turn.state = turn.state.evolve(retried=step.id)
-        buttons = kind.buttons(spec)
+        buttons = self._screen_buttons(turn, step, kind, spec)
         if turn.state.mode in ("review", "edit") and step.save_as in turn.state.answers:
             buttons = (*buttons, Button(turn.button_label("keep"), KEEP))
         turn.say("\n".join(lines), buttons, turn.ui(kind.placeholder), step.id)
