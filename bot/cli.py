@@ -159,11 +159,24 @@ def cmd_secretariat_add(args: argparse.Namespace) -> int:
 
     settings = _settings()
     try:
-        secretariat_id = asyncio.run(add_secretariat(settings, args.name, args.kind, args.timezone))
+        secretariat_id = asyncio.run(
+            add_secretariat(settings, args.name, args.kind, args.timezone, args.data_controller))
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 1
     print(secretariat_id)
+    return 0
+
+
+def cmd_secretariat_set(args: argparse.Namespace) -> int:
+    from bot.invites import set_data_controller
+
+    try:
+        who = asyncio.run(set_data_controller(_settings(), args.secretariat, args.data_controller))
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"responsable de los datos: {who}")
     return 0
 
 
@@ -261,7 +274,15 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("name", metavar="NOMBRE")
     add.add_argument("--kind", choices=("stl", "mesa"), default="stl", help="stl (predeterminado) o mesa")
     add.add_argument("--timezone", default=None, metavar="ZONA", help="p. ej. America/Mexico_City")
+    controller_help = "quién responde por los datos personales, como lo dirá el aviso de privacidad"
+    add.add_argument("--data-controller", default=None, metavar="RESPONSABLE",
+                     help=f"{controller_help} (predeterminado: la coordinación del secretariado)")
     add.set_defaults(func=cmd_secretariat_add)
+    change = secretariat.add_parser("set", help="cambia un ajuste de un secretariado")
+    change.add_argument("secretariat", metavar="SECRETARIADO", help="id o nombre exacto del secretariado")
+    change.add_argument("--data-controller", required=True, metavar="RESPONSABLE",
+                        help=f"{controller_help}; vacío («») vuelve a la coordinación")
+    change.set_defaults(func=cmd_secretariat_set)
     invite = commands.add_parser("invite", help="crea una invitación e imprime el código y el enlace")
     invite.add_argument("secretariat", metavar="SECRETARIADO", help="id o nombre exacto del secretariado")
     invite.add_argument("--role", choices=("member", "coordinator"), required=True)

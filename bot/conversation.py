@@ -366,7 +366,8 @@ class HostTurn:
         wanted = flow.dynamic_lists() if flow is not None else set()
         return {
             "person": {"name": self.person.name, "sector": self.person.sector},
-            "secretariat": {"name": secretariat.name, "kind": secretariat.kind} if secretariat else {},
+            "secretariat": {"name": secretariat.name, "kind": secretariat.kind,
+                            "data_controller": secretariat.data_controller} if secretariat else {},
             "lists": await host_lists(self.uow, secretariat, wanted, self.today) if wanted else {},
         }
 

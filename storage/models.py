@@ -82,6 +82,9 @@ class Secretariat(Base):
     )
     quiet_hours: Mapped[str] = mapped_column(String(11), default="09:00-19:00", server_default="09:00-19:00")
     escalate_after_days: Mapped[int] = mapped_column(Integer, default=14, server_default=text("14"))
+    # Who is responsible for the members' personal data, as the privacy notice names it
+    # («la Contraloría del Estado»); None: the notice says «la coordinación de <name>».
+    data_controller: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = _created()
 
 

@@ -1,0 +1,29 @@
+"""Who is responsible for the personal data of a secretariat's members, named in the privacy notice.
+
+Empty: the notice names the secretariat's coordination. Set with `cocrea secretariat set
+SECRETARIADO --data-controller "…"` (or `secretariat add … --data-controller`).
+
+Revision ID: 0008
+Revises: 0006 (0007, the channels' outbox, is on another branch: renumber when merging)
+Create Date: 2026-12-07
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0008"
+down_revision: str | None = "0006"
+branch_labels: str | None = None
+depends_on: str | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("secretariats") as batch:
+        batch.add_column(sa.Column("data_controller", sa.String(length=200), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("secretariats") as batch:
+        batch.drop_column("data_controller")
