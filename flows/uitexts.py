@@ -58,7 +58,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "card_status", "card_progress", "card_problem", "card_objective", "card_ogp", "card_ods",
         "card_dates", "card_milestones", "card_milestone", "card_no_milestones", "card_indicators",
         "card_indicator", "card_no_indicators", "card_signoffs", "card_signoff", "card_dissent",
-        "card_missing_header", "card_missing_line", "card_ready", "card_potential",
+        "card_missing_header", "card_missing_line", "card_ready", "card_completeness",
         "card_quorum_missing", "card_quorum_met", "indicators_none",
         "indicators_header", "indicators_line", "indicators_next", "indicators_late", "indicators_all_done",
         "indicators_no_dates", "indicators_footer", "review_missing", "review_missing_end", "review_sent",

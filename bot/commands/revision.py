@@ -39,4 +39,4 @@ async def revision(turn: HostTurn, inp: Command) -> None:
     secretariat = await turn.secretariat()
     turn.say("review_sent", title=title, number=commitment.id,
              sectors=sectors_text(turn, lifecycle.required_sectors(secretariat.signoff_sectors)),
-             potential=readiness.POTENTIAL_LABELS[result.potential])
+             completeness=result.completeness)
