@@ -6,6 +6,7 @@ import asyncio
 import io
 import logging
 import sys
+from datetime import UTC, datetime
 from typing import TextIO
 
 from bot.conversation import Conversation, Reply
@@ -21,12 +22,19 @@ log = logging.getLogger(__name__)
 LOCAL_SECRETARIAT = "STL de prueba"  # who a terminal user works with until invited elsewhere
 
 
-def run_chat(settings: Settings, *, key: str, name: str | None) -> int:
+def run_chat(settings: Settings, *, key: str, name: str | None, now: str | None = None) -> int:
+    from bot.scheduler.cli import parse_now
+
+    try:  # a fixed clock (`--now`) keeps transcripts that show dates the same every day
+        moment = parse_now(now, settings.timezone) if now else None
+    except ValueError:
+        print(f"--now debe ser una fecha y hora ISO, p. ej. 2026-03-09T09:00 (recibí {now!r})", file=sys.stderr)
+        return 2
     content = prepare(settings)
     if content is None:
         return 1
     # Arguments that are not UTF-8 arrive with lone surrogates: cleaned like anything typed.
-    return asyncio.run(_chat(settings, content, clean(key), clean(name) if name is not None else None))
+    return asyncio.run(_chat(settings, content, clean(key), clean(name) if name is not None else None, moment))
 
 
 def forgiving(stream: TextIO) -> TextIO:
@@ -38,10 +46,12 @@ def forgiving(stream: TextIO) -> TextIO:
     return stream
 
 
-async def _chat(settings: Settings, content: object, key: str, name: str | None) -> int:
+async def _chat(settings: Settings, content: object, key: str, name: str | None,
+                moment: datetime | None = None) -> int:
     engine = make_engine(settings.database_url)
     conversation = Conversation(lambda: content, make_session_factory(engine),  # type: ignore[arg-type,return-value]
-                                default_secretariat=LOCAL_SECRETARIAT)
+                                default_secretariat=LOCAL_SECRETARIAT,
+                                clock=(lambda: moment) if moment is not None else lambda: datetime.now(UTC))
     bot_texts = content.ui.get("bot") or {}  # type: ignore[attr-defined]
 
     async def handle(inp: Input) -> Reply:

@@ -204,7 +204,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_chat(args: argparse.Namespace) -> int:
     from bot.chat import run_chat
 
-    return run_chat(_settings(), key=args.as_id, name=args.name)
+    return run_chat(_settings(), key=args.as_id, name=args.name, now=args.now)
 
 
 def cmd_actions(args: argparse.Namespace) -> int:
@@ -233,6 +233,8 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--as", dest="as_id", default="cli:local",
                       help="identidad de quien escribe (p. ej. cli:ana; tg:123 es alguien de Telegram)")
     chat.add_argument("--name", default=None, help="nombre de la persona")
+    chat.add_argument("--now", default=None, metavar="FECHA_HORA",
+                      help="reloj fijo para transcripciones de prueba, p. ej. 2026-12-01T10:00")
     chat.set_defaults(func=cmd_chat)
 
     commands.add_parser("run", help="el bot de Telegram (webhook si COCREA_WEBHOOK_URL está definida)"

@@ -369,6 +369,8 @@ class HostTurn:
             "secretariat": {"name": secretariat.name, "kind": secretariat.kind,
                             "data_controller": secretariat.data_controller} if secretariat else {},
             "lists": await host_lists(self.uow, secretariat, wanted, self.today) if wanted else {},
+            # today in the secretariat's time zone: «esa fecha ya pasó» and examples of dates
+            **({"today": self.today.isoformat()} if self.today is not None else {}),
         }
 
     async def refused(self, run: FlowRun, new_state: RunState, events: list[Event], refusal: Refusal) -> None:

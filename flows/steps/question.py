@@ -18,12 +18,21 @@ from flows.turn import Turn
 
 KEEP = "~keep"  # the "keep my earlier answer" button
 GO_ON = "~go_on"  # "Continuar", under a question whose host list became empty
+PAST_OK = "~past_ok"  # «Sí, es correcta»: a past date for a `future` question, kept
+PAST_CHANGE = "~past_change"  # «No, la cambio»: ask the date again
 
 
 def _empty_list(turn: Turn, step: Step) -> bool:
     """Does the question take its options from a host list that has nothing in it right now?"""
     source = step.get("options_from")
     return source is not None and str(source) in DYNAMIC_LISTS and not turn.spec(step).options
+
+
+def answer_type_named(name: str) -> answers.AnswerType:
+    kind = answers.get(name)
+    if kind is None:
+        raise KeyError(name)
+    return kind
 
 
 def answer_type(step: Step) -> answers.AnswerType:
@@ -84,6 +93,8 @@ class Question(StepKind):
                        "description": "opciones por pantalla de una lista larga; las demás, con «Ver más opciones»"},
         "within": {"type": "string",
                    "description": "respuesta anterior que acota las opciones (metas ODS de los objetivos elegidos)"},
+        "future": {"type": "boolean",
+                   "description": "fecha de algo por venir: si ya pasó, se pregunta «¿es correcta?»"},
         "if_empty": {"type": "string",
                      "description": "paso al que se sigue si la lista del anfitrión (options_from) está vacía"},
     }
@@ -92,8 +103,8 @@ class Question(StepKind):
     def enter(self, turn: Turn, step: Step) -> Outcome:
         if _empty_list(turn, step):
             return self.nothing_to_choose(turn, step)
-        if turn.state.page is not None:  # a list asked again starts at its first screen
-            turn.state = turn.state.evolve(page=None)
+        if turn.state.page is not None or turn.state.confirm is not None:  # asked afresh
+            turn.state = turn.state.evolve(page=None, confirm=None)
         self._ask(turn, step)
         return STAY
 
@@ -151,6 +162,15 @@ class Question(StepKind):
                      turn.ui(kind.placeholder), step.id)
             return STAY
         spec = paging.screen(turn, step, spec)
+        pending = turn.state.confirm
+        if pending is not None and pending[0] == step.id:
+            turn.state = turn.state.evolve(confirm=None)
+            decided = self._past_date_decision(turn, inp)
+            if decided is True:
+                return self.save(turn, step, pending[1])
+            if decided is False:
+                self._ask(turn, step)
+                return STAY  # anything else is read below as a new answer
         keeping = turn.state.mode in ("review", "edit") and step.save_as in turn.state.answers
         try:
             if keeping and (
@@ -175,7 +195,26 @@ class Question(StepKind):
         except Rejected as rejection:
             self.explain(turn, step, rejection, remember=not isinstance(inp, Tap))
             return STAY
+        if step.get("future") and kind.name == "date" and str(value) < turn.today() \
+                and value != turn.state.answers.get(step.save_as):  # a date kept need not be asked twice
+            turn.state = turn.state.evolve(confirm=(step.id, value))
+            buttons = (Button(turn.button_label("past_ok"), PAST_OK),
+                       Button(turn.button_label("past_change"), PAST_CHANGE))
+            turn.say(turn.ui("date_in_past", date=kind.show(value, spec)), buttons, None, step.id)
+            return STAY
         return self.save(turn, step, value)
+
+    @staticmethod
+    def _past_date_decision(turn: Turn, inp: Input) -> bool | None:
+        """After «esa fecha ya pasó»: True keeps it, False asks again, None is a new answer."""
+        if isinstance(inp, Tap) and inp.value in (PAST_OK, PAST_CHANGE):
+            return inp.value == PAST_OK
+        if isinstance(inp, Text):
+            try:
+                return bool(answer_type_named("yes_no").parse(inp.text, answers.Spec({})))
+            except Rejected:
+                return None
+        return None
 
     def explain(self, turn: Turn, step: Step, rejection: Rejected, remember: bool = True) -> None:
         """The refusal, the example and, once per step, «Inténtalo de nuevo». A refused tap (an old
