@@ -157,7 +157,7 @@ async def set_data_controller(settings: Any, which: str, who: str) -> str:
     async def work(uow: UnitOfWork) -> str:
         secretariat = await find_secretariat(uow, which)
         await uow.secretariats.set_data_controller(secretariat, who)
-        return secretariat.data_controller or f"la coordinación de {secretariat.name}"
+        return await uow.secretariats.data_controller(secretariat.id) or f"la coordinación de {secretariat.name}"
 
     return str(await _with_storage(settings, work))
 

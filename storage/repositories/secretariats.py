@@ -40,8 +40,9 @@ class Secretariats:
             ZoneInfo(timezone)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"Zona horaria desconocida: {timezone!r}.") from exc
-        secretariat = Secretariat(name=name, kind=kind, timezone=timezone, territory=territory,
-                                  data_controller=_controller(data_controller))
+        secretariat = Secretariat(name=name, kind=kind, timezone=timezone, territory=territory)
+        if data_controller:  # else the column's server default (empty: the coordination)
+            secretariat.data_controller = _controller(data_controller)
         self._session.add(secretariat)
         await flush(self._session)
         return secretariat
@@ -50,6 +51,11 @@ class Secretariats:
         """Name who is responsible for the members' data; empty: the coordination again."""
         secretariat.data_controller = _controller(who)
         await flush(self._session)
+
+    async def data_controller(self, secretariat_id: int) -> str:
+        """Who the privacy notice names as responsible for the data ('' for the coordination)."""
+        statement = select(Secretariat.data_controller).where(Secretariat.id == secretariat_id)
+        return str(await self._session.scalar(statement) or "")
 
     async def get(self, secretariat_id: int) -> Secretariat | None:
         return await self._session.get(Secretariat, secretariat_id)
@@ -67,9 +73,9 @@ class Secretariats:
 DATA_CONTROLLER_MAX = 200
 
 
-def _controller(who: str | None) -> str | None:
-    """A data controller as the notice will read it: trimmed, or None for the default."""
+def _controller(who: str | None) -> str:
+    """A data controller as the notice will read it: trimmed, or empty for the default."""
     who = " ".join((who or "").split())
     if len(who) > DATA_CONTROLLER_MAX:
         raise ValueError(f"El responsable de los datos admite hasta {DATA_CONTROLLER_MAX} caracteres.")
-    return who or None
+    return who

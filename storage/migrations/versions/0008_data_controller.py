@@ -21,7 +21,8 @@ depends_on: str | None = None
 
 def upgrade() -> None:
     with op.batch_alter_table("secretariats") as batch:
-        batch.add_column(sa.Column("data_controller", sa.String(length=200), nullable=True))
+        batch.add_column(sa.Column("data_controller", sa.String(length=200), nullable=False,
+                                     server_default=sa.text("''")))
 
 
 def downgrade() -> None:
