@@ -20,9 +20,10 @@ depends_on: str | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("secretariats") as batch:
-        batch.add_column(sa.Column("data_controller", sa.String(length=200), nullable=False,
-                                     server_default=sa.text("''")))
+    # A plain ADD COLUMN (SQLite takes it with a constant default): a batch would copy the table, and
+    # dropping the old secretariats table fails while memberships and commitments point at it.
+    op.add_column("secretariats", sa.Column("data_controller", sa.String(length=200), nullable=False,
+                                            server_default=sa.text("''")))
 
 
 def downgrade() -> None:
