@@ -37,12 +37,19 @@ log = logging.getLogger(__name__)
 LOCAL_SECRETARIAT = "STL de prueba"  # who a terminal user works with until invited elsewhere
 
 
-def run_chat(settings: Settings, *, key: str, name: str | None) -> int:
+def run_chat(settings: Settings, *, key: str, name: str | None, now: str | None = None) -> int:
+    from bot.scheduler.cli import parse_now
+
+    try:  # a fixed clock (`--now`) keeps transcripts that show dates the same every day
+        moment = parse_now(now, settings.timezone) if now else None
+    except ValueError:
+        print(f"--now debe ser una fecha y hora ISO, p. ej. 2026-03-09T09:00 (recibí {now!r})", file=sys.stderr)
+        return 2
     content = prepare(settings)
     if content is None:
         return 1
     # Arguments that are not UTF-8 arrive with lone surrogates: cleaned like anything typed.
-    return asyncio.run(_chat(settings, content, clean(key), clean(name) if name is not None else None))
+    return asyncio.run(_chat(settings, content, clean(key), clean(name) if name is not None else None, moment))
 
 
 def forgiving(stream: TextIO) -> TextIO:
@@ -74,10 +81,12 @@ def reminders_for(sessions: async_sessionmaker[AsyncSession], key: str, out: Tex
     return deliver
 
 
-async def _chat(settings: Settings, content: Any, key: str, name: str | None) -> int:
+async def _chat(settings: Settings, content: Any, key: str, name: str | None,
+                moment: datetime | None = None) -> int:
     engine = make_engine(settings.database_url)
     sessions = make_session_factory(engine)
-    conversation = Conversation(lambda: content, sessions, default_secretariat=LOCAL_SECRETARIAT)
+    clock = (lambda: moment) if moment is not None else (lambda: datetime.now(UTC))
+    conversation = Conversation(lambda: content, sessions, default_secretariat=LOCAL_SECRETARIAT, clock=clock)
 
     async def handle(inp: Input) -> Reply:
         try:
@@ -91,7 +100,7 @@ async def _chat(settings: Settings, content: Any, key: str, name: str | None) ->
 
     stdout = forgiving(sys.stdout)
     chat = TerminalChat(handle, forgiving(sys.stdin), stdout, echo=not sys.stdin.isatty(),
-                        between=reminders_for(sessions, key, stdout))
+                        between=reminders_for(sessions, key, stdout, clock=clock))
     try:
         await chat.run(first=Command("start"))
     finally:

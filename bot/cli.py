@@ -159,11 +159,24 @@ def cmd_secretariat_add(args: argparse.Namespace) -> int:
 
     settings = _settings()
     try:
-        secretariat_id = asyncio.run(add_secretariat(settings, args.name, args.kind, args.timezone))
+        secretariat_id = asyncio.run(
+            add_secretariat(settings, args.name, args.kind, args.timezone, args.data_controller))
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 1
     print(secretariat_id)
+    return 0
+
+
+def cmd_secretariat_set(args: argparse.Namespace) -> int:
+    from bot.invites import set_data_controller
+
+    try:
+        who = asyncio.run(set_data_controller(_settings(), args.secretariat, args.data_controller))
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"responsable de los datos: {who}")
     return 0
 
 
@@ -191,7 +204,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_chat(args: argparse.Namespace) -> int:
     from bot.chat import run_chat
 
-    return run_chat(_settings(), key=args.as_id, name=args.name)
+    return run_chat(_settings(), key=args.as_id, name=args.name, now=args.now)
 
 
 def cmd_actions(args: argparse.Namespace) -> int:
@@ -220,6 +233,8 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--as", dest="as_id", default="cli:local",
                       help="identidad de quien escribe (p. ej. cli:ana; tg:123 es alguien de Telegram)")
     chat.add_argument("--name", default=None, help="nombre de la persona")
+    chat.add_argument("--now", default=None, metavar="FECHA_HORA",
+                      help="reloj fijo para transcripciones de prueba, p. ej. 2026-12-01T10:00")
     chat.set_defaults(func=cmd_chat)
 
     commands.add_parser("run", help="el bot de Telegram (webhook si COCREA_WEBHOOK_URL está definida)"
@@ -261,7 +276,15 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("name", metavar="NOMBRE")
     add.add_argument("--kind", choices=("stl", "mesa"), default="stl", help="stl (predeterminado) o mesa")
     add.add_argument("--timezone", default=None, metavar="ZONA", help="p. ej. America/Mexico_City")
+    controller_help = "quién responde por los datos personales, como lo dirá el aviso de privacidad"
+    add.add_argument("--data-controller", default=None, metavar="RESPONSABLE",
+                     help=f"{controller_help} (predeterminado: la coordinación del secretariado)")
     add.set_defaults(func=cmd_secretariat_add)
+    change = secretariat.add_parser("set", help="cambia un ajuste de un secretariado")
+    change.add_argument("secretariat", metavar="SECRETARIADO", help="id o nombre exacto del secretariado")
+    change.add_argument("--data-controller", required=True, metavar="RESPONSABLE",
+                        help=f"{controller_help}; vacío («») vuelve a la coordinación")
+    change.set_defaults(func=cmd_secretariat_set)
     invite = commands.add_parser("invite", help="crea una invitación e imprime el código y el enlace")
     invite.add_argument("secretariat", metavar="SECRETARIADO", help="id o nombre exacto del secretariado")
     invite.add_argument("--role", choices=("member", "coordinator"), required=True)

@@ -137,16 +137,30 @@ async def _with_storage(settings: Any, work: Any) -> Any:
         await engine.dispose()
 
 
-async def add_secretariat(settings: Any, name: str, kind: str, timezone: str | None) -> int:
+async def add_secretariat(
+    settings: Any, name: str, kind: str, timezone: str | None, data_controller: str | None = None
+) -> int:
     """`cocrea secretariat add`: the new secretariat's id. ValueError (Spanish) on bad input."""
     if not name.strip():
         raise ValueError("El nombre del secretariado no puede quedar vacío.")
 
     async def work(uow: UnitOfWork) -> int:
-        secretariat = await uow.secretariats.add(name.strip(), kind=kind, timezone=timezone or settings.timezone)
+        secretariat = await uow.secretariats.add(name.strip(), kind=kind, timezone=timezone or settings.timezone,
+                                                 data_controller=data_controller)
         return secretariat.id
 
     return int(await _with_storage(settings, work))
+
+
+async def set_data_controller(settings: Any, which: str, who: str) -> str:
+    """`cocrea secretariat set --data-controller`: who the privacy notice now names."""
+
+    async def work(uow: UnitOfWork) -> str:
+        secretariat = await find_secretariat(uow, which)
+        await uow.secretariats.set_data_controller(secretariat, who)
+        return await uow.secretariats.data_controller(secretariat.id) or f"la coordinación de {secretariat.name}"
+
+    return str(await _with_storage(settings, work))
 
 
 async def find_secretariat(uow: UnitOfWork, which: str) -> Secretariat:

@@ -275,8 +275,13 @@ class Turn:
         wanted = flow.dynamic_lists() if flow is not None else set()
         return {
             "person": {"name": self.person.name, "sector": self.person.sector},
-            "secretariat": {"name": secretariat.name, "kind": secretariat.kind} if secretariat else {},
+            "secretariat": {"name": secretariat.name, "kind": secretariat.kind, **(
+                # read for the welcome only: its privacy notice names who is responsible for the data
+                {"data_controller": await self.uow.secretariats.data_controller(secretariat.id)}
+                if run.flow_id == START_FLOW else {})} if secretariat else {},
             "lists": await host_lists(self.uow, secretariat, wanted, self.today) if wanted else {},
+            # today in the secretariat's time zone: «esa fecha ya pasó» and examples of dates
+            **({"today": self.today.isoformat()} if self.today is not None else {}),
         }
 
     async def refused(self, run: FlowRun, new_state: RunState, events: list[Event], refusal: Refusal) -> None:

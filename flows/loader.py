@@ -33,6 +33,9 @@ def _relative(path: Path, root: Path) -> str:
         return str(path)
 
 
+SHORT_LABEL = 60  # characters of an ODS target's button label (`short`), key words first
+
+
 class _Reader:
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -122,7 +125,8 @@ class _Reader:
                 ods = self._ods(name, data)
                 catalogs["ods_goals"] = tuple(Option(str(g["number"]), f"{g['number']}. {g['name']}") for g in ods)
                 catalogs["ods_targets"] = tuple(
-                    Option(t["id"], f"{t['id']} {t['text']}") for g in ods for t in g["targets"]
+                    Option(t["id"], f"{t['id']} {t['text']}", f"{t['id']} {t['short']}" if t["short"] else "")
+                    for g in ods for t in g["targets"]
                 )
             elif path.stem == "irm":
                 for scale_id, scale in (data.get("scales") or {}).items():
@@ -150,7 +154,7 @@ class _Reader:
             if not isinstance(number, int) or not 1 <= number <= 17 or not goal.get("name"):
                 self.fail(name, getattr(goal, "line", 1), "cada objetivo necesita `number` (1 a 17) y `name`")
                 continue
-            targets = []
+            targets: list[dict[str, Any]] = []
             for target in goal.get("targets") or []:
                 tid = str(target.get("id", "")) if isinstance(target, LineDict) else ""
                 if not tid.startswith(f"{number}.") or tid in seen or not target.get("text"):
@@ -158,10 +162,24 @@ class _Reader:
                     self.fail(name, line, f"meta inválida o repetida {tid!r} en el ODS {number}")
                     continue
                 seen.add(tid)
-                targets.append({"id": tid, "text": str(target["text"])})
+                self._short_label(name, target, tid, targets)
+                targets.append({"id": tid, "text": str(target["text"]), "short": str(target.get("short") or "")})
             goals.append({"number": number, "name": str(goal["name"]),
                           "description": str(goal.get("description") or ""), "targets": targets})
         return goals
+
+    def _short_label(self, name: str, target: LineDict, tid: str, earlier: list[dict[str, Any]]) -> None:
+        """A target's button label: present, phone-sized, and not the same as another of its goal."""
+        short = str(target.get("short") or "")
+        line = target.line_of("short") if short else target.line
+        if not short:
+            self.problems.append(Problem(name, line, f"la meta {tid} no tiene `short` (etiqueta corta del botón)",
+                                         "warning"))
+        elif len(short) > SHORT_LABEL:
+            self.fail(name, line, f"la etiqueta corta de la meta {tid} tiene {len(short)} caracteres "
+                                  f"(máximo {SHORT_LABEL}): pon primero las palabras clave")
+        elif any(t["short"] == short for t in earlier):
+            self.fail(name, line, f"la etiqueta corta de la meta {tid} repite la de otra meta del mismo objetivo")
 
 
 def load(directory: Path | str | None = None) -> tuple[Content, list[Problem]]:

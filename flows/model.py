@@ -20,7 +20,12 @@ STEP_ID = re.compile(r"^[a-z0-9_]+$")  # stable ids: saved progress points at th
 @dataclass(frozen=True)
 class Option:
     value: str
-    label: str
+    label: str  # what summaries and documents show (an ODS target's whole text)
+    short: str = ""  # what a button shows, when the label is too long for a phone
+
+    @property
+    def button(self) -> str:
+        return self.short or self.label
 
 
 @dataclass

@@ -26,6 +26,8 @@ class RunState:
     # last wrote: coming forward again after `atrás` into that round corrects the record, not adds one
     retried: str | None = None  # the step whose answer was already refused once: «Inténtalo de nuevo;
     # tu avance sigue guardado» is said once per step, not after every refusal
+    page: tuple[str, int] | None = None  # (question id, first option shown) of a paged list
+    confirm: tuple[str, Any] | None = None  # (question id, answer) waiting for «¿es correcta?»: a past date
 
     def evolve(self, **changes: Any) -> RunState:
         """A copy with `changes`; what dataclasses.replace does, without re-running __init__ (twice a step)."""
@@ -47,6 +49,8 @@ class RunState:
             "ahead": list(self.ahead),
             "written": dict(self.written),
             **({"retried": self.retried} if self.retried is not None else {}),
+            **({"page": list(self.page)} if self.page is not None else {}),
+            **({"confirm": list(self.confirm)} if self.confirm is not None else {}),
         }
 
     @classmethod
@@ -62,6 +66,8 @@ class RunState:
             ahead=tuple(data.get("ahead") or ()),
             written={str(k): int(v) for k, v in (data.get("written") or {}).items()},
             retried=data.get("retried"),
+            page=(str(data["page"][0]), int(data["page"][1])) if data.get("page") else None,
+            confirm=(str(data["confirm"][0]), data["confirm"][1]) if data.get("confirm") else None,
         )
 
 

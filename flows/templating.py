@@ -6,6 +6,7 @@ Texts are rendered as plain text; each channel escapes them for its own markup.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, MutableMapping
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -16,7 +17,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 # The names every text and condition may use; the checker rejects any other. `shown` holds each
 # answer as the person read it (option labels, «Sí», «15 de marzo de 2026»); `answers` the raw value;
 # `chosen` the whole item of an answer picked from a host list (its title, objective, …).
-CONTENT_NAMES = frozenset({"answers", "shown", "person", "secretariat", "catalogs", "kits", "chosen"})
+CONTENT_NAMES = frozenset({"answers", "shown", "person", "secretariat", "catalogs", "kits", "chosen", "today"})
 
 
 class Blank(ChainableUndefined):
@@ -73,6 +74,16 @@ def _plural(count: Any, singular: str, plural: str | None = None) -> str:
     return f"{number} {singular if number == 1 else plural or _plural_word(singular)}"
 
 
+def _days_after(today: Any, days: int) -> str:
+    """`today | dias_despues(45)`: the date 45 days after `today` (ISO), as people write it (DD/MM/AAAA),
+    so examples of dates never lie in the past."""
+    try:
+        start = date.fromisoformat(str(today))
+    except ValueError:
+        return ""
+    return (start + timedelta(days=int(days))).strftime("%d/%m/%Y")
+
+
 def _plural_word(word: str) -> str:
     """One Spanish word in plural: hito → hitos, indicador → indicadores, acción → acciones."""
     if word.endswith("ión"):
@@ -96,6 +107,7 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 _ENV = _Sandbox(undefined=Blank, autoescape=False, keep_trailing_newline=False)
 _ENV.filters["lista"] = _join
 _ENV.filters["plural"] = _plural
+_ENV.filters["dias_despues"] = _days_after
 ALLOWED_NAMES = CONTENT_NAMES | frozenset(_ENV.globals)  # Jinja's own: range, loop helpers, …
 
 

@@ -104,6 +104,10 @@ class Turn:
                 shown[step.save_as] = kind.show(value, self.spec(step))
         return shown
 
+    def today(self) -> str:
+        """Today as an ISO date: the host's (in the secretariat's time zone) or the clock's."""
+        return str(self.context.get("today") or self.now.date().isoformat())
+
     def render(self, source: Any, where: str) -> str:
         """Render admin text; a broken template is reported, never shown as a traceback."""
         try:
@@ -187,4 +191,5 @@ _MAKERS: dict[str, Callable[[Turn, Mapping[str, Any]], Any]] = {
     "catalogs": lambda turn, answers: turn.content.template_catalogs,
     "kits": lambda turn, answers: turn.content.template_kits,
     "chosen": lambda turn, answers: turn.chosen_items(answers),
+    "today": lambda turn, answers: turn.today(),
 }

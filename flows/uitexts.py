@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 REQUIRED: dict[str, tuple[str, ...]] = {
-    "navigation": ("back", "skip", "help", "pause", "keep", "confirm", "fix"),
-    "buttons": ("keep", "confirm", "fix", "go_on"),
+    "navigation": ("back", "skip", "help", "pause", "keep", "confirm", "fix", "more", "full_text"),
+    "buttons": ("keep", "confirm", "fix", "go_on", "more", "first_screen", "full_text", "past_ok", "past_change"),
     "texts": (
         "progress", "optional_hint", "previous_answer", "multi_choice_hint", "help",
         "example_line", "try_again", "cannot_skip", "first_step", "going_back", "paused",
         "resumed", "run_done", "unknown_command", "choose_fix", "summary_help", "content_error",
         "step_moved", "placeholder_text", "placeholder_long_text", "placeholder_number",
         "placeholder_integer", "placeholder_percentage", "placeholder_date", "placeholder_choice",
-        "placeholder_multi_choice", "placeholder_email", "placeholder_url",
+        "placeholder_multi_choice", "placeholder_email", "placeholder_url", "options_screen", "date_in_past",
         # Host lists, evidence files, refused records
         "placeholder_file", "list_empty_commitments", "list_empty_commitments_in_review",
         "list_empty_indicators_due", "list_empty_milestones_open", "file_kind_photo", "file_kind_document",
@@ -58,7 +58,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "card_status", "card_progress", "card_problem", "card_objective", "card_ogp", "card_ods",
         "card_dates", "card_milestones", "card_milestone", "card_no_milestones", "card_indicators",
         "card_indicator", "card_no_indicators", "card_signoffs", "card_signoff", "card_dissent",
-        "card_missing_header", "card_missing_line", "card_ready", "card_potential",
+        "card_missing_header", "card_missing_line", "card_ready", "card_completeness",
         "card_quorum_missing", "card_quorum_met", "indicators_none",
         "indicators_header", "indicators_line", "indicators_next", "indicators_late", "indicators_all_done",
         "indicators_no_dates", "indicators_footer", "review_missing", "review_missing_end", "review_sent",

@@ -17,7 +17,9 @@ from flows.inputs import Begin, Input, Tap, Text
 from flows.model import Content
 from flows.records import SAMPLE_LISTS
 from flows.state import DONE, RunState
+from flows.steps.question import PAST_OK
 from flows.steps.summary import CONFIRM
+from flows.turn import Turn
 
 CHOICES = ("choice", "multi_choice", "yes_no")
 MAX_STEPS = 500
@@ -39,14 +41,22 @@ class Walk:
         return [e.text for e in self.events if isinstance(e, MessageOut)]
 
 
-def next_input(content: Content, state: RunState, last: list[Event]) -> Input:
-    step = content.flows[state.flow_id].steps[str(state.step_id)]
+def next_input(
+    content: Content, state: RunState, last: list[Event], now: datetime | None = None,
+    context: Mapping[str, Any] | None = None,
+) -> Input:
+    flow = content.flows[state.flow_id]
+    step = flow.steps[str(state.step_id)]
+    if state.confirm is not None:  # «esa fecha ya pasó»: a cooperative person keeps it
+        return Tap(PAST_OK, step.id)
     if step.type == "summary":
         return Tap(CONFIRM, step.id)
     if step.get("answer") in CHOICES:
         first = next(b for e in last if isinstance(e, MessageOut) for b in e.buttons)
         return Tap(first.value, step.id)
-    return Text(str(step.get("example")))
+    # The example as the person reads it: «{{ today | dias_despues(30) }}» is a date, not a template.
+    turn = Turn(content, flow, state, now or datetime.now(UTC), walk_context(context))
+    return Text(turn.render(step.get("example"), step.id))
 
 
 def walk_context(context: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -66,7 +76,7 @@ def walk(
         if result.steps >= MAX_STEPS:
             raise StuckWalk(f"{flow_id}: más de {MAX_STEPS} pasos")
         before = state.step_id
-        inp = next_input(content, state, events)
+        inp = next_input(content, state, events, moment, context)
         state, events = engine.step(content, state, inp, moment, context)
         result.inputs.append(inp)
         result.events += events

@@ -65,6 +65,7 @@ class Secretariat(Base):
 
     __tablename__ = "secretariats"
     __table_args__ = (CheckConstraint("kind IN ('stl', 'mesa')", name="kind"),)
+    __mapper_args__ = {"eager_defaults": False}  # see data_controller
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String)
@@ -82,6 +83,11 @@ class Secretariat(Base):
     )
     quiet_hours: Mapped[str] = mapped_column(String(11), default="09:00-19:00", server_default="09:00-19:00")
     escalate_after_days: Mapped[int] = mapped_column(Integer, default=14, server_default=text("14"))
+    # Who is responsible for the members' personal data, as the privacy notice names it
+    # («la Contraloría del Estado»); empty: the notice says «la coordinación de <name>». A server
+    # default that inserts leave out and do not fetch back (eager_defaults off): read it with
+    # `Secretariats.data_controller`, never as an attribute of a row just inserted.
+    data_controller: Mapped[str] = mapped_column(String(200), server_default=text("''"))
     created_at: Mapped[datetime] = _created()
 
 

@@ -120,5 +120,6 @@ async def card(ctx: Context, commitment: Commitment) -> str:
             lines.extend(t("card_missing_line", item=item) for item in result.missing)
         else:
             lines.append(t("card_ready", number=commitment.id))
-        lines.append(t("card_potential", potential=readiness.POTENTIAL_LABELS[result.potential]))
+        lines.append(t("card_completeness", completeness=result.completeness, points=result.points,
+                       total=readiness.SIGNALS))
     return "\n".join(lines)

@@ -39,4 +39,4 @@ async def revision(ctx: Context, inp: Command) -> None:
     secretariat = await ctx.secretariat()
     ctx.say("review_sent", title=title, number=commitment.id,
              sectors=sectors_text(ctx, lifecycle.required_sectors(secretariat.signoff_sectors)),
-             potential=readiness.POTENTIAL_LABELS[result.potential])
+             completeness=result.completeness)

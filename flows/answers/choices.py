@@ -36,13 +36,18 @@ class YesNo(AnswerType):
         return "Sí" if value else "No"
 
 
-def find_option(text: str, options: tuple[Option, ...]) -> Option | None:
-    """An option by its number in the list, its value or its label (accents and case ignored)."""
+def find_option(
+    text: str, options: tuple[Option, ...], numbered: tuple[Option, ...] | None = None
+) -> Option | None:
+    """An option by its number in the list shown (`numbered`: the screen of a paged list), its value
+    or its label, long or short (accents and case ignored)."""
     raw = normalize(plain(text)).strip(".")
-    if raw.isdigit() and 1 <= int(raw) <= len(options):
-        return options[int(raw) - 1]
+    shown = options if numbered is None else numbered
+    if raw.isdigit() and 1 <= int(raw) <= len(shown):
+        return shown[int(raw) - 1]
     for option in options:
-        if raw in (normalize(option.value), normalize(option.label)):
+        short = option.short and raw == normalize(option.short)
+        if short or raw in (normalize(option.value), normalize(option.label)):
             return option
     return None
 
@@ -69,9 +74,9 @@ class Choice(AnswerType):
     placeholder = "placeholder_choice"
 
     def parse(self, text: str, spec: Spec) -> Any:
-        option = find_option(text, spec.options)
+        option = find_option(text, spec.options, spec.numbered)
         if option is None:
-            raise Rejected("not_an_option", count=len(spec.options))
+            raise Rejected("not_an_option", count=len(spec.numbered or spec.options))
         return option.value
 
     def tap(self, value: str, spec: Spec) -> Any:
@@ -81,7 +86,7 @@ class Choice(AnswerType):
         raise Rejected("stale_button")
 
     def buttons(self, spec: Spec) -> tuple[Button, ...]:
-        return tuple(Button(o.label, o.value) for o in spec.options)
+        return tuple(Button(o.button, o.value) for o in spec.options)
 
     def show(self, value: Any, spec: Spec) -> str:
         return _label(value, spec.options)
@@ -101,12 +106,12 @@ class MultiChoice(Choice):
     def parse(self, text: str, spec: Spec) -> Any:
         chosen: list[Option] = []
         parts = [p for p in _SEPARATORS.split(normalize(plain(text))) if p]
-        if len(parts) == 1 and " " in parts[0] and find_option(parts[0], spec.options) is None:
+        if len(parts) == 1 and " " in parts[0] and find_option(parts[0], spec.options, spec.numbered) is None:
             parts = parts[0].split()  # "1 3 4"
         for part in parts:
-            option = find_option(part, spec.options)
+            option = find_option(part, spec.options, spec.numbered)
             if option is None:
-                raise Rejected("not_options", part=part, count=len(spec.options))
+                raise Rejected("not_options", part=part, count=len(spec.numbered or spec.options))
             if option not in chosen:
                 chosen.append(option)
         return self._within_limits([o.value for o in spec.options if o in chosen], spec)

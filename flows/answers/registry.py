@@ -23,6 +23,7 @@ class Spec:
 
     data: Mapping[str, Any]
     options: tuple[Option, ...] = ()
+    numbered: tuple[Option, ...] | None = None  # what typed numbers count in: a paged list's screen
 
 
 class AnswerType:

@@ -1,4 +1,4 @@
-"""Is a commitment ready for review? What is missing, and its provisional potential for results.
+"""Is a commitment ready for review? What is missing, and how complete its design is.
 
 `check` lists, in short Spanish lines, what a commitment still needs before review: a title, the
 public problem, an objective or description, at least one verifiable milestone (each with an
@@ -7,15 +7,16 @@ date, at least one OGP value explained, at least one ODS target, and dates that 
 the start; milestones and indicator dates between them; the commitment inside the plan's dates).
 Start and end dates are checked when given, not required.
 
-The "potencial de resultados" is provisional and transparent (IRM terms, content/catalogs/irm.yaml).
-One point for each of:
+The «completitud del diseño» counts what the design already has; it is not the IRM's potential for
+results, which the group judges itself in Kit 5 (poco claro / modesto / sustancial). One point for each of:
   1. the problem comes with baseline data (`baseline`);
   2. the causes of the problem are identified (`causes`);
   3. every milestone is verifiable (output, date and responsible) and there are at least two;
   4. at least one indicator has a numeric target different from its baseline;
-  5. it serves more than one OGP value.
-0–1 points: «poco claro»; 2–3: «moderado»; 4–5: «sustancial». Every point given or missed is a
-reason, so people see how to raise it.
+  5. it serves more than one of OGP's three core values (transparency, participation, accountability):
+     technology and innovation helps them but does not count as a second value.
+0–1 points: «baja»; 2–3: «media»; 4–5: «alta». Every point given or missed is a reason, so people
+see how to raise it.
 """
 
 from __future__ import annotations
@@ -27,15 +28,17 @@ from typing import Any
 
 from flows.plan.views import CommitmentView, IndicatorView, MilestoneView
 
-POTENTIALS = ("poco_claro", "moderado", "sustancial")
-POTENTIAL_LABELS = {"poco_claro": "poco claro", "moderado": "moderado", "sustancial": "sustancial"}
+COMPLETENESS = ("baja", "media", "alta")
+CORE_VALUES = frozenset({"transparencia", "participacion_ciudadana", "rendicion_de_cuentas"})
+SIGNALS = 5  # the points of the completeness of the design
 
 
 @dataclass(frozen=True)
 class Readiness:
     missing: tuple[str, ...]
-    potential: str
+    completeness: str  # «baja», «media» or «alta»
     reasons: tuple[str, ...]
+    points: int = 0
 
     @property
     def ready(self) -> bool:
@@ -157,9 +160,9 @@ def _dates_missing(
     return missing
 
 
-def _potential(
+def _completeness(
     fields: Mapping[str, Any], milestones: Sequence[MilestoneView], indicators: Sequence[IndicatorView]
-) -> tuple[str, tuple[str, ...]]:
+) -> tuple[str, int, tuple[str, ...]]:
     checks = [
         (_filled(fields.get("baseline")),
          "El problema viene con datos de línea base.",
@@ -173,14 +176,13 @@ def _potential(
         (any(i.baseline is not None and i.target is not None and i.target != i.baseline for i in indicators),
          "Tiene indicadores con una meta numérica.",
          "No tiene un indicador con una meta numérica distinta de su línea base."),
-        (len(set(_items(fields.get("ogp_values")))) > 1,
-         "Atiende más de un valor de Gobierno Abierto.",
-         "Atiende un solo valor de Gobierno Abierto (o ninguno)."),
+        (len(CORE_VALUES.intersection(str(v) for v in _items(fields.get("ogp_values")))) > 1,
+         "Atiende más de un valor central de Gobierno Abierto (transparencia, participación, rendición de cuentas).",
+         "Atiende un solo valor central de Gobierno Abierto (o ninguno); tecnología e innovación no cuenta como otro."),
     ]
     points = sum(1 for passed, _, _ in checks if passed)
     reasons = tuple(good if passed else bad for passed, good, bad in checks)
-    potential = "poco_claro" if points <= 1 else "moderado" if points <= 3 else "sustancial"
-    return potential, reasons
+    return ("baja" if points <= 1 else "media" if points <= 3 else "alta"), points, reasons
 
 
 def check(
@@ -190,7 +192,7 @@ def check(
     plan_start: date | None = None,
     plan_end: date | None = None,
 ) -> Readiness:
-    """What is missing before review, and the provisional potential (see the module docstring)."""
+    """What is missing before review, and the completeness of the design (see the module docstring)."""
     fields = commitment.fields
     missing = _fields_missing(fields, commitment.title)
     if not milestones:
@@ -207,5 +209,5 @@ def check(
     start = commitment.start_date or parse_date(fields.get("start_date"))
     end = commitment.end_date or parse_date(fields.get("end_date"))
     missing += _dates_missing(start, end, milestones, indicators, plan_start, plan_end)
-    potential, reasons = _potential(fields, milestones, indicators)
-    return Readiness(tuple(missing), potential, reasons)
+    completeness, points, reasons = _completeness(fields, milestones, indicators)
+    return Readiness(tuple(missing), completeness, reasons, points)

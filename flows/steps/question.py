@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import flows.steps.paging as paging
 from flows import answers
 from flows.errors import Problem, Rejected
 from flows.events import AnswerSaved, Button, RunFinished
 from flows.inputs import File, Input, Tap, Text, Unsupported
-from flows.model import Content, Flow, Step
+from flows.model import Content, Flow, Option, Step
 from flows.records import DYNAMIC_LISTS, SAMPLE_LISTS
 from flows.state import DONE
 from flows.steps.registry import STAY, STOP, STRING, TEMPLATE, Go, Outcome, StepKind, problem, register
@@ -17,12 +18,21 @@ from flows.turn import Turn
 
 KEEP = "~keep"  # the "keep my earlier answer" button
 GO_ON = "~go_on"  # "Continuar", under a question whose host list became empty
+PAST_OK = "~past_ok"  # «Sí, es correcta»: a past date for a `future` question, kept
+PAST_CHANGE = "~past_change"  # «No, la cambio»: ask the date again
 
 
 def _empty_list(turn: Turn, step: Step) -> bool:
     """Does the question take its options from a host list that has nothing in it right now?"""
     source = step.get("options_from")
     return source is not None and str(source) in DYNAMIC_LISTS and not turn.spec(step).options
+
+
+def answer_type_named(name: str) -> answers.AnswerType:
+    kind = answers.get(name)
+    if kind is None:
+        raise KeyError(name)
+    return kind
 
 
 def answer_type(step: Step) -> answers.AnswerType:
@@ -58,7 +68,10 @@ def shown_answer(turn: Turn, step: Step) -> str | None:
     value = turn.state.answers.get(step.save_as)
     if value is None:
         return None
-    return answer_type(step).show(value, turn.spec(step))
+    spec = turn.spec(step)
+    if any(o.short for o in spec.options):  # under the question, as its buttons read (not whole ODS targets)
+        spec = answers.Spec(spec.data, tuple(Option(o.value, o.button) for o in spec.options))
+    return answer_type(step).show(value, spec)
 
 
 @register
@@ -76,8 +89,12 @@ class Question(StepKind):
             "type": "object", "required": ["value", "label"], "additionalProperties": False,
             "properties": {"value": {"type": ["string", "number"]}, "label": STRING}}},
         "options_from": STRING,
+        "per_screen": {"type": "integer", "minimum": 2,
+                       "description": "opciones por pantalla de una lista larga; las demás, con «Ver más opciones»"},
         "within": {"type": "string",
                    "description": "respuesta anterior que acota las opciones (metas ODS de los objetivos elegidos)"},
+        "future": {"type": "boolean",
+                   "description": "fecha de algo por venir: si ya pasó, se pregunta «¿es correcta?»"},
         "if_empty": {"type": "string",
                      "description": "paso al que se sigue si la lista del anfitrión (options_from) está vacía"},
     }
@@ -86,6 +103,8 @@ class Question(StepKind):
     def enter(self, turn: Turn, step: Step) -> Outcome:
         if _empty_list(turn, step):
             return self.nothing_to_choose(turn, step)
+        if turn.state.page is not None or turn.state.confirm is not None:  # asked afresh
+            turn.state = turn.state.evolve(page=None, confirm=None)
         self._ask(turn, step)
         return STAY
 
@@ -106,10 +125,21 @@ class Question(StepKind):
             return
         self._ask(turn, step)
 
-    def _ask(self, turn: Turn, step: Step) -> None:
+    def _screen_buttons(
+        self, turn: Turn, step: Step, kind: answers.AnswerType, spec: answers.Spec
+    ) -> tuple[Button, ...]:
+        """The answer's buttons; for a paged list, those of the screen shown and «Ver más»."""
+        shown = paging.screen(turn, step, spec).numbered
+        if shown is None:
+            return _buttons(step, kind, spec)
+        return (*kind.buttons(answers.Spec(spec.data, shown)), *paging.controls(turn, step, spec))
+
+    def _ask(self, turn: Turn, step: Step, brief: bool = False) -> None:
+        """The question; `brief`: only the next screen of its list, the question is just above."""
         kind, spec = answer_type(step), turn.spec(step)
-        lines = [turn.progress(step), turn.render(step.get("text"), step.id), *_hints(turn, step, kind)]
-        buttons = _buttons(step, kind, spec)
+        question = [] if brief else [turn.progress(step), turn.render(step.get("text"), step.id)]
+        lines = [*question, paging.heading(turn, step, spec), *_hints(turn, step, kind)]
+        buttons = self._screen_buttons(turn, step, kind, spec)
         earlier = shown_answer(turn, step) if turn.state.mode in ("review", "edit") else None
         if earlier is not None:
             lines.append(turn.ui("previous_answer", answer=earlier))
@@ -121,6 +151,26 @@ class Question(StepKind):
         if _empty_list(turn, step):
             return self.nothing_to_choose(turn, step)
         kind, spec = answer_type(step), turn.spec(step)
+        wanted = paging.wants(turn, step, spec, inp)
+        if wanted == paging.MORE:
+            paging.turn_page(turn, step, spec)
+            self._ask(turn, step, brief=True)
+            return STAY
+        if wanted == paging.FULL:
+            shown = paging.screen(turn, step, spec).numbered or ()
+            turn.say(paging.full_texts(shown), self._screen_buttons(turn, step, kind, spec),
+                     turn.ui(kind.placeholder), step.id)
+            return STAY
+        spec = paging.screen(turn, step, spec)
+        pending = turn.state.confirm
+        if pending is not None and pending[0] == step.id:
+            turn.state = turn.state.evolve(confirm=None)
+            decided = self._past_date_decision(turn, inp)
+            if decided is True:
+                return self.save(turn, step, pending[1])
+            if decided is False:
+                self._ask(turn, step)
+                return STAY  # anything else is read below as a new answer
         keeping = turn.state.mode in ("review", "edit") and step.save_as in turn.state.answers
         try:
             if keeping and (
@@ -145,7 +195,26 @@ class Question(StepKind):
         except Rejected as rejection:
             self.explain(turn, step, rejection, remember=not isinstance(inp, Tap))
             return STAY
+        if step.get("future") and kind.name == "date" and str(value) < turn.today() \
+                and value != turn.state.answers.get(step.save_as):  # a date kept need not be asked twice
+            turn.state = turn.state.evolve(confirm=(step.id, value))
+            buttons = (Button(turn.button_label("past_ok"), PAST_OK),
+                       Button(turn.button_label("past_change"), PAST_CHANGE))
+            turn.say(turn.ui("date_in_past", date=kind.show(value, spec)), buttons, None, step.id)
+            return STAY
         return self.save(turn, step, value)
+
+    @staticmethod
+    def _past_date_decision(turn: Turn, inp: Input) -> bool | None:
+        """After «esa fecha ya pasó»: True keeps it, False asks again, None is a new answer."""
+        if isinstance(inp, Tap) and inp.value in (PAST_OK, PAST_CHANGE):
+            return inp.value == PAST_OK
+        if isinstance(inp, Text):
+            try:
+                return bool(answer_type_named("yes_no").parse(inp.text, answers.Spec({})))
+            except Rejected:
+                return None
+        return None
 
     def explain(self, turn: Turn, step: Step, rejection: Rejected, remember: bool = True) -> None:
         """The refusal, the example and, once per step, «Inténtalo de nuevo». A refused tap (an old
@@ -158,7 +227,7 @@ class Question(StepKind):
             lines.append(turn.ui("try_again"))
             if remember:
                 turn.state = turn.state.evolve(retried=step.id)
-        buttons = kind.buttons(spec)
+        buttons = self._screen_buttons(turn, step, kind, spec)
         if turn.state.mode in ("review", "edit") and step.save_as in turn.state.answers:
             buttons = (*buttons, Button(turn.button_label("keep"), KEEP))
         turn.say("\n".join(lines), buttons, turn.ui(kind.placeholder), step.id)

@@ -31,6 +31,7 @@ class Secretariats:
         kind: str = "stl",
         timezone: str = DEFAULT_TIMEZONE,
         territory: str | None = None,
+        data_controller: str | None = None,
     ) -> Secretariat:
         """A new secretariat. ValueError (in Spanish, for the CLI) on a bad kind or time zone."""
         if kind not in KINDS:
@@ -40,9 +41,21 @@ class Secretariats:
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"Zona horaria desconocida: {timezone!r}.") from exc
         secretariat = Secretariat(name=name, kind=kind, timezone=timezone, territory=territory)
+        if data_controller:  # else the column's server default (empty: the coordination)
+            secretariat.data_controller = _controller(data_controller)
         self._session.add(secretariat)
         await flush(self._session)
         return secretariat
+
+    async def set_data_controller(self, secretariat: Secretariat, who: str | None) -> None:
+        """Name who is responsible for the members' data; empty: the coordination again."""
+        secretariat.data_controller = _controller(who)
+        await flush(self._session)
+
+    async def data_controller(self, secretariat_id: int) -> str:
+        """Who the privacy notice names as responsible for the data ('' for the coordination)."""
+        statement = select(Secretariat.data_controller).where(Secretariat.id == secretariat_id)
+        return str(await self._session.scalar(statement) or "")
 
     async def get(self, secretariat_id: int) -> Secretariat | None:
         return await self._session.get(Secretariat, secretariat_id)
@@ -55,3 +68,14 @@ class Secretariats:
         """The oldest secretariat with this exact name (the terminal's local one, say)."""
         statement = select(Secretariat).where(Secretariat.name == name).order_by(Secretariat.id).limit(1)
         return await self._session.scalar(statement)
+
+
+DATA_CONTROLLER_MAX = 200
+
+
+def _controller(who: str | None) -> str:
+    """A data controller as the notice will read it: trimmed, or empty for the default."""
+    who = " ".join((who or "").split())
+    if len(who) > DATA_CONTROLLER_MAX:
+        raise ValueError(f"El responsable de los datos admite hasta {DATA_CONTROLLER_MAX} caracteres.")
+    return who

@@ -90,3 +90,22 @@ def test_content_stats_lists_every_kit_with_its_figures(run_cocrea: ChatRunner) 
         branches = sum(1 for s in kit.steps.values() if s.type == "branch")
         assert lines[kit.id][1:4] == [str(len(kit.steps)), str(len(kit.question_ids)), str(branches)]
         assert float(lines[kit.id][4]) > 2  # minutes
+
+
+def test_the_privacy_notice_names_the_data_controller_set_for_the_secretariat(run_cocrea: ChatRunner) -> None:
+    """Issue 19 item 9: who is responsible for the data is a setting of each secretariat."""
+    assert run_cocrea("db", "upgrade").returncode == 0
+    controller = "la Contraloría Municipal de Villa Esperanza (municipio ficticio)"
+    added = run_cocrea("secretariat", "add", "STL de prueba", "--data-controller", controller)
+    assert added.returncode == 0, added.stderr
+    first = run_cocrea("chat", "--as", "cli:ana")
+    assert f"Responsable de tus datos: {controller}." in first.stdout
+
+    cleared = run_cocrea("secretariat", "set", "STL de prueba", "--data-controller", "")
+    assert cleared.returncode == 0, cleared.stderr
+    assert "responsable de los datos: la coordinación de STL de prueba" in cleared.stdout
+    second = run_cocrea("chat", "--as", "cli:beto")
+    assert "Responsable de tus datos: la coordinación de STL de prueba." in second.stdout
+
+    unknown = run_cocrea("secretariat", "set", "STL de nadie", "--data-controller", "alguien")
+    assert unknown.returncode == 1 and "No existe el secretariado" in unknown.stderr

@@ -128,7 +128,8 @@ async def test_kit5_leaves_a_draft_commitment(conversation: Conversation, sessio
                    "3,200 reportes de falta de agua en 2023", "Tuberías viejas y tandeo sin reglas",
                    "Unas 60,000 personas", "Publicar el calendario de tandeo cada semana",
                    "1, 3", "Los horarios se publican y hay un buzón con respuesta en 10 días",
-                   "Comisión Municipal de Agua de Xalapa", "saltar"):
+                   "Comisión Municipal de Agua de Xalapa", "saltar",
+                   "Modesto"):  # the group's judgement of its potential for results
         said = await member.send(answer)
     assert "Agua con horarios claros" in said
     await member.tap("Confirmar")

@@ -16,6 +16,7 @@ import pytest
 
 from bot.chat import LOCAL_SECRETARIAT
 from bot.conversation import Conversation, Reply
+from bot.scheduler.cli import parse_now
 from bot.terminal import TerminalChat
 from flows import templating
 from flows.inputs import Command, Input
@@ -26,6 +27,8 @@ from flows.steps.branch import Branch
 from flows.turn import Turn
 from storage import make_engine, make_session_factory
 from storage.migrate import upgrade
+from storage.models import DEFAULT_TIMEZONE
+from tests.bot.test_terminal import GOLDEN_NOW
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
 CONTENT = load_checked()
@@ -74,7 +77,9 @@ async def replay(transcript: str, folder: Path) -> str:
     url = f"sqlite:///{folder / 'cocrea.db'}"
     await asyncio.to_thread(upgrade, url)
     engine = make_engine(url)
-    conversation = Conversation(lambda: CONTENT, make_session_factory(engine), default_secretariat=LOCAL_SECRETARIAT)
+    moment = parse_now(GOLDEN_NOW, DEFAULT_TIMEZONE)  # the clock `cocrea chat --now` gets in test_terminal
+    conversation = Conversation(lambda: CONTENT, make_session_factory(engine), default_secretariat=LOCAL_SECRETARIAT,
+                                clock=lambda: moment)
 
     async def handle(inp: Input) -> Reply:
         return await conversation.handle("cli:replay", inp)

@@ -18,6 +18,7 @@ from storage import UnitOfWork
 from storage.models import Commitment
 from tests.bot.conftest import ChatRunner
 from tests.bot.test_conversation import Member, onboard
+from tests.bot.test_terminal import GOLDEN_NOW
 
 CONTENT = load_checked()
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
@@ -57,9 +58,9 @@ async def _indicator(sessions: Any, commitment_id: int, frequency: str = "unica"
 def test_kits_5_6_and_8_in_one_conversation_fill_one_commitment(run_cocrea: ChatRunner, database: Path) -> None:
     kit8 = (GOLDEN / "kit8.in").read_text(encoding="utf-8").splitlines()
     kit6 = (GOLDEN / "kit6.in").read_text(encoding="utf-8").splitlines()
-    # Kit 5 (the first 16 lines of either transcript), then Kit 6, then Kit 8, in one conversation.
-    lines = kit6 + kit8[16:]
-    result = run_cocrea("chat", "--as", "cli:lupita", stdin="\n".join(lines) + "\n")
+    # Kit 5 (the first 17 lines of either transcript), then Kit 6, then Kit 8, in one conversation.
+    lines = kit6 + kit8[17:]
+    result = run_cocrea("chat", "--as", "cli:lupita", "--now", GOLDEN_NOW, stdin="\n".join(lines) + "\n")
     assert result.returncode == 0, result.stderr
     assert "2 hitos, 2 indicadores" in result.stdout
     with sqlite3.connect(database) as db:
@@ -71,16 +72,16 @@ def test_kits_5_6_and_8_in_one_conversation_fill_one_commitment(run_cocrea: Chat
         assert fields["problem"].startswith("En 38 colonias")  # Kit 5
         assert fields["ods_targets"] == ["6.1", "6.b", "16.10"] and fields["ods_goals"] == ["6", "16"]  # Kit 6
         assert fields["root_causes"] and fields["effects"] and fields["ods_contribution"]
-        assert (fields["start_date"], fields["end_date"]) == ("2026-03-01", "2027-12-31")  # Kit 8
+        assert (fields["start_date"], fields["end_date"]) == ("2027-03-01", "2028-12-31")  # Kit 8
         assert "carpeta compartida" in fields["follow_up_plan"]
         milestones = db.execute("SELECT output, due_date, responsible FROM milestones WHERE commitment_id = ?",
                                 (cid,)).fetchall()
-        assert [m[1] for m in milestones] == ["2026-06-30", "2026-09-15"]
+        assert [m[1] for m in milestones] == ["2027-06-30", "2027-09-15"]
         indicators = db.execute("SELECT name, baseline, target, frequency, first_due FROM indicators "
                                 "WHERE commitment_id = ? ORDER BY id", (cid,)).fetchall()
         assert indicators == [
-            ("Colonias con horario de agua publicado cada semana", 0, 38, "trimestral", "2026-03-31"),
-            ("Hogares que compran pipas al mes", 60, 30, "semestral", "2026-06-30"),
+            ("Colonias con horario de agua publicado cada semana", 0, 38, "trimestral", "2027-03-31"),
+            ("Hogares que compran pipas al mes", 60, 30, "semestral", "2027-06-30"),
         ]
 
 

@@ -20,6 +20,7 @@ from tests.bot.conftest import ChatRunner, cocrea_command, cocrea_env
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
 KIT5 = "Kit 5 · Definir compromisos de manera participativa"
+GOLDEN_NOW = "2026-12-01T10:00"
 
 
 def answers_in(database: Path, flow_id: str) -> dict[str, object]:
@@ -59,7 +60,9 @@ def test_invalid_utf8_on_stdin_becomes_a_replacement_character(tmp_path: Path, d
 
 @pytest.mark.parametrize("name", sorted(p.stem for p in GOLDEN.glob("*.in")))
 def test_golden_transcript(name: str, run_cocrea: ChatRunner) -> None:
-    result = run_cocrea("chat", "--as", f"cli:{name}", stdin=(GOLDEN / f"{name}.in").read_text(encoding="utf-8"))
+    # A fixed clock: examples of dates are relative to today, and past dates are questioned.
+    result = run_cocrea("chat", "--as", f"cli:{name}", "--now", GOLDEN_NOW,
+                        stdin=(GOLDEN / f"{name}.in").read_text(encoding="utf-8"))
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     expected = GOLDEN / f"{name}.out"

@@ -107,3 +107,22 @@ def test_every_statement_explains_an_answer_off_the_scale(step_id: str) -> None:
     state, events = engine.step(CONTENT, state, Text("muchísimo"), NOW, CONTEXT)
     assert state.step_id == step_id
     assert any(isinstance(e, MessageOut) and e.text for e in events)
+
+
+def test_every_tie_is_shown_not_only_the_first_three() -> None:
+    """Issue 19 item 6: five kits tied at the bottom: three recommended, the other two named."""
+    scores = {1: (1, 1), 2: (1, 1), 3: (1, 1), 4: (1, 1), 5: (1, 1), 6: (4, 4), 7: (4, 4), 8: (4, 4)}
+    _, said = answer_all(scores)
+    assert recommended(said[-1]) == [1, 2, 3]
+    assert "Con el mismo puntaje quedaron también: Kit 4, Kit 5." in said[-1]
+
+
+def test_kit8_recommended_without_kit5_says_it_needs_a_commitment_first() -> None:
+    scores = {1: (4, 4), 2: (4, 3), 3: (4, 4), 4: (4, 4), 5: (3, 3), 6: (4, 4), 7: (2, 2), 8: (1, 1)}
+    _, said = answer_all(scores)
+    assert recommended(said[-1]) == [7, 8]
+    assert "📌 Kit 8 trabaja sobre un compromiso ya guardado: si aún no tienen uno, empiecen por el Kit 5." \
+        in said[-1]
+    with_kit5 = {**scores, 5: (1, 2)}
+    _, said = answer_all(with_kit5)
+    assert 5 in recommended(said[-1]) and "📌" not in said[-1]

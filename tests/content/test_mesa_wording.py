@@ -2,7 +2,8 @@
 
 The kits are templated on `secretariat.kind`; for a mesa no text of any kit or of the
 self-diagnosis may speak of a "Secretariado Técnico Local" or an "STL", nor send it to "tu
-municipio". Examples of answers may still come from Mexican municipalities: they are examples.
+municipio", nor use municipal-only words (cabildo, regidor, presupuesto de egresos). Examples of
+answers are set in a fictional municipality or are plainly illustrative.
 """
 
 from __future__ import annotations
@@ -22,14 +23,15 @@ CONTENT = load_checked()
 FLOWS = sorted(f.id for f in CONTENT.kits()) + ["autodiagnostico"]
 MESA = {"person": {"name": "Ana", "sector": "gobierno"},
         "secretariat": {"name": "Mesa Técnica de Gobierno Abierto de Paraguay", "kind": "mesa"}}
-STL_WORDS = re.compile(r"Secretariado T[ée]cnico Local|\bSTL\b|tu municipio|tu propio municipio", re.IGNORECASE)
+# Issue 19 item 8: municipal-only words too (a mesa has no cabildo, regidores nor a municipal
+# «presupuesto de egresos», and its guarantor is not «el instituto de transparencia de tu estado»).
+STL_WORDS = re.compile(
+    r"Secretariado T[ée]cnico Local|\bSTL\b|tu municipio|tu propio municipio|\bcabildos?\b|\bregidor(?:a|es|as)?\b"
+    r"|presupuesto de egresos|instituto de transparencia de tu estado",
+    re.IGNORECASE)
 # Phrases that may name an STL on purpose even for a mesa: an explicit example or comparison.
 # Add one here only with the reason next to it.
-ALLOWED = (
-    # Kit 5 (cocreacion) shows how co-creation looks "en un STL de Oaxaca, por ejemplo": one named
-    # place as an example, not the reader's own secretariat.
-    "En un STL de Oaxaca, por ejemplo",
-)
+ALLOWED: tuple[str, ...] = ()
 
 
 def rendered_texts(flow_id: str) -> list[tuple[str, str, str]]:

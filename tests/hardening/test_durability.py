@@ -24,10 +24,12 @@ import subprocess
 import termios
 import threading
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from flows.state import DONE
+from flows.state import DONE, RunState
+from flows.turn import Turn
 from tests.bot.conftest import cocrea_command, cocrea_env
 from tests.hardening.conftest import CONTENT
 
@@ -112,7 +114,9 @@ def line_for(flow_id: str, state: dict[str, Any]) -> tuple[str, str | None]:
         return "1", None
     if step.get("answer") in BUTTONS or step.get("options_from") or step.get("options"):
         return "1", step.save_as
-    return str(step.get("example")), step.save_as
+    # The example as the person reads it: «{{ today | dias_despues(30) }}» is a date on the screen.
+    turn = Turn(CONTENT, CONTENT.flows[flow_id], RunState.from_json(state), datetime.now(UTC), {})
+    return turn.render(step.get("example"), step.id), step.save_as
 
 
 def stored_answers(database: Path) -> dict[int, tuple[str, dict[str, Any]]]:

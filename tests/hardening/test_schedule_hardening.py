@@ -98,8 +98,9 @@ def test_kit_8_refuses_a_first_due_date_in_year_9999_kindly_and_asks_again() -> 
     assert "Esa fecha está demasiado lejos" in said
     assert "entre el 1 de enero de 2020 y el 31 de diciembre de 2050" in said
     assert state.step_id == "ind_primera_fecha" and "ind_primera_fecha" not in state.answers
-    state, _ = engine.step(CONTENT, state, Text("31/03/2026"), NOW)  # the second chance
-    assert state.answers["ind_primera_fecha"] == "2026-03-31"
+    # the second chance (a date still to come: a past one would be questioned first)
+    state, _ = engine.step(CONTENT, state, Text("31/03/2028"), NOW)
+    assert state.answers["ind_primera_fecha"] == "2028-03-31"
 
 
 # --- item 4: a `$` in a title ----------------------------------------------------------------------------

@@ -124,7 +124,8 @@ async def test_the_card_shows_everything_and_what_is_missing(conversation: Conve
     assert "✔ Calendario de tandeo publicado · 01/03/2026" in card
     assert "○ Primera sesión pública de cuentas" in card
     assert "Colonias que conocen su horario: último valor 65 % (periodo del 31/03/2026) · ▰▰▰▰▰▱▱▱▱▱ 50 %" in card
-    assert "/revision " in card and "Potencial de resultados (provisional): sustancial." in card
+    assert "/revision " in card and "Completitud del diseño: alta (5 de 5 elementos)." in card
+    assert "Potencial de resultados (provisional)" not in card
     draft = await say(conversation, "tg:2", f"/compromisos {plan.draft}")
     assert "Lo que falta antes de enviarlo a revisión:" in draft
     assert "• Falta describir el problema público que atiende." in draft

@@ -1,4 +1,4 @@
-"""The checker before review: what is missing, in Spanish, and the provisional potential."""
+"""The checker before review: what is missing, in Spanish, and the completeness of the design."""
 
 from __future__ import annotations
 
@@ -36,10 +36,10 @@ INDICATORS = [IndicatorView(1, "Colonias que conocen su horario", "%", 30, 100, 
                             date(2026, 3, 31), date(2026, 12, 31))]
 
 
-def test_a_complete_commitment_is_ready_with_substantial_potential() -> None:
+def test_a_complete_commitment_is_ready_with_a_complete_design() -> None:
     result = check(_commitment(), MILESTONES, INDICATORS)
     assert result.missing == () and result.ready
-    assert result.potential == "sustancial"
+    assert (result.completeness, result.points) == ("alta", 5)
 
 
 def test_an_empty_draft_lists_every_gap_kindly() -> None:
@@ -48,7 +48,7 @@ def test_an_empty_draft_lists_every_gap_kindly() -> None:
     text = "\n".join(result.missing)
     for words in ("título", "problema", "objetivo", "valor de Gobierno Abierto", "ODS", "al menos un hito"):
         assert words in text
-    assert result.potential == "poco_claro"
+    assert result.completeness == "baja"
     assert any("línea base" in r for r in result.reasons)
 
 
@@ -81,7 +81,18 @@ def test_dates_must_fit_the_commitment_and_the_plan() -> None:
     assert any("después que el plan" in m for m in plan.missing)
 
 
-def test_potential_is_moderate_when_half_of_the_signals_are_there() -> None:
+def test_completeness_is_medium_when_half_of_the_signals_are_there() -> None:
     result = check(_commitment(baseline=None, causes=None), MILESTONES, INDICATORS)
-    assert result.potential == "moderado"
+    assert (result.completeness, result.points) == ("media", 3)
     assert "El problema no tiene datos de línea base: no queda claro cuánto cambiará." in result.reasons
+
+
+def test_technology_and_innovation_is_not_counted_as_a_second_value() -> None:
+    """Issue 19 item 5: «transparencia» plus «tecnología e innovación» is one core value, not two."""
+    alone = check(_commitment(ogp_values=["transparencia", "tecnologia_innovacion"]), MILESTONES, INDICATORS)
+    assert alone.points == 4
+    assert any(r.startswith("Atiende un solo valor central") and "tecnología e innovación no cuenta" in r
+               for r in alone.reasons)
+    two = check(_commitment(ogp_values=["transparencia", "participacion_ciudadana", "tecnologia_innovacion"]),
+                MILESTONES, INDICATORS)
+    assert two.points == 5
