@@ -250,7 +250,7 @@ class Turn:
         """The secretariat they joined first (joining another keeps it first); None for nobody's member."""
         if self._secretariat_known and (self._secretariat is not None or not self.host.default_secretariat):
             return self._secretariat
-        found = await self.uow.secretariats.first_of(self.person)
+        found = await self.uow.secretariats.acting_for(self.person)
         if found is None and self.host.default_secretariat:
             found = await self.uow.secretariats.named(self.host.default_secretariat)
             if found is None:
