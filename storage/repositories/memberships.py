@@ -17,7 +17,11 @@ class Memberships:
         """Join, idempotently: a second invite may promote a member, never demote a coordinator."""
         if role not in ROLES:
             raise ValueError(f"Rol desconocido: {role!r} (usa member o coordinator).")
-        values = {"person_id": person.id, "secretariat_id": secretariat.id, "role": role}
+        # Their first secretariat is where they act; joining another does not switch (/secretariado does).
+        acts_somewhere = await self._session.scalar(
+            select(Membership.id).where(Membership.person_id == person.id, Membership.acting).limit(1))
+        values = {"person_id": person.id, "secretariat_id": secretariat.id, "role": role,
+                  "acting": acts_somewhere is None}
         await insert_or_ignore(self._session, Membership, values)
         membership = await self._find(person.id, secretariat.id)
         assert membership is not None  # inserted just now or already there
