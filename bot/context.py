@@ -68,6 +68,10 @@ class Context:
         they were in none before."""
         self._turn.joined(secretariat)
 
+    def acts_in(self, secretariat: Secretariat) -> None:
+        """They chose `secretariat` (/secretariado): what `secretariat()` says from now on."""
+        self._turn.acts_in(secretariat)
+
     async def zone(self) -> ZoneInfo:
         return zone_of(await self.secretariat_if_any())
 
@@ -117,8 +121,8 @@ class Context:
     def kit_named(self, name: str) -> str | None:
         return self._turn.kit_named(name)
 
-    async def latest_kit_run(self) -> FlowRun | None:
-        return await self._turn.latest_kit_run()
+    async def latest_kit_run(self, *, anywhere: bool = False, flow_id: str | None = None) -> FlowRun | None:
+        return await self._turn.latest_kit_run(anywhere, flow_id)
 
     async def newest_first(self) -> list[FlowRun]:
         return await self._turn.newest_first()

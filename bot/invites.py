@@ -265,6 +265,7 @@ async def join_pending(ctx: Context, run: FlowRun, at: int) -> None:
 async def join(ctx: Context, invite_id: int, secretariat: Secretariat) -> list[MessageOut]:
     """Spend one use of the invite and join (or be promoted); the messages that say so."""
     current = await ctx.repos.memberships.role_of(ctx.person, secretariat)
+    acting = await ctx.repos.secretariats.acting_for(ctx.person)  # joining another does not switch
     invite = await ctx.repos.invites.get(invite_id)
     role = invite.role if invite else "member"
     if current is not None and (current == "coordinator" or current == role):  # nothing to spend
@@ -283,4 +284,7 @@ async def join(ctx: Context, invite_id: int, secretariat: Secretariat) -> list[M
     if claimed.role == "coordinator":  # their channel shows them the coordinators' menu
         ctx.effect(RefreshMenu(ctx.person.key))
     key = "invite_promoted" if current is not None else "invite_joined"
-    return [MessageOut(ctx.text(key, secretariat=secretariat.name, role=ROLE_NAMES[claimed.role]))]
+    said = [MessageOut(ctx.text(key, secretariat=secretariat.name, role=ROLE_NAMES[claimed.role]))]
+    if acting is not None and acting.id != secretariat.id:
+        said.append(MessageOut(ctx.text("invite_acting_elsewhere", current=acting.name, secretariat=secretariat.name)))
+    return said

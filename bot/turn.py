@@ -9,10 +9,11 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from bot.commands import ADMIN, COMMANDS, COORDINATOR, MEMBER, CommandSpec
+from bot.commands import ADMIN, COMMAND_BUTTON, COMMANDS, COORDINATOR, MEMBER, CommandSpec
 from bot.context import Context
 from bot.effects import Reply
 from bot.export import PlanSnapshot, load_snapshot
@@ -23,7 +24,7 @@ from bot.local_time import today_for
 from bot.texts import ui_text
 from flows import engine
 from flows.events import ContentError, Event, MessageOut, RunFinished
-from flows.inputs import Begin, Command, Input, Repeat, Text
+from flows.inputs import Begin, Command, Input, Repeat, Tap, Text
 from flows.model import Content
 from flows.state import ACTIVE, PAUSED, RunState
 from flows.text import normalize
@@ -85,6 +86,8 @@ class Turn:
 
     # -- routing -------------------------------------------------------------------------------
     async def dispatch(self, inp: Input) -> None:
+        if isinstance(inp, Tap) and inp.step_id and inp.step_id.startswith(COMMAND_BUTTON):
+            inp = Command(inp.step_id[len(COMMAND_BUTTON):], inp.value)  # a command's own button
         spec = COMMANDS.get(inp.name) if isinstance(inp, Command) else None
         if self.group_chat is not None:  # a group: only its own commands, never a kit
             if isinstance(inp, Command) and spec is not None and spec.in_group:
@@ -137,7 +140,7 @@ class Turn:
         await self.step(run, Begin())
 
     async def resume_or_start(self, flow_id: str) -> None:
-        existing = await self.uow.runs.unfinished(self.person, flow_id)
+        existing = await self.unfinished_here(flow_id)
         if existing is None:
             await self.start_flow(flow_id)
         else:
@@ -152,10 +155,20 @@ class Turn:
         number = normalize(name).replace("kit", "").strip()
         return next((f.id for f in self.content.kits() if number and str(f.number) == number), None)
 
-    async def latest_kit_run(self) -> FlowRun | None:
+    async def unfinished_here(self, flow_id: str) -> FlowRun | None:
+        """The run of `flow_id` to resume: one of the secretariat they act in, since a run keeps the
+        secretariat it was started in (one of another waits there). The onboarding is anyone's."""
+        secretariat = None if flow_id == START_FLOW else await self.secretariat()
+        return await self.uow.runs.unfinished(self.person, flow_id, secretariat.id if secretariat else None)
+
+    async def latest_kit_run(self, anywhere: bool = False, flow_id: str | None = None) -> FlowRun | None:
+        """Their latest unfinished kit (`flow_id`: that one) in the secretariat they act in
+        (`anywhere`: in any of theirs)."""
+        secretariat = None if anywhere else await self.secretariat()
         for run in await self.newest_first():
             flow = self.content.flows.get(run.flow_id)
-            if flow and flow.kind == "kit" and run.status in (ACTIVE, PAUSED):
+            if flow and flow.kind == "kit" and run.status in (ACTIVE, PAUSED) and flow_id in (None, run.flow_id) and (
+                    secretariat is None or run.secretariat_id in (None, secretariat.id)):
                 return run
         return None
 
@@ -175,6 +188,8 @@ class Turn:
             return
         before = len(self.reply.messages)
         self.collect(events)
+        if isinstance(inp, Begin) and flow is not None and flow.kind == "kit":
+            await self.name_secretariat(run, before)
         if run.flow_id == START_FLOW:  # consent given with an invite waiting: join now
             await join_pending(Context(self), run, before)
         finished = next((e for e in events if isinstance(e, RunFinished)), None)
@@ -186,7 +201,7 @@ class Turn:
             self.reply.content_errors.append(f"next_flow apunta a '{flow_id}', que no existe")
             self.say("sorry")
             return
-        existing = await self.uow.runs.unfinished(self.person, flow_id)
+        existing = await self.unfinished_here(flow_id)
         if existing is not None:
             self.say("resuming_kit", title=self.content.flows[flow_id].title)
             await self.uow.runs.pause_others(self.person, existing)
@@ -248,10 +263,10 @@ class Turn:
 
     # -- context -------------------------------------------------------------------------------
     async def secretariat(self) -> Any:
-        """The secretariat they joined first (joining another keeps it first); None for nobody's member."""
+        """The secretariat they act in (secretariats.acting_for); None for nobody's member."""
         if self._secretariat_known and (self._secretariat is not None or not self.host.default_secretariat):
             return self._secretariat
-        found = await self.uow.secretariats.first_of(self.person)
+        found = await self.uow.secretariats.acting_for(self.person)
         if found is None and self.host.default_secretariat:
             found = await self.uow.secretariats.named(self.host.default_secretariat)
             if found is None:
@@ -265,10 +280,30 @@ class Turn:
         if self._secretariat is None:
             self._secretariat, self._secretariat_known = secretariat, True
 
+    def acts_in(self, secretariat: Secretariat) -> None:
+        """They chose to act in `secretariat` (/secretariado): the rest of this turn works there."""
+        self._secretariat, self._secretariat_known = secretariat, True
+
+    async def name_secretariat(self, run: FlowRun, at: int) -> None:
+        """For people in several secretariats, a kit's first message names the one it works in."""
+        if at >= len(self.reply.messages) or run.secretariat_id is None:
+            return
+        mine = await self.uow.secretariats.of_person(self.person)
+        where = next((s for s in mine if s.id == run.secretariat_id), None)
+        if len(mine) < 2 or where is None:
+            return
+        first = self.reply.messages[at]
+        line = self.text("working_in", secretariat=where.name)
+        self.reply.messages[at] = replace(first, text=f"{line}\n\n{first.text}" if first.text else line)
+
     async def context(self, run: FlowRun) -> dict[str, Any]:
         secretariat = await self.secretariat()
-        if secretariat is None and run.secretariat_id is not None:  # invited, not joined yet
-            secretariat = await self.uow.secretariats.get(run.secretariat_id)
+        if run.secretariat_id is not None and (secretariat is None or secretariat.id != run.secretariat_id):
+            # A run keeps the secretariat it was started in, while they still belong to it
+            # (with none yet: invited, not joined).
+            own = await self.uow.secretariats.get(run.secretariat_id)
+            if secretariat is None or (own is not None and await self.uow.memberships.role_of(self.person, own)):
+                secretariat = own
         if secretariat is not None:
             self.today = today_for(secretariat, self.now)
         flow = self.content.flows.get(run.flow_id)

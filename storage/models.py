@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
     true,
 )
@@ -125,12 +126,17 @@ class PersonAddress(Base):
 
 
 class Membership(Base):
-    """A person's role in one secretariat."""
+    """A person's role in one secretariat; `acting` marks the one they work in (/secretariado).
+
+    At most one acting membership a person; with none marked, they act in the one joined first.
+    """
 
     __tablename__ = "memberships"
     __table_args__ = (
         UniqueConstraint("person_id", "secretariat_id"),
         CheckConstraint("role IN ('member', 'coordinator')", name="role"),
+        Index("uq_memberships_person_acting", "person_id", unique=True,
+              sqlite_where=text("acting"), postgresql_where=text("acting")),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -139,6 +145,7 @@ class Membership(Base):
         ForeignKey("secretariats.id", ondelete="CASCADE"), index=True
     )
     role: Mapped[str] = mapped_column(String(16), default="member", server_default="member")
+    acting: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     joined_at: Mapped[datetime] = _created()
 
 

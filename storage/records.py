@@ -135,7 +135,7 @@ async def write_record(repos: Repos, person: Person, run: FlowRun, event: Record
 async def _secretariat_id(secretariats: Secretariats, person: Person, run: FlowRun) -> int:
     if run.secretariat_id is not None:
         return run.secretariat_id
-    secretariat = await secretariats.first_of(person)
+    secretariat = await secretariats.acting_for(person)
     if secretariat is None:
         raise NoSecretariat("plan_refused_no_secretariat")
     return secretariat.id

@@ -3,6 +3,7 @@
 from bot.commands.registry import (
     ADMIN,
     ANYONE,
+    COMMAND_BUTTON,
     COMMANDS,
     COORDINATOR,
     COORDINATOR_MENU,
@@ -13,8 +14,8 @@ from bot.commands.registry import (
     menu_names,
 )
 
-__all__ = ["ADMIN", "ANYONE", "COMMANDS", "COORDINATOR", "COORDINATOR_MENU", "MEMBER", "MEMBER_MENU", "CommandSpec",
-           "command", "menu_names"]
+__all__ = ["ADMIN", "ANYONE", "COMMAND_BUTTON", "COMMANDS", "COORDINATOR", "COORDINATOR_MENU", "MEMBER",
+           "MEMBER_MENU", "CommandSpec", "command", "menu_names"]
 
 
 def _register_all() -> None:

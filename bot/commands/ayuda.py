@@ -1,4 +1,5 @@
-"""/ayuda (or /help): what the bot can do; works before the privacy notice too."""
+"""/ayuda (or /help): what the bot can do; works before the privacy notice too. For people in
+several secretariats it names the one they work in."""
 
 from __future__ import annotations
 
@@ -14,3 +15,7 @@ if TYPE_CHECKING:
 @command("ayuda", role=ANYONE, menu=MEMBER_MENU, menu_order=10, aliases=("help",), before_consent=True)
 async def ayuda(ctx: Context, inp: Command) -> None:
     ctx.say("help")
+    mine = await ctx.repos.secretariats.of_person(ctx.person)
+    if len(mine) > 1:  # only then: for everyone else /ayuda stays short
+        acting = await ctx.secretariat()
+        ctx.say("help_acting", secretariat=acting.name, count=len(mine))

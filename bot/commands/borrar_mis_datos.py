@@ -27,7 +27,7 @@ async def borrar_mis_datos(ctx: Context, inp: Command) -> None:
         ctx.say("delete_confirm", runs=summary.runs, mentions=summary.mentions,
                  memberships=", ".join(f"«{name}»" for name, _ in summary.memberships))
         return
-    secretariats = [s.id for s in [await ctx.repos.secretariats.first_of(ctx.person)] if s is not None]
+    secretariats = [s.id for s in [await ctx.repos.secretariats.acting_for(ctx.person)] if s is not None]
     erased = await ctx.repos.personal.erase(ctx.person)
     ctx.repos.audit.add(
         "personal_data_erased", secretariat_id=secretariats[0] if secretariats else None, person_id=None,

@@ -34,7 +34,7 @@ def sector_label(ctx: Context, sector: str | None) -> str | None:
 async def mis_datos(ctx: Context, inp: Command) -> None:
     person = ctx.person
     summary = await ctx.repos.personal.summary(person)
-    secretariat = await ctx.repos.secretariats.first_of(person)
+    secretariat = await ctx.repos.secretariats.acting_for(person)
     zone = zone_of(secretariat)
     consent = person.consent_at.astimezone(zone).strftime("%d/%m/%Y") if person.consent_at else "—"
     exported = await ctx.repos.personal.export(person)

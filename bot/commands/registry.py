@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 
 ANYONE, MEMBER, COORDINATOR, ADMIN = "anyone", "member", "coordinator", "admin"
 MEMBER_MENU, COORDINATOR_MENU = "member", "coordinator"  # coordinators see both
+# A command's own buttons carry `/<name>` where a flow's carry a step id: a tap on one is the
+# command again, with the button's value as its words (bot/turn.py).
+COMMAND_BUTTON = "/"
 Handler = Callable[["Context", "Command"], Awaitable[None]]
 
 

@@ -84,7 +84,7 @@ class _Person:
         person = await person_for(uow, sender_id)
         if person is None:
             return None, None
-        return person, await uow.secretariats.first_of(person)
+        return person, await uow.secretariats.acting_for(person)
 
 
 async def indicators_of(uow: UnitOfWork, secretariat_id: int) -> list[Indicator]:

@@ -3,7 +3,8 @@
 Every update starts here, so it is one round trip rather than three or four: the person by key,
 locked (PostgreSQL: FOR UPDATE OF people, which also reloads them as the previous holder of the
 lock left them; SQLite: the unit of work already holds the database's write lock), with their
-active run (the newest one) and the secretariat they joined first, both as outer joins.
+active run (the newest one) and the secretariat they act in (secretariats.acting_for), both as
+outer joins.
 """
 
 from __future__ import annotations
@@ -15,20 +16,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.state import ACTIVE
 from storage.models import FlowRun, Membership, Person, Secretariat
+from storage.repositories.secretariats import ACTING_ORDER
 
 _CURRENT_RUN = (
     select(FlowRun.id).where(FlowRun.person_id == Person.id, FlowRun.status == ACTIVE)
     .order_by(FlowRun.updated_at.desc(), FlowRun.id.desc()).limit(1).correlate(Person).scalar_subquery()
 )
-_FIRST_SECRETARIAT = (
+_ACTING_SECRETARIAT = (
     select(Membership.secretariat_id).where(Membership.person_id == Person.id)
-    .order_by(Membership.joined_at, Membership.id).limit(1).correlate(Person).scalar_subquery()
+    .order_by(*ACTING_ORDER).limit(1).correlate(Person).scalar_subquery()
 )
 # Read on every update: built once, as building a statement costs more than running it on SQLite.
 _ARRIVAL = (
     select(Person, FlowRun, Secretariat)
     .outerjoin(FlowRun, FlowRun.id == _CURRENT_RUN)
-    .outerjoin(Secretariat, Secretariat.id == _FIRST_SECRETARIAT)
+    .outerjoin(Secretariat, Secretariat.id == _ACTING_SECRETARIAT)
     .where(Person.key == bindparam("key"))
     .with_for_update(of=Person)
     .execution_options(populate_existing=True)
@@ -39,7 +41,7 @@ _ARRIVAL = (
 class Arrival:
     person: Person
     current: FlowRun | None  # the run their next message belongs to (runs.current)
-    secretariat: Secretariat | None  # the one they joined first (secretariats.first_of)
+    secretariat: Secretariat | None  # the one they act in (secretariats.acting_for)
 
 
 class Arrivals:

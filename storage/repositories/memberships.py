@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ROLES, Membership, Person, Secretariat
@@ -17,7 +17,11 @@ class Memberships:
         """Join, idempotently: a second invite may promote a member, never demote a coordinator."""
         if role not in ROLES:
             raise ValueError(f"Rol desconocido: {role!r} (usa member o coordinator).")
-        values = {"person_id": person.id, "secretariat_id": secretariat.id, "role": role}
+        # Their first secretariat is where they act; joining another does not switch (/secretariado does).
+        acts_somewhere = await self._session.scalar(
+            select(Membership.id).where(Membership.person_id == person.id, Membership.acting).limit(1))
+        values = {"person_id": person.id, "secretariat_id": secretariat.id, "role": role,
+                  "acting": acts_somewhere is None}
         await insert_or_ignore(self._session, Membership, values)
         membership = await self._find(person.id, secretariat.id)
         assert membership is not None  # inserted just now or already there
@@ -25,6 +29,16 @@ class Memberships:
             membership.role = "coordinator"
             await flush(self._session)
         return membership
+
+    async def act_in(self, person: Person, secretariat_id: int) -> bool:
+        """From now on the person acts in this secretariat; False (nothing changed) when they do not
+        belong to it. The old mark goes first: the partial unique index allows one a person."""
+        if await self._find(person.id, secretariat_id) is None:
+            return False
+        mine = update(Membership).where(Membership.person_id == person.id)
+        await self._session.execute(mine.where(Membership.acting).values(acting=False))
+        await self._session.execute(mine.where(Membership.secretariat_id == secretariat_id).values(acting=True))
+        return True
 
     async def role_of(self, person: Person, secretariat: Secretariat) -> str | None:
         membership = await self._find(person.id, secretariat.id)

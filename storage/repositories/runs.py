@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Select, bindparam, inspect, select, update
+from sqlalchemy import Select, bindparam, inspect, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -29,10 +29,18 @@ class Runs:
         """The active run the person's next message belongs to."""
         return await self._session.scalar(_CURRENT, {"person_id": person.id})
 
-    async def unfinished(self, person: Person, flow_id: str) -> FlowRun | None:
-        """The run of this flow to resume, if the person left one active or paused."""
+    async def unfinished(self, person: Person, flow_id: str, secretariat_id: int | None = None) -> FlowRun | None:
+        """The run of this flow to resume, if the person left one active or paused; with
+        `secretariat_id`, only one of that secretariat (or of none)."""
         statement = _LATEST_UNFINISHED.where(FlowRun.flow_id == flow_id)
+        if secretariat_id is not None:
+            statement = statement.where(or_(FlowRun.secretariat_id.is_(None), FlowRun.secretariat_id == secretariat_id))
         return await self._session.scalar(statement, {"person_id": person.id})
+
+    async def pause(self, run: FlowRun) -> None:
+        """Put the run aside (it stays where it was, to resume later)."""
+        self._write(run, RunState.from_json(run.state).evolve(status=PAUSED), touch=False)
+        await flush(self._session)
 
     async def latest_finished_answers(
         self, flow_id: str, secretariat_id: int, person_ids: Sequence[int]

@@ -10,12 +10,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import DEFAULT_TIMEZONE, KINDS, Membership, Person, Secretariat
 from storage.repositories._sql import flush
 
+# Where a person acts: the membership marked acting (/secretariado), else the one joined first.
+# The order is shared with storage/repositories/arrivals.py, which reads it inside its one statement.
+ACTING_ORDER = (Membership.acting.desc(), Membership.joined_at, Membership.id)
 # Read on every update: built once, as building a statement costs more than running it on SQLite.
-_FIRST_OF = (
+_ACTING_FOR = (
     select(Secretariat)
     .join(Membership, Membership.secretariat_id == Secretariat.id)
     .where(Membership.person_id == bindparam("person_id"))
-    .order_by(Membership.joined_at, Membership.id)
+    .order_by(*ACTING_ORDER)
     .limit(1)
 )
 
@@ -60,9 +63,15 @@ class Secretariats:
     async def get(self, secretariat_id: int) -> Secretariat | None:
         return await self._session.get(Secretariat, secretariat_id)
 
-    async def first_of(self, person: Person) -> Secretariat | None:
-        """The secretariat the person joined first: the default one for their work."""
-        return await self._session.scalar(_FIRST_OF, {"person_id": person.id})
+    async def acting_for(self, person: Person) -> Secretariat | None:
+        """The secretariat the person acts in: the one they chose, else the one they joined first."""
+        return await self._session.scalar(_ACTING_FOR, {"person_id": person.id})
+
+    async def of_person(self, person: Person) -> list[Secretariat]:
+        """Every secretariat the person belongs to, in the order they joined (as /secretariado numbers them)."""
+        statement = (select(Secretariat).join(Membership, Membership.secretariat_id == Secretariat.id)
+                     .where(Membership.person_id == person.id).order_by(Membership.joined_at, Membership.id))
+        return list(await self._session.scalars(statement))
 
     async def named(self, name: str) -> Secretariat | None:
         """The oldest secretariat with this exact name (the terminal's local one, say)."""

@@ -42,7 +42,7 @@ ROLE_NEEDED = {
     "compromisos": MEMBER, "diagnostico_grupo": COORDINATOR, "difundir": ANYONE, "estadisticas": ADMIN,
     "estado": COORDINATOR, "exportar": COORDINATOR, "firmar": MEMBER, "grafica": MEMBER, "grupo": COORDINATOR,
     "indicadores": MEMBER, "invitar": COORDINATOR, "mis_datos": ANYONE, "recargar": ADMIN, "reportar": MEMBER,
-    "resumen": COORDINATOR, "revision": COORDINATOR, "vincular": ANYONE,
+    "resumen": COORDINATOR, "revision": COORDINATOR, "secretariado": MEMBER, "vincular": ANYONE,
     # built in: anyone who accepted the privacy notice
     "autodiagnostico": ANYONE, "ayuda": ANYONE, "continuar": ANYONE, "glosario": ANYONE, "help": ANYONE,
     "kits": ANYONE, "progreso": ANYONE, "start": ANYONE,

@@ -17,7 +17,7 @@ from flows.state import RunState
 from storage import ConcurrentUpdate, DatabaseUnavailable, NoSecretariat, UnitOfWork
 from storage.db import make_engine, make_session_factory
 from storage.migrate import current_revision, head_revision, upgrade
-from storage.models import Base, Commitment, FlowRun, Person, Secretariat
+from storage.models import Base, Commitment, FlowRun, Membership, Person, Secretariat
 
 if TYPE_CHECKING:  # the fixture's value; conftest is not imported at run time
     from tests.storage.conftest import Db
@@ -51,7 +51,7 @@ class TestStorageContract:
         async with db.engine.connect() as conn:
             tables = await conn.run_sync(lambda c: set(inspect(c).get_table_names()))
         assert set(Base.metadata.tables) | {"alembic_version"} <= tables
-        assert await asyncio.to_thread(current_revision, db.url) == head_revision() == "0008"
+        assert await asyncio.to_thread(current_revision, db.url) == head_revision() == "0009"
 
     async def test_migrations_match_the_models(self, db: Db) -> None:
         def differences(conn: Connection) -> list[object]:
@@ -110,7 +110,7 @@ class TestStorageContract:
                 "Mesa Quito", kind="mesa", timezone="America/Guayaquil"
             )
             first = await uow.memberships.add(person, stl, "member")
-            assert id_of(await uow.secretariats.first_of(person)) == stl.id
+            assert id_of(await uow.secretariats.acting_for(person)) == stl.id
             await uow.memberships.add(person, mesa, "member")
         async with UnitOfWork(db.factory) as uow:
             promoted = await uow.memberships.add(person, stl, "coordinator")
@@ -118,11 +118,34 @@ class TestStorageContract:
             assert (promoted.id, kept.id) == (first.id, first.id)
             assert await uow.memberships.role_of(person, stl) == "coordinator"
             assert await uow.memberships.role_of(person, mesa) == "member"
-            assert id_of(await uow.secretariats.first_of(person)) == stl.id
+            assert id_of(await uow.secretariats.acting_for(person)) == stl.id
             loaded = await uow.secretariats.get(mesa.id)
         assert loaded is not None
         assert (loaded.kind, loaded.timezone) == ("mesa", "America/Guayaquil")
         assert (stl.kind, stl.timezone) == ("stl", "America/Mexico_City")
+
+    async def test_where_a_person_acts_is_remembered_and_only_among_their_secretariats(self, db: Db) -> None:
+        async with UnitOfWork(db.factory) as uow:
+            person = await uow.people.get_or_create("tg:7")
+            xalapa, veracruz = await uow.secretariats.add("STL Xalapa"), await uow.secretariats.add("STL Veracruz")
+            other = await uow.secretariats.add("STL Otra")
+            await uow.memberships.add(person, xalapa, "member")
+            await uow.memberships.add(person, veracruz, "member")
+            assert id_of(await uow.secretariats.acting_for(person)) == xalapa.id  # the first joined
+            assert [s.id for s in await uow.secretariats.of_person(person)] == [xalapa.id, veracruz.id]
+            assert await uow.memberships.act_in(person, other.id) is False  # not theirs: nothing changes
+            assert id_of(await uow.secretariats.acting_for(person)) == xalapa.id
+            assert await uow.memberships.act_in(person, veracruz.id) is True
+        async with UnitOfWork(db.factory) as uow:
+            arrival = await uow.arrivals.locked("tg:7")
+            assert arrival is not None and id_of(arrival.secretariat) == veracruz.id
+            assert await uow.memberships.act_in(person, xalapa.id) is True  # and back: one mark a person
+            assert await uow.memberships.act_in(person, xalapa.id) is True
+        async with UnitOfWork(db.factory) as uow:
+            assert id_of(await uow.secretariats.acting_for(person)) == xalapa.id
+            marked = await uow.session.scalars(select(Membership.secretariat_id).where(
+                Membership.person_id == person.id, Membership.acting))
+            assert list(marked) == [xalapa.id]
 
     # --- runs ------------------------------------------------------------------------------------
 

@@ -195,7 +195,7 @@ async def test_the_day_is_the_secretariats_not_the_servers(rasa: RasaClient, ses
     sender = "web-7"
     async with UnitOfWork(sessions) as uow:
         person = await uow.people.get("rasa:web-7")
-        secretariat = await uow.secretariats.first_of(person)
+        secretariat = await uow.secretariats.acting_for(person)
     assert secretariat.timezone == "America/Mexico_City"
     cocrea = Cocrea(Conversation(lambda: CONTENT, sessions), sessions, lambda: CONTENT, clock)
     assert cocrea.today(secretariat) == date(2026, 3, 31)
