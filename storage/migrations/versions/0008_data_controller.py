@@ -27,5 +27,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("secretariats") as batch:
-        batch.drop_column("data_controller")
+    # A plain DROP COLUMN too (SQLite ≥ 3.35): a batch copy would drop the old secretariats table, and
+    # with it, through ON DELETE CASCADE, every membership and commitment.
+    op.drop_column("secretariats", "data_controller")
