@@ -109,12 +109,17 @@ def restored_registry() -> Iterator[None]:
 # `make test-fast` leaves them out (`-m "not slow"`); `make test` and CI run everything.
 SLOW_FOLDERS = ("tests/deploy/", "tests/bot/telegram/e2e/")
 SLOW_FIXTURES = {"run_cocrea", "own_postgres", "pg_sessions"}
+SLOW_MODULES = (
+    "tests/hardening/test_access.py",  # every command as every role
+    "tests/bot/telegram/test_faults.py",  # waits out Telegram's retries and flood control
+    "tests/bot/test_reload.py",  # file watchers polling the content folder
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
         starts_processes = "subprocess" in vars(getattr(item, "module", None) or object)
-        if item.nodeid.startswith(SLOW_FOLDERS) or fixtures & SLOW_FIXTURES or "postgres" in item.name \
+        if item.nodeid.startswith(SLOW_FOLDERS + SLOW_MODULES) or fixtures & SLOW_FIXTURES or "postgres" in item.name \
                 or starts_processes:
             item.add_marker(pytest.mark.slow)
