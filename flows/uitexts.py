@@ -4,9 +4,11 @@ from __future__ import annotations
 
 REQUIRED: dict[str, tuple[str, ...]] = {
     "navigation": ("back", "skip", "help", "pause", "keep", "confirm", "fix", "more", "full_text"),
-    "buttons": ("keep", "confirm", "fix", "go_on", "more", "first_screen", "full_text", "past_ok", "past_change"),
+    "buttons": ("keep", "confirm", "fix", "go_on", "more", "first_screen", "full_text", "past_ok", "past_change",
+                "reuse"),
     "texts": (
-        "progress", "optional_hint", "previous_answer", "multi_choice_hint", "help",
+        "progress", "optional_hint", "previous_answer", "earlier_offer", "earlier_kit", "multi_choice_hint",
+        "help",
         "example_line", "try_again", "cannot_skip", "first_step", "going_back", "paused",
         "resumed", "run_done", "unknown_command", "choose_fix", "summary_help", "content_error",
         "step_moved", "placeholder_text", "placeholder_long_text", "placeholder_number",
