@@ -308,6 +308,7 @@ class Turn:
             self.today = today_for(secretariat, self.now)
         flow = self.content.flows.get(run.flow_id)
         wanted = flow.dynamic_lists() if flow is not None else set()
+        carried = flow.earlier_sources() if flow is not None else set()
         return {
             "person": {"name": self.person.name, "sector": self.person.sector},
             "secretariat": {"name": secretariat.name, "kind": secretariat.kind, **(
@@ -315,6 +316,9 @@ class Turn:
                 {"data_controller": await self.uow.secretariats.data_controller(secretariat.id)}
                 if run.flow_id == START_FLOW else {})} if secretariat else {},
             "lists": await host_lists(self.uow, secretariat, wanted, self.today) if wanted else {},
+            # what this person answered in the flows its questions offer again (`default_from`)
+            **({"earlier": {flow_id: await self.uow.runs.latest_answers(self.person, flow_id, run.secretariat_id)
+                            for flow_id in sorted(carried)}} if carried else {}),
             # today in the secretariat's time zone: «esa fecha ya pasó» and examples of dates
             **({"today": self.today.isoformat()} if self.today is not None else {}),
         }

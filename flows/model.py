@@ -107,6 +107,11 @@ class Flow:
         return {str(s.get("options_from")) for s in self.steps.values()
                 if s.type == "question" and str(s.get("options_from")) in DYNAMIC_LISTS}
 
+    def earlier_sources(self) -> set[str]:
+        """The flows whose answers this flow's questions offer again (`default_from`): the host reads only these."""
+        return {str(s.get("default_from")).partition(".")[0] for s in self.steps.values()
+                if s.type == "question" and s.get("default_from")}
+
     @property
     def question_ids(self) -> list[str]:
         return list(self.questions)

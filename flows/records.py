@@ -25,6 +25,8 @@ RECORD_FIELDS: dict[str, frozenset[str]] = {
         "effects", "root_causes", "ods_contribution",
         # Kit 8: how the group follows the commitment up
         "follow_up_plan",
+        # Kit 8: the group's self-assessment with the IRM's questions
+        "self_completion", "opened_government", "lessons_learned", "evidence_source", "evidence_detail",
     }),
     "milestone": frozenset({"output", "due_date", "responsible"}),
     "indicator": frozenset({

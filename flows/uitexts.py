@@ -4,9 +4,11 @@ from __future__ import annotations
 
 REQUIRED: dict[str, tuple[str, ...]] = {
     "navigation": ("back", "skip", "help", "pause", "keep", "confirm", "fix", "more", "full_text"),
-    "buttons": ("keep", "confirm", "fix", "go_on", "more", "first_screen", "full_text", "past_ok", "past_change"),
+    "buttons": ("keep", "confirm", "fix", "go_on", "more", "first_screen", "full_text", "past_ok", "past_change",
+                "reuse"),
     "texts": (
-        "progress", "optional_hint", "previous_answer", "multi_choice_hint", "help",
+        "progress", "optional_hint", "previous_answer", "earlier_offer", "earlier_kit", "multi_choice_hint",
+        "help",
         "example_line", "try_again", "cannot_skip", "first_step", "going_back", "paused",
         "resumed", "run_done", "unknown_command", "choose_fix", "summary_help", "content_error",
         "step_moved", "placeholder_text", "placeholder_long_text", "placeholder_number",
@@ -56,7 +58,8 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "plan_not_found", "plan_untitled", "plan_no_sector", "plan_no_reports", "plan_last_value",
         "plan_move_refused", "plan_list_header", "plan_list_line", "plan_list_footer", "card_title",
         "card_status", "card_progress", "card_problem", "card_objective", "card_ogp", "card_ods",
-        "card_dates", "card_milestones", "card_milestone", "card_no_milestones", "card_indicators",
+        "card_dates", "card_self_assessment", "card_lessons", "card_milestones", "card_milestone",
+        "card_no_milestones", "card_indicators",
         "card_indicator", "card_no_indicators", "card_signoffs", "card_signoff", "card_dissent",
         "card_missing_header", "card_missing_line", "card_ready", "card_completeness",
         "card_quorum_missing", "card_quorum_met", "indicators_none",

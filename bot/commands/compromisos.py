@@ -83,6 +83,13 @@ async def card(ctx: Context, commitment: Commitment) -> str:
     ]
     if view.start_date or view.end_date:
         lines.append(t("card_dates", start=day(view.start_date), end=day(view.end_date)))
+    if fields.get("self_completion") or fields.get("opened_government"):  # Kit 8's self-assessment
+        lines.append(t("card_self_assessment",
+                       completion=catalog_labels(ctx, "irm_completion", fields.get("self_completion")).lower() or "—",
+                       opened=catalog_labels(ctx, "irm_opened_government",
+                                             fields.get("opened_government")).lower() or "—"))
+    if fields.get("lessons_learned"):
+        lines.append(t("card_lessons", value=flat(str(fields["lessons_learned"]))))
     lines.append("")
     if milestones:
         lines.append(t("card_milestones"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import flows.steps.earlier as carry
 import flows.steps.paging as paging
 from flows import answers
 from flows.errors import Problem, Rejected
@@ -17,6 +18,7 @@ from flows.steps.registry import STAY, STOP, STRING, TEMPLATE, Go, Outcome, Step
 from flows.turn import Turn
 
 KEEP = "~keep"  # the "keep my earlier answer" button
+REUSE = carry.REUSE  # «Usarlo tal cual»: what the person answered in an earlier flow (`default_from`)
 GO_ON = "~go_on"  # "Continuar", under a question whose host list became empty
 PAST_OK = "~past_ok"  # «Sí, es correcta»: a past date for a `future` question, kept
 PAST_CHANGE = "~past_change"  # «No, la cambio»: ask the date again
@@ -74,6 +76,12 @@ def shown_answer(turn: Turn, step: Step) -> str | None:
     return answer_type(step).show(value, spec)
 
 
+def earlier_offer(turn: Turn, step: Step) -> str | None:
+    """What the person answered in the flow `default_from` names, as they read it, while offered."""
+    value = carry.offered(turn, step)
+    return None if value is None else answer_type(step).show(value, turn.spec(step))
+
+
 @register
 class Question(StepKind):
     name = "question"
@@ -97,6 +105,8 @@ class Question(StepKind):
                    "description": "fecha de algo por venir: si ya pasó, se pregunta «¿es correcta?»"},
         "if_empty": {"type": "string",
                      "description": "paso al que se sigue si la lista del anfitrión (options_from) está vacía"},
+        "default_from": {"type": "string", "pattern": "^[a-z0-9_]+\\.[a-z0-9_]+$",
+                         "description": "flujo.respuesta: ofrece lo que la persona ya respondió ahí"},
     }
     required = ("answer", "text")
 
@@ -144,6 +154,10 @@ class Question(StepKind):
         if earlier is not None:
             lines.append(turn.ui("previous_answer", answer=earlier))
             buttons = (*buttons, Button(turn.button_label("keep"), KEEP))
+        carried = earlier_offer(turn, step)
+        if carried:
+            lines.append(turn.ui("earlier_offer", where=carry.where(turn, step), answer=carried))
+            buttons = (*buttons, Button(turn.button_label("reuse"), REUSE))
         placeholder = turn.ui(kind.placeholder) if not buttons or kind.name == "multi_choice" else None
         turn.say("\n\n".join(filter(None, lines)), buttons, placeholder, step.id)
 
@@ -173,11 +187,14 @@ class Question(StepKind):
                 return STAY  # anything else is read below as a new answer
         keeping = turn.state.mode in ("review", "edit") and step.save_as in turn.state.answers
         try:
-            if keeping and (
+            if isinstance(inp, Tap) and inp.value == REUSE and carry.offered(turn, step) is not None:
+                value: Any = carry.offered(turn, step)
+                value = kind.parse(value, spec) if isinstance(value, str) else value  # still within limits
+            elif keeping and (
                 (isinstance(inp, Tap) and inp.value == KEEP)
                 or (isinstance(inp, Text) and turn.is_word(inp.text, "keep"))
             ):
-                value: Any = turn.state.answers[step.save_as]
+                value = turn.state.answers[step.save_as]
             elif isinstance(inp, Tap):
                 value = kind.tap(inp.value, spec)
             elif isinstance(inp, Text):
@@ -230,6 +247,8 @@ class Question(StepKind):
         buttons = self._screen_buttons(turn, step, kind, spec)
         if turn.state.mode in ("review", "edit") and step.save_as in turn.state.answers:
             buttons = (*buttons, Button(turn.button_label("keep"), KEEP))
+        if earlier_offer(turn, step):
+            buttons = (*buttons, Button(turn.button_label("reuse"), REUSE))
         turn.say("\n".join(lines), buttons, turn.ui(kind.placeholder), step.id)
 
     def save(self, turn: Turn, step: Step, value: Any) -> Outcome:
@@ -281,6 +300,7 @@ class Question(StepKind):
         if step.get("if_empty") and not dynamic:
             lists = ", ".join(sorted(DYNAMIC_LISTS))
             yield problem(step, "if_empty", f"`if_empty` solo sirve con una lista del anfitrión ({lists})")
+        yield from carry.check(flow, step, content)
         options = content.options_for(step, SAMPLE_LISTS) if dynamic else content.options_for(step)
         for key, message in kind.config_problems(answers.Spec(step.data, options)):
             yield problem(step, key, message)

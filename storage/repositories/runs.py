@@ -57,6 +57,15 @@ class Runs:
             latest[run.person_id] = run  # ordered oldest first: the last one wins
         return [dict((run.state or {}).get("answers") or {}) for run in latest.values()]
 
+    async def latest_answers(self, person: Person, flow_id: str, secretariat_id: int | None) -> dict[str, object]:
+        """This person's answers in their most recent run of `flow_id` (finished or not), in this
+        secretariat when there is one: what a later kit offers again (`default_from`)."""
+        statement = select(FlowRun).where(FlowRun.person_id == person.id, FlowRun.flow_id == flow_id)
+        if secretariat_id is not None:
+            statement = statement.where(FlowRun.secretariat_id == secretariat_id)
+        run = await self._session.scalar(statement.order_by(FlowRun.updated_at.desc(), FlowRun.id.desc()).limit(1))
+        return dict((run.state or {}).get("answers") or {}) if run is not None else {}
+
     async def latest_unfinished(self, person: Person) -> FlowRun | None:
         """What to offer on "continuar": the most recently touched run not yet done."""
         return await self._session.scalar(_LATEST_UNFINISHED, {"person_id": person.id})

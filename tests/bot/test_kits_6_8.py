@@ -81,8 +81,10 @@ def test_kits_5_6_and_8_in_one_conversation_fill_one_commitment(run_cocrea: Chat
                                 "WHERE commitment_id = ? ORDER BY id", (cid,)).fetchall()
         assert indicators == [
             ("Colonias con horario de agua publicado cada semana", 0, 38, "trimestral", "2027-03-31"),
-            ("Hogares que compran pipas al mes", 60, 30, "semestral", "2027-06-30"),
+            ("Hogares que compran pipas al mes", None, 30, "semestral", "2027-06-30"),  # pendiente de medir
         ]
+        assert (fields["self_completion"], fields["opened_government"]) == ("limitado", "marginal")
+        assert fields["lessons_learned"].startswith("Publicar el calendario") and fields["evidence_source"] == "actas"
 
 
 async def test_kit_6_without_commitments_points_to_kit_5(conversation: Conversation) -> None:

@@ -58,7 +58,11 @@ def test_kit_messages_are_short_enough_to_read_on_a_phone(kit: str) -> None:
             read = reading_length(str(step.get("text")))
             assert read <= 600, f"{kit}:{step.id} is {read} characters"
     assert flow.purpose, f"{kit} has no purpose"
-    assert 12 <= len(flow.steps) <= 30, f"{kit} has {len(flow.steps)} steps"
+    # Kit 8 runs longer (43 steps): its optional self-assessment block (a «¿la hacemos ahora?» branch,
+    # five questions, a record) and the «pendiente de medir» baseline path (a choice, two branches, a
+    # date, a second record step). A person answers at most 24 questions, fewer when they skip it.
+    most = 44 if kit == "kit8" else 30
+    assert 12 <= len(flow.steps) <= most, f"{kit} has {len(flow.steps)} steps"
 
 
 @pytest.mark.parametrize("kit", [k.id for k in CONTENT.kits()])

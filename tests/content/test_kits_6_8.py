@@ -48,7 +48,11 @@ def test_kit_8_frequencies_are_the_plans_and_every_indicator_field_is_recorded()
 def test_walking_kit_8_writes_a_milestone_an_indicator_and_the_dates_on_the_chosen_commitment() -> None:
     walked = walk(CONTENT, "kit8", NOW)
     records = [(e.record, e.commitment) for e in walked.events if isinstance(e, RecordWritten)]
-    assert records == [("milestone", "1"), ("indicator", "1"), ("commitment", "1")]
+    # the walk takes the self-assessment (its first option): it is written before the summary's record
+    assert records == [("milestone", "1"), ("indicator", "1"), ("commitment", "1"), ("commitment", "1")]
+    evaluation = [e.fields for e in walked.events if isinstance(e, RecordWritten) and e.record == "commitment"][0]
+    assert set(evaluation) == {"self_completion", "opened_government", "lessons_learned", "evidence_source",
+                               "evidence_detail"}
 
 
 def test_kits_6_and_8_speak_of_the_mesa_tecnica_to_a_mesa() -> None:
