@@ -21,8 +21,8 @@ RECORD_FIELDS: dict[str, frozenset[str]] = {
         "description", "how_it_solves", "proposal", "ogp_values", "ogp_values_explanation",
         "ods_goals", "ods_targets", "lead_institution", "supporting_actors", "responsible",
         "start_date", "end_date",
-        # Kit 6: the problem tree and the Agenda 2030
-        "effects", "root_causes", "ods_contribution",
+        # Kit 6: the problem tree (its direct causes apart from Kit 5's `causes`) and the Agenda 2030
+        "direct_causes", "effects", "root_causes", "ods_contribution",
         # Kit 8: how the group follows the commitment up
         "follow_up_plan",
         # Kit 8: the group's self-assessment with the IRM's questions

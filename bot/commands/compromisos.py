@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from bot.commands._plan import (
     catalog_labels,
@@ -16,6 +17,8 @@ from bot.commands._plan import (
     title_of,
 )
 from bot.commands.registry import MEMBER, MEMBER_MENU, command
+from bot.export.labels import FIELD_CATALOGS, FIELD_LABELS
+from bot.export.labels import text as as_text
 from flows.answers.plain import flat
 from flows.events import MessageOut
 from flows.plan import lifecycle, readiness
@@ -65,6 +68,29 @@ async def show_card(ctx: Context, word: str) -> None:
         ctx.send(MessageOut(await card(ctx, commitment)))
 
 
+ON_THE_CARD = frozenset({"title", "problem", "objective", "ogp_values", "ods_targets", "start_date", "end_date",
+                         "self_completion", "opened_government", "lessons_learned"})
+
+
+def other_fields(ctx: Context, fields: Mapping[str, Any]) -> list[str]:
+    """Every other field a kit wrote, under its Spanish label (bot/export/labels.py), in its order."""
+    lines = []
+    for key, label in FIELD_LABELS.items():
+        value = fields.get(key)
+        if key in ON_THE_CARD or value in (None, "", [], {}):
+            continue
+        if key == "ods_goals":
+            shown = catalog_labels(ctx, "ods_goals", value)
+        elif key in FIELD_CATALOGS:
+            shown = catalog_labels(ctx, FIELD_CATALOGS[key], value)
+        elif isinstance(value, Mapping):  # supporting actors by sector
+            shown = "; ".join(f"{sector_label(ctx, str(k))}: {as_text(v)}" for k, v in value.items() if v)
+        else:
+            shown = as_text(value)
+        lines.append(ctx.text("card_field", label=label, value=shown))
+    return lines
+
+
 async def card(ctx: Context, commitment: Commitment) -> str:
     """Everything about one commitment, as a person reads it."""
     view, milestones, indicators, signoffs = await ctx.repos.plan.view(commitment)
@@ -76,10 +102,10 @@ async def card(ctx: Context, commitment: Commitment) -> str:
           completion=lifecycle.IRM_LABELS.get(view.irm_completion, view.irm_completion)),
         t("card_progress", bar=progress_bar(commitment_progress(milestones, indicators))),
         t("card_problem", value=fields.get("problem") or "—"),
-        t("card_objective", value=fields.get("objective") or fields.get("description")
-          or fields.get("proposal") or "—"),
+        t("card_objective", value=fields.get("objective") or "—"),
         t("card_ogp", value=catalog_labels(ctx, "ogp_values", fields.get("ogp_values")) or "—"),
         t("card_ods", value=catalog_labels(ctx, "ods_targets", fields.get("ods_targets")) or "—"),
+        *other_fields(ctx, fields),
     ]
     if view.start_date or view.end_date:
         lines.append(t("card_dates", start=day(view.start_date), end=day(view.end_date)))

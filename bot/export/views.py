@@ -21,6 +21,7 @@ PLACED = frozenset({
     "title", "problem", "baseline", "causes", "affected_population", "objective", "description", "proposal",
     "how_it_solves", "effects", "ods_contribution", "ogp_values", "ogp_values_explanation", "ods_goals",
     "ods_targets", "lead_institution", "supporting_actors", "responsible", "start_date", "end_date",
+    "direct_causes", "root_causes", "follow_up_plan",
 })
 
 
@@ -86,7 +87,8 @@ def indicator_view(indicator: IndicatorSnap, labels: L.Labels) -> dict[str, Any]
 def commitment_view(c: CommitmentSnap, labels: L.Labels) -> dict[str, Any]:
     f = c.fields
     others = [
-        {"label": L.FIELD_LABELS.get(k, cell(L.capital(k.replace("_", " ")))), "value": cell(v)}
+        {"label": L.FIELD_LABELS.get(k, "Otro dato"),
+         "value": cell(labels.of(L.FIELD_CATALOGS[k], v) if k in L.FIELD_CATALOGS else v)}
         for k, v in sorted(f.items()) if k not in PLACED and v not in (None, "", [], {})
     ]
     return {
@@ -94,6 +96,8 @@ def commitment_view(c: CommitmentSnap, labels: L.Labels) -> dict[str, Any]:
         "title": cell(c.title),  # one line: it heads the commitment's section
         "title_cell": cell(c.title),  # kept for templates written before titles were escaped
         "lead_cell": cell(f.get("lead_institution")),
+        "responsible_cell": cell(f.get("responsible")),
+        "label": L.FIELD_LABELS,
         "status": labels.status(c.status),
         "irm": labels.irm(c.irm_completion),
         "progress": percent(c.progress),

@@ -27,8 +27,9 @@ DATE = "dd/mm/yyyy"
 DATETIME = "dd/mm/yyyy hh:mm"
 MAX_WIDTH, MIN_WIDTH = 60, 8
 
-COMMITMENT_FIELDS = ("problem", "baseline", "causes", "affected_population", "objective", "description",
-                     "proposal", "how_it_solves")
+COMMITMENT_FIELDS = ("problem", "baseline", "causes", "direct_causes", "root_causes", "effects",
+                     "affected_population", "objective", "description", "proposal", "how_it_solves")
+SELF_ASSESSMENT = ("self_completion", "opened_government", "lessons_learned", "evidence_source", "evidence_detail")
 
 
 def _excel(value: Any) -> Any:
@@ -93,9 +94,13 @@ def _commitment_row(c: CommitmentSnap, labels: L.Labels) -> list[Any]:
         None if not f.get("ogp_values_explanation") else L.text(f.get("ogp_values_explanation")),
         "; ".join(labels.ods_goal(g) for g in L.as_list(f.get("ods_goals"))) or None,
         ", ".join(str(t) for t in L.as_list(f.get("ods_targets"))) or None,
-        None if not f.get("lead_institution") else L.text(f.get("lead_institution")),
-        None if not f.get("supporting_actors") else L.text(f.get("supporting_actors")),
-        _iso_date(f.get("start_date")), _iso_date(f.get("end_date")), c.approved_at, signoffs or None,
+        *(None if not f.get(k) else L.text(f.get(k))
+          for k in ("ods_contribution", "lead_institution", "supporting_actors", "responsible")),
+        _iso_date(f.get("start_date")), _iso_date(f.get("end_date")),
+        None if not f.get("follow_up_plan") else L.text(f.get("follow_up_plan")),
+        *(None if not f.get(k) else labels.of(L.FIELD_CATALOGS[k], f.get(k)) if k in L.FIELD_CATALOGS
+          else L.text(f.get(k)) for k in SELF_ASSESSMENT),
+        c.approved_at, signoffs or None,
     ]
 
 
@@ -105,9 +110,13 @@ def plan_xlsx(snapshot: PlanSnapshot, labels: L.Labels) -> bytes:
         book.remove(blank)
     _sheet(book, "compromisos", (
         "id", "título", "estado", "cumplimiento IRM", "avance", "problema", "línea base", "causas",
+        "causas directas", "causas de fondo", "efectos",
         "población afectada", "objetivo", "descripción", "propuesta", "cómo resuelve el problema", "valores OGP",
-        "cómo atiende los valores", "ODS", "metas ODS", "institución responsable", "actores de apoyo",
-        "fecha de inicio", "fecha de término", "aprobado el", "firmas",
+        "cómo atiende los valores", "ODS", "metas ODS", "contribución a los ODS", "institución responsable",
+        "actores de apoyo", "persona responsable",
+        "fecha de inicio", "fecha de término", "plan de seguimiento", "autoevaluación: cumplimiento",
+        "autoevaluación: ¿abrió el gobierno?", "lecciones aprendidas", "de dónde viene la evidencia",
+        "dónde consultar la evidencia", "aprobado el", "firmas",
     ), [_commitment_row(c, labels) for c in snapshot.commitments], percent=(4,))
     _sheet(book, "hitos", (
         "compromiso id", "compromiso", "id", "producto", "fecha", "responsable", "cumplido", "cumplido el",

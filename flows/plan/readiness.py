@@ -10,7 +10,7 @@ Start and end dates are checked when given, not required.
 The «completitud del diseño» counts what the design already has; it is not the IRM's potential for
 results, which the group judges itself in Kit 5 (poco claro / modesto / sustancial). One point for each of:
   1. the problem comes with baseline data (`baseline`);
-  2. the causes of the problem are identified (`causes`);
+  2. the causes of the problem are identified (`causes`, or Kit 6's `direct_causes`);
   3. every milestone is verifiable (output, date and responsible) and there are at least two;
   4. at least one indicator has a numeric target different from its baseline;
   5. it serves more than one of OGP's three core values (transparency, participation, accountability):
@@ -167,7 +167,7 @@ def _completeness(
         (_filled(fields.get("baseline")),
          "El problema viene con datos de línea base.",
          "El problema no tiene datos de línea base: no queda claro cuánto cambiará."),
-        (_filled(fields.get("causes")),
+        (_filled(fields.get("causes")) or _filled(fields.get("direct_causes")),  # Kit 5's or Kit 6's
          "Identifica las causas del problema.",
          "No identifica las causas del problema."),
         (len(milestones) >= 2 and all(not _milestone_gaps(m) for m in milestones),

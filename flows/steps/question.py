@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import flows.steps.crossfield as crossfield
 import flows.steps.earlier as carry
 import flows.steps.paging as paging
 from flows import answers
@@ -252,6 +253,11 @@ class Question(StepKind):
         turn.say("\n".join(lines), buttons, turn.ui(kind.placeholder), step.id)
 
     def save(self, turn: Turn, step: Step, value: Any) -> Outcome:
+        refusal = crossfield.refused(turn, step, value)
+        if refusal is not None:  # a rule across fields: said, and the same question asked again
+            turn.say(refusal)
+            self._ask(turn, step)
+            return STAY
         state = turn.state
         history = state.history if state.history[-1:] == (step.id,) else (*state.history, step.id)
         going_back_to = state.return_to if state.mode == "edit" else None

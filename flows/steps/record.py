@@ -24,6 +24,7 @@ from flows.records import (
     REQUIRED_FIELDS,
     TARGET_FIELD,
 )
+from flows.steps.crossfield import RAW_PREFIX
 from flows.steps.registry import STRING, Go, Outcome, StepKind, problem, register
 from flows.turn import Turn
 
@@ -80,6 +81,9 @@ class Record(StepKind):
             rounds = list(earlier) if isinstance(earlier, list) else []
             rounds = [*rounds[:-1], written] if amends and rounds else [*rounds, written]
             updated[str(collect)] = rounds
+            raw = answers.get(RAW_PREFIX + str(collect))
+            typed = list(raw) if isinstance(raw, list) else []
+            updated[RAW_PREFIX + str(collect)] = [*typed[:-1], values] if amends and typed else [*typed, values]
         written_now = {**turn.state.written, step.id: len(turn.state.history)}
         turn.state = turn.state.evolve(answers=updated, written=written_now)
         return Go(turn.flow.next_of(step))

@@ -227,3 +227,25 @@ async def test_a_photo_where_text_is_expected_is_explained(conversation: Convers
     await member.send("5")
     said = await member.send(File("photo", "AgAC"))
     assert "no puedo leer un archivo de imagen como respuesta" in said
+
+
+def test_kit_6_keeps_its_direct_causes_apart_from_kit_5s_causes(run_cocrea: ChatRunner, database: Path) -> None:
+    kit6 = (GOLDEN / "kit6.in").read_text(encoding="utf-8").splitlines()
+    result = run_cocrea("chat", "--as", "cli:lupita", "--now", GOLDEN_NOW,
+                        stdin="\n".join([*kit6, "/compromiso 1"]) + "\n")
+    assert result.returncode == 0, result.stderr
+    kit5_causes = "Fugas en la red y un tandeo que se decide sin reglas públicas."
+    kit6_causes = "Fugas en tuberías viejas y un tandeo que se decide sin criterios públicos."
+    card = result.stdout[result.stdout.rindex("Compromiso 1:"):]
+    assert f"Causas del problema: {kit5_causes}" in card
+    assert f"Causas directas (árbol de problemas): {kit6_causes}" in card
+    with sqlite3.connect(database) as db:
+        fields = json.loads(db.execute("SELECT fields FROM commitments").fetchone()[0])
+    assert (fields["causes"], fields["direct_causes"]) == (kit5_causes, kit6_causes)
+    for fmt in ("md", "ogp"):
+        exported = run_cocrea("export", "1", "--format", fmt)
+        assert exported.returncode == 0, exported.stderr
+        assert kit5_causes in exported.stdout, fmt
+        assert f"**Causas directas (árbol de problemas):** {kit6_causes}" in exported.stdout, fmt
+        assert "Causas de fondo (árbol de problemas)" in exported.stdout, fmt
+        assert "root_causes" not in exported.stdout and "Root causes" not in exported.stdout, fmt

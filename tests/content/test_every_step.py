@@ -24,6 +24,7 @@ from flows.loader import load_checked
 from flows.model import Step
 from flows.records import SAMPLE_LISTS
 from flows.state import ACTIVE, DONE, RunState
+from flows.steps.crossfield import RAW_PREFIX
 from flows.walk import next_input, walk
 
 CONTENT = load_checked()
@@ -57,6 +58,9 @@ def standing_at(flow_id: str, step: Step) -> RunState:
     if step.type == "question":
         answers = {k: v for k, v in answers.items() if k != step.save_as}
     ahead = tuple(flow.order[flow.order.index(step.id) + 1:])
+    # Rounds a record step ahead would write are not written yet (the cross-field rules read them).
+    unwritten = {RAW_PREFIX + str(flow.steps[s].get("collect_as")) for s in ahead if flow.steps[s].type == "record"}
+    answers = {k: v for k, v in answers.items() if k not in unwritten}
     return RunState(flow_id=flow_id, step_id=step.id, answers=answers, status=ACTIVE, ahead=ahead)
 
 

@@ -32,7 +32,8 @@ def test_kit_6_links_ods_goals_and_their_targets_from_the_catalog() -> None:
     targets = {o.value for o in CONTENT.catalogs["ods_targets"]}
     assert {"6.1", "6.b", "16.10"} <= targets  # the examples the kit gives exist
     written = dict(kit6.steps["guardar"].get("fields"))
-    assert {"effects", "root_causes", "causes", "ods_goals", "ods_targets", "ods_contribution"} <= set(written)
+    assert {"effects", "root_causes", "direct_causes", "ods_goals", "ods_targets", "ods_contribution"} <= set(written)
+    assert "causes" not in written  # Kit 5's causes are its own; Kit 6 keeps its direct causes apart
 
 
 def test_kit_8_frequencies_are_the_plans_and_every_indicator_field_is_recorded() -> None:
