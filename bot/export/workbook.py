@@ -20,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 import bot.export.labels as L
 from bot.export.cells import neutral
 from bot.export.snapshot import CommitmentSnap, PlanSnapshot
+from flows.plan.readiness import parse_date
 
 SHEETS = ("compromisos", "hitos", "indicadores", "reportes")
 PERCENT = "0%"
@@ -41,14 +42,6 @@ def _excel(value: Any) -> Any:
         return neutral(ILLEGAL_CHARACTERS_RE.sub("", value))
     return value
 
-
-def _iso_date(value: Any) -> date | None:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None
 
 
 def _sheet(book: Workbook, title: str, header: Sequence[str], rows: list[list[Any]], *,
@@ -96,7 +89,7 @@ def _commitment_row(c: CommitmentSnap, labels: L.Labels) -> list[Any]:
         ", ".join(str(t) for t in L.as_list(f.get("ods_targets"))) or None,
         *(None if not f.get(k) else L.text(f.get(k))
           for k in ("ods_contribution", "lead_institution", "supporting_actors", "responsible")),
-        _iso_date(f.get("start_date")), _iso_date(f.get("end_date")),
+        parse_date(f.get("start_date")), parse_date(f.get("end_date")),
         None if not f.get("follow_up_plan") else L.text(f.get("follow_up_plan")),
         *(None if not f.get(k) else labels.of(L.FIELD_CATALOGS[k], f.get(k)) if k in L.FIELD_CATALOGS
           else L.text(f.get(k)) for k in SELF_ASSESSMENT),

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from flows.answers.dates import spoken
+from flows.plan.readiness import parse_date
 from flows.plan.refusals import Refused
 
 START, END = ("commitment", "start_date"), ("commitment", "end_date")
@@ -20,14 +21,6 @@ START, END = ("commitment", "start_date"), ("commitment", "end_date")
 INSIDE = (("milestone", "due_date"), ("indicator", "first_due"))
 RULED = frozenset({START, END, *INSIDE})
 
-
-def _date(value: Any) -> date | None:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None
 
 
 def refusal(
@@ -42,14 +35,14 @@ def refusal(
     if changed not in RULED:
         return None
     commitment = values.get("commitment") or {}
-    start, end = _date(commitment.get("start_date")), _date(commitment.get("end_date"))
+    start, end = parse_date(commitment.get("start_date")), parse_date(commitment.get("end_date"))
     if changed in (START, END) and start and end and end <= start:
         return Refused("rule_end_before_start", {"start": spoken(start), "end": spoken(end)})
     if changed in (START, END):  # what was written already; a date not yet written is checked when it is
         dated = [(record, row.get(field)) for record, field in INSIDE for row in (earlier or {}).get(record, ())]
     else:
         dated = [(changed[0], (values.get(changed[0]) or {}).get(changed[1]))]
-    return _outside(((r, _date(v)) for r, v in dated), start, end)
+    return _outside(((r, parse_date(v)) for r, v in dated), start, end)
 
 
 def _outside(dated: Iterable[tuple[str, date | None]], start: date | None, end: date | None) -> Refused | None:
