@@ -26,7 +26,7 @@ test: $(VENV)/.installed-dev
 
 # The fast suite, for while you work: leaves out what starts processes, servers or databases of its own.
 test-fast: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(BIN)/python -m pytest -q -m "not slow" -n 2
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check bot flows storage tests bench
