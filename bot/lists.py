@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from bot.local_time import today_for
+from flows.plan import versions
 from flows.plan.lifecycle import label as status_label
 from flows.plan.schedule import FREQUENCY_LABELS, period_for
 from storage import Repositories
@@ -34,9 +35,21 @@ async def host_lists(
     if "commitments" in wanted:
         lists["commitments"] = [_commitment(c, with_status=True) for c in commitments if c.status != "cancelado"]
     if "commitments_in_review" in wanted:
-        # A sign-off counts for the version the person was shown: it travels in the value.
-        lists["commitments_in_review"] = [_commitment(c, version=True) for c in commitments
-                                          if c.status == "en_revision"]
+        # A sign-off counts for the version the person was shown: it travels in the value. An
+        # approved commitment whose amendment is in review is signed too.
+        amendments = await repos.plan.versions.open_amendments([c.id for c in commitments])
+        lists["commitments_in_review"] = []
+        for c in commitments:
+            amendment = amendments.get(c.id)
+            if versions.stage(c.status, amendment.stage if amendment else None) != "en_revision":
+                continue
+            item = _commitment(c, version=True)
+            shown = await repos.plan.versions.open(c.id)
+            if shown is not None:
+                item["version"] = shown.number
+                item["short"] = versions.short(shown.digest)
+            item["amendment"] = amendment.number if amendment is not None else ""
+            lists["commitments_in_review"].append(item)
     if "indicators_due" in wanted:
         lists["indicators_due"] = await _indicators_due(repos, secretariat.id, day)
     if "milestones_open" in wanted:

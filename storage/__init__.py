@@ -16,6 +16,8 @@ Exceptions::
             │   └── PeriodTaken  a report for the period chosen, which someone else reported first
             ├── SignoffRefused   a sign-off outside review, without a sector, or a dissent without reason
             ├── RecordRefused    a flow's record for another secretariat, or missing what it needs
+            ├── Frozen           a change to the signed text in review or after approval (an amendment)
+            ├── StaleSignatures  approval while a counted signature is on another version
             └── QuorumNotMet     approval before every required sector signed
 
 Bad arguments (an unsupported URL, an unknown kind, role or time zone) raise ValueError.

@@ -72,6 +72,14 @@ class RecordRefused(PlanError):
     """Answers a flow cannot write: another secretariat's commitment, an unknown indicator, …"""
 
 
+class Frozen(PlanError):
+    """A change to a commitment's signed text while it is in review or approved (flows/plan/versions.py)."""
+
+
+class StaleSignatures(PlanError):
+    """Approval asked while a counted signature is on another text than the one in review now."""
+
+
 class QuorumNotMet(PlanError):
     """Approval asked before every required sector signed; `missing` holds those sectors."""
 

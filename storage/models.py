@@ -227,7 +227,9 @@ class Signoff(Base):
 
     __tablename__ = "signoffs"
     __table_args__ = (
-        UniqueConstraint("commitment_id", "person_id"),
+        # One decision a person counts in the current round; lapsed ones stay as history.
+        Index("uq_signoffs_commitment_id_person_id", "commitment_id", "person_id", unique=True,
+              sqlite_where=text("lapsed_at IS NULL"), postgresql_where=text("lapsed_at IS NULL")),
         CheckConstraint("decision IN ('aprueba', 'disiente')", name="decision"),
     )
 
@@ -239,6 +241,49 @@ class Signoff(Base):
     decision: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str | None] = mapped_column(Text)
     signed_at: Mapped[datetime] = _created()
+    # The version (the text sent to review) this decision was taken on; None before versions existed.
+    version_id: Mapped[int | None] = mapped_column(ForeignKey("commitment_versions.id", ondelete="SET NULL"))
+    # When the decision stopped counting: the round closed (returned to draft) or an amendment opened.
+    lapsed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class CommitmentVersion(Base):
+    """One text of a commitment sent to review: its number, digest and snapshot (flows/plan/versions.py),
+    and what became of it (returned to draft, or approved)."""
+
+    __tablename__ = "commitment_versions"
+    __table_args__ = (UniqueConstraint("commitment_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitments.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)  # «versión 3»: the third text sent to review
+    digest: Mapped[str] = mapped_column(String(64))
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+    amendment_id: Mapped[int | None] = mapped_column(ForeignKey("commitment_amendments.id", ondelete="SET NULL"))
+    sent_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    sent_at: Mapped[datetime] = _created()
+    returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Amendment(Base):
+    """An enmienda: a change to an approved commitment, opened with its reason, then edited, sent to
+    review, signed and approved like the original (`stage`: borrador, en_revision, aprobada)."""
+
+    __tablename__ = "commitment_amendments"
+    __table_args__ = (
+        UniqueConstraint("commitment_id", "number"),
+        CheckConstraint("stage IN ('borrador', 'en_revision', 'aprobada')", name="stage"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitments.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)  # «enmienda 1»
+    reason: Mapped[str] = mapped_column(Text)
+    stage: Mapped[str] = mapped_column(String(16), default="borrador", server_default="borrador")
+    opened_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    opened_at: Mapped[datetime] = _created()
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Milestone(Base):
@@ -440,10 +485,12 @@ __all__ = [
     "OUTBOX_STATUSES",
     "ROLES",
     "RUN_STATUSES",
+    "Amendment",
     "AuditEntry",
     "Base",
     "Commitment",
     "CommitmentChange",
+    "CommitmentVersion",
     "ContentVersion",
     "FlowRun",
     "Indicator",

@@ -172,6 +172,7 @@ async def _milestone(plan: Plan, commitment: Commitment, person: Person, fields:
                      amends: bool = False) -> None:
     output = _text(fields.get("output"))
     assert output is not None  # refusals.record_refusal saw to it
+    await plan.guard(commitment)  # frozen in review and after approval, however it is written
     earlier = _latest_of(await plan.milestones(commitment.id), person) if amends else None
     if earlier is not None:
         earlier.output, earlier.due_date = output, parse_date(fields.get("due_date"))
@@ -185,6 +186,7 @@ async def _indicator(plan: Plan, commitment: Commitment, person: Person, fields:
                      amends: bool = False) -> None:
     name = _text(fields.get("name"))
     assert name is not None  # refusals.record_refusal saw to it
+    await plan.guard(commitment)
     frequency = str(fields.get("frequency") or "trimestral")
     earlier = _latest_of(await plan.indicators(commitment.id), person) if amends else None
     if earlier is not None:

@@ -11,17 +11,19 @@ from bot.commands._plan import (
     find_commitment,
     last_value,
     moment,
+    parse_number,
     sector_label,
     sectors_text,
     split_args,
     title_of,
 )
+from bot.commands._versions import field_text, history, page_of
 from bot.commands.registry import MEMBER, MEMBER_MENU, command
-from bot.export.labels import FIELD_CATALOGS, FIELD_LABELS
-from bot.export.labels import text as as_text
+from bot.export.labels import FIELD_LABELS
 from flows.answers.plain import flat
 from flows.events import MessageOut
-from flows.plan import lifecycle, readiness
+from flows.text import normalize
+from flows.plan import lifecycle, readiness, versions
 from flows.plan.progress import commitment_progress, latest_progress, progress_bar
 from storage.models import Commitment
 
@@ -58,8 +60,29 @@ async def compromisos(ctx: Context, inp: Command) -> None:
 
 @command("compromiso", role=MEMBER)
 async def compromiso(ctx: Context, inp: Command) -> None:
-    word, _ = split_args(inp.args)
+    word, rest = split_args(inp.args)
+    what, page = split_args(rest)
+    if normalize(what) == "historial":
+        await show_history(ctx, word, page)
+        return
     await show_card(ctx, word)
+
+
+async def show_history(ctx: Context, word: str, page_word: str) -> None:
+    """/compromiso N historial [página]: versions, signatures, amendments and changes, oldest first."""
+    commitment = await find_commitment(ctx, word, "compromiso")
+    if commitment is None:
+        return
+    lines = await history(ctx, commitment)
+    page = parse_number(page_word) if page_word.strip() else 1
+    shown, pages = page_of(lines, page or 1)
+    if not page or not shown:
+        ctx.say("history_no_page", number=commitment.id, pages=pages)
+        return
+    header = ctx.text("history_header", title=flat(title_of(ctx, commitment)), number=commitment.id, page=page,
+                      pages=pages)
+    footer = [ctx.text("history_more", number=commitment.id, next=page + 1)] if page < pages else []
+    ctx.send(MessageOut("\n".join([header, *shown, *footer])))
 
 
 async def show_card(ctx: Context, word: str) -> None:
@@ -79,15 +102,27 @@ def other_fields(ctx: Context, fields: Mapping[str, Any]) -> list[str]:
         value = fields.get(key)
         if key in ON_THE_CARD or value in (None, "", [], {}):
             continue
-        if key == "ods_goals":
-            shown = catalog_labels(ctx, "ods_goals", value)
-        elif key in FIELD_CATALOGS:
-            shown = catalog_labels(ctx, FIELD_CATALOGS[key], value)
-        elif isinstance(value, Mapping):  # supporting actors by sector
-            shown = "; ".join(f"{sector_label(ctx, str(k))}: {as_text(v)}" for k, v in value.items() if v)
-        else:
-            shown = as_text(value)
-        lines.append(ctx.text("card_field", label=label, value=shown))
+        lines.append(ctx.text("card_field", label=label, value=field_text(ctx, key, value)))
+    return lines
+
+
+async def version_lines(ctx: Context, commitment: Commitment) -> list[str]:
+    """Which version is in review or approved, and an open amendment (the card shows the working text)."""
+    store = ctx.repos.plan.versions
+    amendment = await store.open_amendment(commitment.id)
+    approved = await store.approved(commitment.id)
+    in_review = await store.open(commitment.id)
+    lines = []
+    if in_review is not None and await ctx.repos.plan.stage(commitment) == "en_revision":
+        lines.append(ctx.text("card_version_review", version=in_review.number, short=versions.short(in_review.digest),
+                              amendment=amendment.number if amendment is not None else None))
+    elif approved is not None and amendment is None:
+        lines.append(ctx.text("card_version_approved", version=approved.number, short=versions.short(approved.digest)))
+    if amendment is not None:
+        lines.append(ctx.text("card_amendment", amendment=amendment.number, stage=lifecycle.label(amendment.stage),
+                              reason=flat(amendment.reason), version=approved.number if approved else "—"))
+    if lines or await store.of(commitment.id):
+        lines.append(ctx.text("card_history", number=commitment.id))
     return lines
 
 
@@ -101,6 +136,7 @@ async def card(ctx: Context, commitment: Commitment) -> str:
         t("card_status", status=lifecycle.label(view.status),
           completion=lifecycle.IRM_LABELS.get(view.irm_completion, view.irm_completion)),
         t("card_progress", bar=progress_bar(commitment_progress(milestones, indicators))),
+        *await version_lines(ctx, commitment),
         t("card_problem", value=fields.get("problem") or "—"),
         t("card_objective", value=fields.get("objective") or "—"),
         t("card_ogp", value=catalog_labels(ctx, "ogp_values", fields.get("ogp_values")) or "—"),
@@ -137,7 +173,7 @@ async def card(ctx: Context, commitment: Commitment) -> str:
             key = "card_signoff" if s.decision == "aprueba" else "card_dissent"
             lines.append(t(key, name=flat(s.name or "") or "—", sector=sector_label(ctx, s.sector),
                            when=await moment(ctx, s.signed_at), reason=flat(s.reason or "") or "—"))
-    if view.status == "en_revision":
+    if await ctx.repos.plan.stage(commitment) == "en_revision":  # the commitment's review or its amendment's
         quorum = await ctx.repos.plan.quorum(commitment)
         lines.append("")
         if quorum.met:

@@ -30,7 +30,8 @@ async def estado(ctx: Context, inp: Command) -> None:
     if wanted not in ALLOWED:
         ctx.say("status_unknown", word=rest.strip())
         return
-    before = commitment.status
+    # With an amendment open, returning to draft is the amendment's (Plan.move).
+    before = await ctx.repos.plan.stage(commitment) if wanted == "borrador" else commitment.status
     try:
         await ctx.repos.plan.move(commitment, wanted, ctx.person)
     except LifecycleError as exc:

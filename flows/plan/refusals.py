@@ -96,11 +96,15 @@ def signoff_refusal(
     return None
 
 
-def changed_since_shown(commitment_id: int, title: str | None, fields: Mapping[str, Any]) -> Refused:
-    """A decision taken on an earlier version: what the commitment says now, and to decide again."""
+def changed_since_shown(
+    commitment_id: int, title: str | None, fields: Mapping[str, Any], version: int | None = None
+) -> Refused:
+    """A decision taken on an earlier version: what the commitment says now (and which version is in
+    review, when one is), and to decide again."""
     objective = str(fields.get("objective") or fields.get("proposal") or "") or None
     return Refused("plan_refused_changed", {
         "number": commitment_id, "title": title or str(fields.get("title") or "") or None, "objective": objective,
+        "version": version,
     })
 
 

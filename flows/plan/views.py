@@ -72,6 +72,7 @@ class SignoffView:
     reason: str | None
     signed_at: datetime
     person_id: int | None = None
+    version_id: int | None = None  # the version signed (storage's commitment_versions id); None: before versions
 
 
 @dataclass(frozen=True)

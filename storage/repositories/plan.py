@@ -19,21 +19,23 @@ from collections.abc import Collection, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import bindparam, select
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from flows.plan import lifecycle, refusals, schedule
+from flows.plan import lifecycle, refusals, schedule, versions
 from flows.plan.readiness import parse_date
 from flows.plan.views import CommitmentView, IndicatorView, MilestoneView, PlanView, SignoffView
 from storage.columns import utcnow
-from storage.errors import NothingDue, PeriodTaken, QuorumNotMet, SignoffRefused
+from storage.errors import Frozen, NothingDue, PeriodTaken, PlanError, QuorumNotMet, SignoffRefused, StaleSignatures
 from storage.models import (
+    Amendment,
     AuditEntry,
     Commitment,
     CommitmentChange,
     Indicator,
     IndicatorReport,
+    Membership,
     Milestone,
     Person,
     Secretariat,
@@ -42,6 +44,7 @@ from storage.models import (
 from storage.repositories._sql import dialect_name, flush
 from storage.repositories.commitments import Commitments
 from storage.repositories.plan_load import load_plan, signoff_view
+from storage.repositories.versions import Versions
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # Reports of one indicator take turns (see Plan.report); NO KEY UPDATE lets the report rows that only
@@ -68,6 +71,7 @@ def _person_id(person: Person | None) -> int | None:
 class Plan:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        self.versions = Versions(session)
 
     # -- commitments ---------------------------------------------------------------------------
     async def commitments_of(self, secretariat_id: int) -> list[Commitment]:
@@ -82,8 +86,126 @@ class Plan:
         return await self._session.scalar(statement)
 
     async def set_fields(self, commitment: Commitment, fields: dict[str, Any], person: Person | None) -> list[str]:
-        """Merge `fields`; one history row per field that changed. Returns the changed names."""
+        """Merge `fields`; one history row per field that changed. Returns the changed names.
+
+        A change to the signed text (any field but the follow-up ones) is refused while the text is
+        frozen (Frozen: in review, or approved without an open amendment; see `guard`)."""
+        await Commitments(self._session).lock(commitment)
+        before = commitment.fields or {}
+        if any(name not in versions.FOLLOW_UP_FIELDS and (name not in before or before[name] != value)
+               for name, value in fields.items()):
+            await self.guard(commitment)
         return await Commitments(self._session).update_fields(commitment, fields, person)
+
+    # -- versions ------------------------------------------------------------------------------
+    async def coordinators(self, secretariat_id: int) -> str | None:
+        """The names of the secretariat's coordination («Ana Ruiz y Luis Pérez»), or None."""
+        statement = (select(Person.name).join(Membership, Membership.person_id == Person.id)
+                     .where(Membership.secretariat_id == secretariat_id, Membership.role == "coordinator",
+                            Person.name.is_not(None))
+                     .order_by(Membership.id))
+        names = [n for n in await self._session.scalars(statement) if n]
+        if not names:
+            return None
+        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " y " + names[-1]
+
+    async def stage(self, commitment: Commitment) -> str:
+        """Where the signed text stands: the open amendment's stage, or the commitment's status."""
+        amendment = await self.versions.open_amendment(commitment.id)
+        return versions.stage(commitment.status, amendment.stage if amendment is not None else None)
+
+    async def guard(self, commitment: Commitment) -> None:
+        """Frozen (naming who can open it again) unless the signed text may change now. Holds the
+        commitment's lock, so it is not sent to review between this check and the write."""
+        await Commitments(self._session).lock(commitment)
+        amendment = await self.versions.open_amendment(commitment.id)
+        refused = versions.edit_refusal(commitment.status, amendment.stage if amendment is not None else None,
+                                        commitment.id, await self.coordinators(commitment.secretariat_id))
+        if refused is not None:
+            raise Frozen.of(refused)
+
+    async def content(self, commitment: Commitment) -> dict[str, Any]:
+        """The commitment's signed text as it reads now (flows/plan/versions.py `snapshot`)."""
+        view, milestones, indicators, _ = await self.view(commitment)
+        return versions.snapshot(view, milestones, indicators)
+
+    async def _close_round(self, commitment: Commitment, when: datetime) -> tuple[int | None, list[int]]:
+        """Return the text in review to draft: its version is closed and the decisions on it stop
+        counting (kept as history). The version's number and the people whose decision lapsed."""
+        version = await self.versions.open(commitment.id)
+        if version is not None:
+            version.returned_at = when
+        lapsed = await self.versions.lapse(commitment.id, when)
+        people = list(dict.fromkeys(s.person_id for s in lapsed if s.person_id is not None))
+        return (version.number if version is not None else None), people
+
+    async def _approvable(self, commitment: Commitment) -> Any:
+        """The version in review, when every required sector signed it as it reads now; otherwise
+        QuorumNotMet or StaleSignatures (who signed another text)."""
+        quorum = await self.quorum(commitment)
+        if not quorum.met:
+            refused = refusals.quorum_refusal(quorum.missing_sectors)
+            raise QuorumNotMet(refused.key, refused.params, quorum.missing_sectors)
+        version = await self.versions.open(commitment.id)
+        counted = await self.signoffs(commitment.id)
+        now = versions.digest(await self.content(commitment))
+        if version is not None and version.digest == now:
+            stale = [s for s in counted if s.version_id != version.id]
+        else:  # the text changed since it was sent: every decision is on another text
+            stale = counted
+        if version is None or stale:
+            raise StaleSignatures("plan_refused_stale_signatures", {
+                "number": commitment.id, "names": ", ".join(s.name or "—" for s in stale) or None,
+                "version": version.number if version is not None else None, "short": versions.short(now),
+            })
+        return version
+
+    async def open_amendment(self, commitment: Commitment, reason: str, person: Person | None) -> Amendment:
+        """Open an amendment (enmienda) of an approved commitment, with its reason: its signed text
+        becomes a draft again for the amendment; the signatures of the approved version stay as
+        history and stop counting for the new round."""
+        await Commitments(self._session).lock(commitment)
+        open_now = await self.versions.open_amendment(commitment.id)
+        refused = versions.amendment_refusal(commitment.status, open_now.number if open_now else None, reason,
+                                             commitment.id)
+        if refused is not None:
+            raise PlanError.of(refused)
+        await self.versions.lapse(commitment.id, utcnow())
+        amendment = await self.versions.add_amendment(commitment.id, reason.strip(), person)
+        commitment.updated_at = utcnow()  # a decision shown before is stale now
+        await flush(self._session)
+        await self.audit(commitment.secretariat_id, person, "amendment_opened", {
+            "commitment_id": commitment.id, "amendment": amendment.number, "reason": amendment.reason,
+            "status": commitment.status,
+        })
+        return amendment
+
+    async def _move_amendment(self, commitment: Commitment, amendment: Amendment, to: str,
+                              person: Person | None) -> None:
+        """Send the amendment to review, return it to draft, or approve it (the commitment keeps its status)."""
+        before = amendment.stage
+        versions.amendment_move(before, to, amendment.number, commitment.id)
+        now = utcnow()
+        detail: dict[str, Any] = {"commitment_id": commitment.id, "amendment": amendment.number, "from": before,
+                                  "to": to}
+        if to == "en_revision":
+            version = await self.versions.make(commitment.id, await self.content(commitment), person, amendment)
+            amendment.stage, action = "en_revision", "amendment_sent"
+            detail |= {"version": version.number, "digest": versions.short(version.digest)}
+        elif to == "borrador":
+            number, lapsed = await self._close_round(commitment, now)
+            amendment.stage, action = "borrador", "amendment_returned"
+            detail |= {"version": number, "lapsed": lapsed}
+        else:
+            version = await self._approvable(commitment)
+            version.approved_at = amendment.approved_at = now
+            amendment.stage, action = "aprobada", "amendment_approved"
+            detail |= {"version": version.number, "digest": versions.short(version.digest),
+                       "reason": amendment.reason}
+        self._session.add(commitment)
+        commitment.updated_at = now
+        await flush(self._session)
+        await self.audit(commitment.secretariat_id, person, action, detail)
 
     async def history(self, commitment_id: int) -> list[CommitmentChange]:
         """Every recorded change of the commitment, oldest first."""
@@ -104,6 +226,7 @@ class Plan:
         responsible: str | None,
         person: Person | None,
     ) -> Milestone:
+        await self.guard(commitment)
         milestone = Milestone(
             commitment_id=commitment.id,
             output=output,
@@ -158,6 +281,7 @@ class Plan:
     ) -> Indicator:
         if frequency not in schedule.FREQUENCIES:
             raise ValueError(f"unknown frequency {frequency!r}; use one of {schedule.FREQUENCIES}")
+        await self.guard(commitment)
         indicator = Indicator(
             commitment_id=commitment.id,
             name=name,
@@ -285,8 +409,10 @@ class Plan:
 
     # -- sign-offs -----------------------------------------------------------------------------
     async def signoffs(self, commitment_id: int) -> list[Signoff]:
+        """The decisions that count now (lapsed ones are history: versions.signoffs has them all)."""
         statement = (
-            select(Signoff).where(Signoff.commitment_id == commitment_id).order_by(Signoff.signed_at, Signoff.id)
+            select(Signoff).where(Signoff.commitment_id == commitment_id, Signoff.lapsed_at.is_(None))
+            .order_by(Signoff.signed_at, Signoff.id)
         )
         return list(await self._session.scalars(statement))
 
@@ -298,19 +424,26 @@ class Plan:
         `version` is the commitment_version the person was shown when they chose it (/firmar
         carries it): a decision on a version that is no longer the commitment's (a new review
         round, a field rewritten meanwhile) is refused with the text as it reads now, so nobody
-        approves what they never saw.
+        approves what they never saw. The decision stores the version in review it was taken on.
         """
         if decision not in lifecycle.DECISIONS:
             raise ValueError(f"unknown decision {decision!r}; use one of {lifecycle.DECISIONS}")
         await Commitments(self._session).lock(commitment)
+        amendment = await self.versions.open_amendment(commitment.id)
+        stage = versions.stage(commitment.status, amendment.stage if amendment is not None else None)
+        in_review = await self.versions.open(commitment.id) if stage == "en_revision" else None
         changed = None
         if version is not None and version != commitment_version(commitment):
-            changed = refusals.changed_since_shown(commitment.id, commitment.title, commitment.fields or {})
-        refused = refusals.signoff_refusal(commitment.status, person.sector, decision, reason, changed)
+            changed = refusals.changed_since_shown(commitment.id, commitment.title, commitment.fields or {},
+                                                   in_review.number if in_review is not None else None)
+        refused = refusals.signoff_refusal(stage, person.sector, decision, reason, changed)
         if refused is not None:
             raise SignoffRefused.of(refused)
+        if in_review is None:  # sent to review before versions were kept: its version is made now
+            in_review = await self.versions.make(commitment.id, await self.content(commitment), None, amendment)
         reason = (reason or "").strip() or None
-        statement = select(Signoff).where(Signoff.commitment_id == commitment.id, Signoff.person_id == person.id)
+        statement = select(Signoff).where(Signoff.commitment_id == commitment.id, Signoff.person_id == person.id,
+                                          Signoff.lapsed_at.is_(None))
         signoff = await self._session.scalar(statement)
         if signoff is None:
             signoff = Signoff(commitment_id=commitment.id, person_id=person.id)
@@ -320,10 +453,13 @@ class Plan:
         signoff.decision = decision
         signoff.reason = reason
         signoff.signed_at = utcnow()
+        signoff.version_id = in_review.id
         await flush(self._session)
         await self.audit(
             commitment.secretariat_id, person, "commitment_signed",
-            {"commitment_id": commitment.id, "decision": decision, "sector": person.sector},
+            {"commitment_id": commitment.id, "decision": decision, "sector": person.sector,
+             "version": in_review.number, "digest": versions.short(in_review.digest),
+             "amendment": amendment.number if amendment is not None else None},
         )
         return signoff
 
@@ -338,28 +474,38 @@ class Plan:
     async def move(self, commitment: Commitment, to: str, person: Person | None) -> None:
         """Change the status as the lifecycle allows (LifecycleError otherwise), and audit it.
 
-        Approval also needs the sign-off quorum (QuorumNotMet) and stamps `approved_at`. Sending to
-        review opens a new round of sign-offs: decisions on an earlier version are cleared.
+        Sending to review makes a version of the text (its snapshot and digest). Returning it to
+        draft (or cancelling it) in review closes that round: the decisions taken stay as history
+        and stop counting; the audit entry lists whose lapsed. Approval needs the quorum
+        (QuorumNotMet) with every counted decision on the text in review as it reads now
+        (StaleSignatures), and stamps `approved_at` on the commitment and its version.
+        With an amendment open, review, return to draft and approval are the amendment's.
         """
         await Commitments(self._session).lock(commitment)  # the status as it is now, not as first read
+        amendment = await self.versions.open_amendment(commitment.id)
+        if amendment is not None and to in ("en_revision", "borrador", "aprobado"):
+            await self._move_amendment(commitment, amendment, to, person)
+            return
         before = commitment.status
         lifecycle.move(before, to)
+        now = utcnow()
+        detail: dict[str, Any] = {"commitment_id": commitment.id, "from": before, "to": to}
         if to == "aprobado":
-            quorum = await self.quorum(commitment)
-            if not quorum.met:
-                refused = refusals.quorum_refusal(quorum.missing_sectors)
-                raise QuorumNotMet(refused.key, refused.params, quorum.missing_sectors)
-            commitment.approved_at = utcnow()
+            version = await self._approvable(commitment)
+            commitment.approved_at = version.approved_at = now
+            detail |= {"version": version.number, "digest": versions.short(version.digest)}
         if to == "en_revision":
-            await self._session.execute(delete(Signoff).where(Signoff.commitment_id == commitment.id))
+            await self.versions.lapse(commitment.id, now)  # nothing should count here; a new round starts
+            version = await self.versions.make(commitment.id, await self.content(commitment), person)
+            detail |= {"version": version.number, "digest": versions.short(version.digest)}
+        if before == "en_revision" and to != "aprobado":
+            number, lapsed = await self._close_round(commitment, now)
+            detail |= {"version": number, "lapsed": lapsed}
         self._session.add(commitment)
         commitment.status = to
-        commitment.updated_at = utcnow()
+        commitment.updated_at = now
         await flush(self._session)
-        await self.audit(
-            commitment.secretariat_id, person, "commitment_status",
-            {"commitment_id": commitment.id, "from": before, "to": to},
-        )
+        await self.audit(commitment.secretariat_id, person, "commitment_status", detail)
 
     async def set_completion(self, commitment: Commitment, level: str, person: Person | None) -> None:
         """Set the IRM completion level (no_iniciado, limitado, sustancial, completo), audited."""

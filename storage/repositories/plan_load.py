@@ -1,7 +1,7 @@
 """One read of a secretariat's plan into flows.plan views: what every reader of the plan works on.
 
-One query per table (secretariat, commitments, milestones, indicators, reports, sign-offs,
-memberships, people), each filtered by the one secretariat asked for (through its commitments),
+One query per table (secretariat, commitments, milestones, indicators, reports, sign-offs that count
+now, memberships, people), each filtered by the one secretariat asked for (through its commitments),
 so a reader never sees another secretariat's rows, and the number of queries does not grow with the plan.
 """
 
@@ -60,7 +60,8 @@ async def load_plan(
                                   .where(Indicator.commitment_id.in_(mine))
                                   .order_by(IndicatorReport.indicator_id, IndicatorReport.period_due,
                                             IndicatorReport.reported_at, IndicatorReport.id))
-        signoffs = await _rows(session, select(Signoff.__table__).where(Signoff.commitment_id.in_(mine))
+        signoffs = await _rows(session, select(Signoff.__table__).where(Signoff.commitment_id.in_(mine),
+                                                                            Signoff.lapsed_at.is_(None))
                                .order_by(Signoff.commitment_id, Signoff.signed_at, Signoff.id))
     memberships = await _rows(session, select(Membership.person_id, Membership.role, Membership.joined_at)
                               .where(Membership.secretariat_id == secretariat_id).order_by(Membership.id))
@@ -130,7 +131,7 @@ def indicator_view(indicator: Any, end: date | None, reports: Iterable[ReportVie
 def signoff_view(signoff: Any) -> SignoffView:
     """A sign-off (a model instance or a row of its table) as a view."""
     return SignoffView(name=signoff.name, sector=signoff.sector, decision=signoff.decision, reason=signoff.reason,
-                       signed_at=signoff.signed_at, person_id=signoff.person_id)
+                       signed_at=signoff.signed_at, person_id=signoff.person_id, version_id=signoff.version_id)
 
 
 async def _rows(session: AsyncSession, statement: Any) -> list[Row[Any]]:

@@ -8,7 +8,7 @@ import pytest
 
 from flows.plan import LifecycleError
 from storage import UnitOfWork
-from storage.errors import NothingDue, PeriodTaken, QuorumNotMet, SignoffRefused
+from storage.errors import Frozen, NothingDue, PeriodTaken, QuorumNotMet, SignoffRefused
 from storage.models import Commitment, Person
 from storage.repositories.plan import commitment_version
 from tests.storage.conftest import Db, refused_saying, told
@@ -210,13 +210,20 @@ class TestStorageContract:
         async with UnitOfWork(db.factory) as uow:
             commitment = await _commitment(uow, stl, cid)
             assert commitment_version(commitment) == shown  # the same version, read again
+            with refused_saying(Frozen, "está en revisión"):  # frozen in review: a new round is needed
+                await uow.plan.set_fields(commitment, {"objective": "Agua diaria en 20 colonias"}, None)
+        async with UnitOfWork(db.factory) as uow:
+            commitment = await _commitment(uow, stl, cid)
+            await uow.plan.move(commitment, "borrador", None)
             await uow.plan.set_fields(commitment, {"objective": "Agua diaria en 20 colonias"}, None)
+            await uow.plan.move(commitment, "en_revision", None)
         async with UnitOfWork(db.factory) as uow:
             ana = await _person(uow, "tg:1", "Ana", "gobierno")
             commitment = await _commitment(uow, stl, cid)
             with refused_saying(SignoffRefused, "cambió desde que lo abriste") as stale:
                 await uow.plan.sign(commitment, ana, "aprueba", None, version=shown)
             assert "🎯 Objetivo: Agua diaria en 20 colonias" in told(stale.value)
+            assert "Así se lee ahora (versión 2)" in told(stale.value)
             await uow.plan.sign(commitment, ana, "aprueba", None, version=commitment_version(commitment))
         async with UnitOfWork(db.factory) as uow:
             assert [s.decision for s in await uow.plan.signoffs(cid)] == ["aprueba"]
