@@ -182,6 +182,9 @@ class UnitOfWork(Repositories):
                 async with self.session.begin_nested():
                     await write_record(repos, person, run, event, today or utcnow().date())
             except PlanError as refused:
+                # The savepoint's rollback expired what it touched (the run chose its commitment):
+                # read it back here, where the caller cannot lazily load it.
+                await self.session.refresh(run)
                 return Refusal(index, refused.key, refused.params, event.chosen_at)
         await self.runs.save(run, new_state)
         return None

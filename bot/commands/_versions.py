@@ -90,9 +90,12 @@ async def history(ctx: Context, commitment: Commitment) -> list[str]:
                                       who=await who(amendment.opened_by), amendment=amendment.number,
                                       reason=flat(amendment.reason)))
     numbers: dict[int, int] = {}
+    approved: set[int] = set()  # a decision on an approved version stays what approved it
     previous: Mapping[str, Any] | None = None
     for version in await store.of(commitment.id):
         numbers[version.id] = version.number
+        if version.approved_at is not None:
+            approved.add(version.id)
         amendment_number = amendments[version.amendment_id].number if version.amendment_id in amendments else None
         changed = ""
         if previous is not None:
@@ -114,7 +117,7 @@ async def history(ctx: Context, commitment: Commitment) -> list[str]:
                                     name=flat(signoff.name or "") or "—", sector=sector_label(ctx, signoff.sector),
                                     decision=signoff.decision, reason=flat(signoff.reason or ""),
                                     version=numbers.get(signoff.version_id) if signoff.version_id else None,
-                                    lapsed=signoff.lapsed_at is not None))
+                                    lapsed=signoff.lapsed_at is not None and signoff.version_id not in approved))
     return [line for _, _, line in sorted(events, key=lambda e: (e[0], e[1]))]
 
 
