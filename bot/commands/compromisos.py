@@ -22,9 +22,9 @@ from bot.commands.registry import MEMBER, MEMBER_MENU, command
 from bot.export.labels import FIELD_LABELS
 from flows.answers.plain import flat
 from flows.events import MessageOut
-from flows.text import normalize
 from flows.plan import lifecycle, readiness, versions
 from flows.plan.progress import commitment_progress, latest_progress, progress_bar
+from flows.text import normalize
 from storage.models import Commitment
 
 if TYPE_CHECKING:

@@ -2,6 +2,7 @@
 Telegram's): an edit in review refused and kept, a return to draft, a stale signature, both sectors on
 the same version, the acta naming what was signed, an amendment, and /compromiso N historial."""
 
+# ruff: noqa: F811  (the plan commands' fixtures, imported, are the parameters of these tests)
 from __future__ import annotations
 
 from datetime import date
@@ -56,7 +57,8 @@ async def test_an_edit_in_review_is_refused_naming_coordination_and_the_answers_
     assert "No guardé esto: El compromiso" in said and "está en revisión" in said
     assert "la coordinación (Coco)" in said and f"/estado {plan.ready} borrador" in said
     assert "Tus respuestas siguen aquí" in said
-    assert (await stored(sessions, plan.ready)).fields["objective"] == "Que todas las colonias conozcan su horario de agua."
+    kept = (await stored(sessions, plan.ready)).fields["objective"]
+    assert kept == "Que todas las colonias conozcan su horario de agua."
     async with UnitOfWork(sessions) as uow:
         runs = await uow.runs.of_person(await uow.people.get("tg:2"))
         answers = next(r.state for r in runs if r.flow_id == "kit6")["answers"]
@@ -184,7 +186,8 @@ async def test_an_amendment_of_a_milestone_date_goes_through_review_and_signatur
     await sign(sessions, "tg:1", plan.ready, "aprueba")
     said = await say(conversation, "tg:1", f"/aprobar {plan.ready}")
     assert "¡Aprobada! La enmienda 1" in said and "ACTA DE APROBACIÓN DE LA ENMIENDA 1 DEL COMPROMISO" in said
-    assert "Versión aprobada: 2" in said and "• Primera sesión pública de cuentas (15/07/2026; Comisión de Agua)" in said
+    assert "Versión aprobada: 2" in said
+    assert "• Primera sesión pública de cuentas (15/07/2026; Comisión de Agua)" in said
     assert (await stored(sessions, plan.ready)).status == "en_implementacion"
 
     history = await say(conversation, "tg:2", f"/compromiso {plan.ready} historial")
