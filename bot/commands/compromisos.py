@@ -69,19 +69,22 @@ async def compromiso(ctx: Context, inp: Command) -> None:
 
 
 async def show_history(ctx: Context, word: str, page_word: str) -> None:
-    """/compromiso N historial [página]: versions, signatures, amendments and changes, oldest first."""
+    """/compromiso N historial [página]: versions, signatures, amendments and changes, newest last, a
+    phone screen a page; without a page, the newest one."""
     commitment = await find_commitment(ctx, word, "compromiso")
     if commitment is None:
         return
     lines = await history(ctx, commitment)
-    page = parse_number(page_word) if page_word.strip() else 1
-    shown, pages = page_of(lines, page or 1)
+    pages = page_of(lines, 1)[1]
+    page = parse_number(page_word) if page_word.strip() else pages  # the newest page first
+    shown, _ = page_of(lines, page or 1)
     if not page or not shown:
         ctx.say("history_no_page", number=commitment.id, pages=pages)
         return
     header = ctx.text("history_header", title=flat(title_of(ctx, commitment)), number=commitment.id, page=page,
                       pages=pages)
-    footer = [ctx.text("history_more", number=commitment.id, next=page + 1)] if page < pages else []
+    footer = [ctx.text("history_pages", number=commitment.id, earlier=page - 1 if page > 1 else None,
+                       later=page + 1 if page < pages else None)] if pages > 1 else []
     ctx.send(MessageOut("\n".join([header, *shown, *footer])))
 
 

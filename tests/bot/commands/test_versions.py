@@ -195,11 +195,11 @@ async def test_an_amendment_of_a_milestone_date_goes_through_review_and_signatur
     order = ["versión 1 (", "Coco (Gobierno) aprueba la versión 1", "versión 1 aprobada",
              "abrió la enmienda 1: «La sesión de cuentas se mueve a julio»",
              "versión 2 (", "Mari (Sociedad civil) aprueba la versión 2", "versión 2 aprobada (enmienda 1)"]
-    everything = history
-    page = 2
-    while "Hay más" in everything.splitlines()[-1]:
-        everything += "\n" + await say(conversation, "tg:2", f"/compromiso {plan.ready} historial {page}")
-        page += 1
+    assert "Lo anterior: /compromiso" in history.splitlines()[-1]  # the newest page first
+    pages = int(history.splitlines()[0].rsplit(" ", 1)[1].rstrip(":"))
+    everything = "\n".join([await say(conversation, "tg:2", f"/compromiso {plan.ready} historial {page}")
+                            for page in range(1, pages + 1)])
+    assert everything.endswith(history)
     positions = [everything.index(item) for item in order]
     assert positions == sorted(positions)
     assert "enviada a revisión por Coco (enmienda 1); cambió: hitos" in everything
