@@ -30,10 +30,12 @@ from sqlalchemy.orm import defer
 
 from storage.errors import translate_errors
 from storage.models import (
+    Amendment,
     AuditEntry,
     Base,
     Commitment,
     CommitmentChange,
+    CommitmentVersion,
     FlowRun,
     Indicator,
     IndicatorReport,
@@ -54,6 +56,8 @@ AUTHORED: tuple[tuple[str, type[Base], str], ...] = (
     ("compromisos_creados", Commitment, "created_by"),
     ("cambios_a_compromisos", CommitmentChange, "person_id"),
     ("firmas", Signoff, "person_id"),
+    ("versiones_enviadas_a_revision", CommitmentVersion, "sent_by"),
+    ("enmiendas_abiertas", Amendment, "opened_by"),
     ("hitos_creados", Milestone, "created_by"),
     ("indicadores_creados", Indicator, "created_by"),
     ("indicadores_a_reportar", Indicator, "reporter_id"),
