@@ -37,7 +37,8 @@ async def host_lists(
     if "commitments_in_review" in wanted:
         # A sign-off counts for the version the person was shown: it travels in the value. An
         # approved commitment whose amendment is in review is signed too.
-        amendments = await repos.plan.versions.open_amendments([c.id for c in commitments])
+        amendments = await repos.plan.versions.open_amendments([c.id for c in commitments
+                                                                if c.status in versions.AMENDABLE])
         lists["commitments_in_review"] = []
         for c in commitments:
             amendment = amendments.get(c.id)

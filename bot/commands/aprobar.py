@@ -31,7 +31,7 @@ async def aprobar(ctx: Context, inp: Command) -> None:
     if commitment is None:
         return
     title = title_of(ctx, commitment)
-    amendment = await ctx.repos.plan.versions.open_amendment(commitment.id)
+    amendment = await ctx.repos.plan.amendment(commitment)
     try:
         if amendment is not None:
             versions.amendment_move(amendment.stage, "aprobado", amendment.number, commitment.id)

@@ -112,7 +112,7 @@ def other_fields(ctx: Context, fields: Mapping[str, Any]) -> list[str]:
 async def version_lines(ctx: Context, commitment: Commitment) -> list[str]:
     """Which version is in review or approved, and an open amendment (the card shows the working text)."""
     store = ctx.repos.plan.versions
-    amendment = await store.open_amendment(commitment.id)
+    amendment = await ctx.repos.plan.amendment(commitment)
     approved = await store.approved(commitment.id)
     in_review = await store.open(commitment.id)
     lines = []

@@ -43,7 +43,7 @@ async def revision(ctx: Context, inp: Command) -> None:
         ctx.say("plan_move_refused", reason=str(exc))
         return
     version = await ctx.repos.plan.versions.open(commitment.id)
-    amendment = await ctx.repos.plan.versions.open_amendment(commitment.id)
+    amendment = await ctx.repos.plan.amendment(commitment)
     secretariat = await ctx.secretariat()
     ctx.say("review_sent", title=title, number=commitment.id,
              sectors=sectors_text(ctx, lifecycle.required_sectors(secretariat.signoff_sectors)),

@@ -90,9 +90,13 @@ def short(value: str | None) -> str:
     return (value or "")[:SHORT]
 
 
+AMENDABLE = frozenset({"aprobado", "en_implementacion"})  # the statuses an amendment opens (and counts) in
+
+
 def stage(status: str, amendment_stage: str | None) -> str:
-    """Where the signed text stands: an open amendment's own stage, or the commitment's status."""
-    return amendment_stage if amendment_stage in OPEN_AMENDMENT else status
+    """Where the signed text stands: an open amendment's own stage (while the commitment is approved
+    or in implementation: a cancelled one stays closed), or the commitment's status."""
+    return amendment_stage if status in AMENDABLE and amendment_stage in OPEN_AMENDMENT else status
 
 
 def edit_refusal(status: str, amendment_stage: str | None, number: int, coordinators: str | None) -> Refused | None:
@@ -122,7 +126,7 @@ REASON_LIMIT = 1000  # characters of an amendment's reason
 def amendment_refusal(status: str, open_number: int | None, reason: str | None, number: int) -> Refused | None:
     """An amendment opens only on an approved commitment (approved or in implementation), one at a
     time, with its reason (at most REASON_LIMIT characters)."""
-    if status not in ("aprobado", "en_implementacion"):
+    if status not in AMENDABLE:
         return Refused("plan_refused_amend_status", {"number": number, "status": lifecycle.label(status)})
     if open_number is not None:
         return Refused("plan_refused_amend_open", {"number": number, "amendment": open_number})

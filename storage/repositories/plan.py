@@ -109,16 +109,24 @@ class Plan:
             return None
         return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " y " + names[-1]
 
+    async def amendment(self, commitment: Commitment) -> Amendment | None:
+        """The open amendment, looked up only where one can count (versions.AMENDABLE)."""
+        if commitment.status not in versions.AMENDABLE:
+            return None
+        return await self.versions.open_amendment(commitment.id)
+
     async def stage(self, commitment: Commitment) -> str:
         """Where the signed text stands: the open amendment's stage, or the commitment's status."""
-        amendment = await self.versions.open_amendment(commitment.id)
+        amendment = await self.amendment(commitment)
         return versions.stage(commitment.status, amendment.stage if amendment is not None else None)
 
     async def guard(self, commitment: Commitment) -> None:
         """Frozen (naming who can open it again) unless the signed text may change now. Holds the
         commitment's lock, so it is not sent to review between this check and the write."""
         await Commitments(self._session).lock(commitment)
-        amendment = await self.versions.open_amendment(commitment.id)
+        if commitment.status == "borrador":
+            return
+        amendment = await self.amendment(commitment)
         refused = versions.edit_refusal(commitment.status, amendment.stage if amendment is not None else None,
                                         commitment.id, await self.coordinators(commitment.secretariat_id))
         if refused is not None:
@@ -429,7 +437,7 @@ class Plan:
         if decision not in lifecycle.DECISIONS:
             raise ValueError(f"unknown decision {decision!r}; use one of {lifecycle.DECISIONS}")
         await Commitments(self._session).lock(commitment)
-        amendment = await self.versions.open_amendment(commitment.id)
+        amendment = await self.amendment(commitment)
         stage = versions.stage(commitment.status, amendment.stage if amendment is not None else None)
         in_review = await self.versions.open(commitment.id) if stage == "en_revision" else None
         changed = None
@@ -482,7 +490,7 @@ class Plan:
         With an amendment open, review, return to draft and approval are the amendment's.
         """
         await Commitments(self._session).lock(commitment)  # the status as it is now, not as first read
-        amendment = await self.versions.open_amendment(commitment.id)
+        amendment = await self.amendment(commitment)
         if amendment is not None and to in ("en_revision", "borrador", "aprobado"):
             await self._move_amendment(commitment, amendment, to, person)
             return

@@ -39,6 +39,7 @@ from tests.hardening.conftest import CONTENT, Clock
 
 ROLE_NEEDED = {
     "aprobar": COORDINATOR, "avance_irm": COORDINATOR, "borrar_mis_datos": ANYONE, "compromiso": MEMBER,
+    "enmienda": COORDINATOR,
     "compromisos": MEMBER, "diagnostico_grupo": COORDINATOR, "difundir": ANYONE, "estadisticas": ADMIN,
     "estado": COORDINATOR, "exportar": COORDINATOR, "firmar": MEMBER, "grafica": MEMBER, "grupo": COORDINATOR,
     "indicadores": MEMBER, "invitar": COORDINATOR, "mis_datos": ANYONE, "recargar": ADMIN, "reportar": MEMBER,

@@ -124,10 +124,10 @@ async def test_both_sectors_sign_the_same_version_and_the_acta_names_it_and_its_
     assert f"Versión aprobada: 1 (huella {version.digest[:8]})" in said
     assert "Firmas de aprobación (todas sobre la versión 1):" in said
     signed_text = said[said.index("Texto firmado (versión 1):"):]
-    assert "• Objetivo: Que todas las colonias conozcan su horario de agua." in signed_text
-    assert "• Fecha de término: 31/12/2026" in signed_text
-    assert "• Calendario de tandeo publicado (01/03/2026; Comisión de Agua)" in signed_text
-    assert "• Colonias que conocen su horario: de 30 a 100 %, trimestral, desde el 31/03/2026" in signed_text
+    assert "▸ Objetivo: Que todas las colonias conozcan su horario de agua." in signed_text
+    assert "▸ Fecha de término: 31/12/2026" in signed_text
+    assert "▸ Calendario de tandeo publicado (01/03/2026; Comisión de Agua)" in signed_text
+    assert "▸ Colonias que conocen su horario: de 30 a 100 %, trimestral, desde el 31/03/2026" in signed_text
     assert version.digest in signed_text
     assert (await stored(sessions, plan.ready)).status == "aprobado"
 
@@ -187,7 +187,7 @@ async def test_an_amendment_of_a_milestone_date_goes_through_review_and_signatur
     said = await say(conversation, "tg:1", f"/aprobar {plan.ready}")
     assert "¡Aprobada! La enmienda 1" in said and "ACTA DE APROBACIÓN DE LA ENMIENDA 1 DEL COMPROMISO" in said
     assert "Versión aprobada: 2" in said
-    assert "• Primera sesión pública de cuentas (15/07/2026; Comisión de Agua)" in said
+    assert "▸ Primera sesión pública de cuentas (15/07/2026; Comisión de Agua)" in said
     assert (await stored(sessions, plan.ready)).status == "en_implementacion"
 
     history = await say(conversation, "tg:2", f"/compromiso {plan.ready} historial")
