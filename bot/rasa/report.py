@@ -32,6 +32,7 @@ from flows.errors import Rejected
 from flows.plan.readiness import parse_date
 from flows.plan.schedule import period_for
 from flows.text import normalize
+from bot.notices import write_notices
 from storage import UnitOfWork
 from storage.errors import NothingDue
 from storage.models import Indicator, Person
@@ -218,6 +219,7 @@ class ReportSubmit(Action):
                                                period=parse_date(shown))
             except NothingDue as nothing:  # PeriodTaken too
                 return self.cocrea.text(nothing.key, **nothing.params)  # nothing was written
+            await write_notices(uow.repositories(), self.cocrea.content(), self.cocrea.clock())  # the group hears
             period: date = report.period_due
             reply = self.cocrea.text("rasa_report_done", value=_show(float(value)), unit=indicator.unit or "",
                                      name=indicator.name, period=spoken(period))
