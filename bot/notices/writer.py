@@ -20,6 +20,7 @@ from bot.texts import ui_text
 from flows.answers.plain import flat
 from flows.model import Content
 from flows.plan import lifecycle
+from flows.plan.readiness import parse_date
 from flows.plan.views import CommitmentView, PlanView
 from storage import Repositories
 from storage.models import AuditEntry, Commitment
@@ -119,6 +120,11 @@ async def _audience(repos: Repositories, rule: Rule, entry: AuditEntry, plan: Pl
     return found
 
 
+def _day(iso: Any) -> str:
+    found = parse_date(iso)
+    return found.strftime("%d/%m/%Y") if found is not None else "—"
+
+
 async def _params(repos: Repositories, content: Content, entry: AuditEntry, plan: PlanView,
                   view: CommitmentView) -> dict[str, Any]:
     """What a line may say: who did it, and the event's own values in words."""
@@ -138,7 +144,7 @@ async def _params(repos: Repositories, content: Content, entry: AuditEntry, plan
     if entry.action == "indicator_reported":
         indicator = next((i for i in view.indicators if i.id == detail.get("indicator_id")), None)
         params.update(indicator=flat(indicator.name) if indicator else "", unit=indicator.unit or "" if indicator else "",
-                      value=f"{float(detail.get('value') or 0):g}", period=detail.get("period") or "",
+                      value=f"{float(detail.get('value') or 0):g}", period=_day(detail.get("period")),
                       evidence=bool(detail.get("evidence_kind")))
     if entry.action in ("comment_added", "comment_marked"):
         comment = await repos.comments.get(plan.secretariat_id, int(detail.get("comment_id") or 0))

@@ -283,3 +283,85 @@ async def test_writing_the_same_notice_twice_adds_nothing(sessions: Any, plan: P
         assert await uow.outbox.add_notice(later, now=START, window=timedelta(minutes=10)) == "seen"
     [row] = await notices(sessions)
     assert row.body == "h\n• l\n• m" and row.events == [1, 2]
+
+
+async def test_the_dispatcher_keeps_notices_inside_quiet_hours(conversation: Conversation, plan: Plan,
+                                                              sessions: Any, clock: Clock) -> None:
+    from bot.scheduler.dispatcher import QUIET, Dispatcher
+    from tests.bot.scheduler.test_scheduler import no_wait
+    from tests.channels import fake_telegram
+
+    clock.now = datetime(2026, 7, 2, 8, 0, tzinfo=UTC)  # 02:00 in Mexico City: the window opens at 09:00
+    await said(conversation, "tg:2", f"/comentar {plan.ready} Escrito de madrugada.")
+    got: list[tuple[int, str]] = []
+
+    async def send(chat: int, text: str, image: bytes | None) -> None:
+        got.append((chat, text))
+
+    night = await Dispatcher(sessions, fake_telegram(send), clock=clock, limiter=no_wait()).run()
+    assert (night.sent, night.held, got) == (0, 1, [])
+    [row] = await notices(sessions)
+    assert row.status == "pending" and row.last_error == QUIET
+    assert row.next_attempt_at == datetime(2026, 7, 2, 15, 0, tzinfo=UTC)  # 09:00 there
+    clock.now = datetime(2026, 7, 2, 15, 1, tzinfo=UTC)
+    morning = await Dispatcher(sessions, fake_telegram(send), clock=clock, limiter=no_wait()).run()
+    assert morning.sent == 1 and [chat for chat, _ in got] == [1]
+    assert "Mari comentó: «Escrito de madrugada.»" in got[0][1]
+    again = await Dispatcher(sessions, fake_telegram(send), clock=clock, limiter=no_wait()).run()
+    assert again.sent == 0 and len(got) == 1  # sent once
+
+
+async def test_approval_sends_the_acta_and_a_report_tells_the_group(conversation: Conversation, plan: Plan,
+                                                                    sessions: Any, clock: Clock) -> None:
+    from bot.scheduler.dispatcher import messages_of
+    from tests.bot.commands.test_plan_commands import sign
+
+    await with_group(sessions)
+    await said(conversation, "tg:1", f"/revision {plan.ready}")
+    await sign(sessions, "tg:1", plan.ready, "aprueba")
+    await sign(sessions, "tg:2", plan.ready, "aprueba")
+    await sent_all(sessions)
+    clock.now += timedelta(minutes=11)
+    assert "Aprobado" in await said(conversation, "tg:1", f"/aprobar {plan.ready}")
+    [group] = [r for r in to(await notices(sessions), "-100") if r.status == "pending"]
+    assert "¡Aprobado!" in group.body
+    [message] = messages_of(group)
+    assert message.attachment is not None and message.attachment.kind == "document"
+    assert message.attachment.filename == f"acta-compromiso-{plan.ready}.md"
+    assert "Mari" in message.attachment.data.decode()
+    mari_rows = [r for r in to(await notices(sessions), "2") if r.status == "pending"]
+    assert mari_rows and "¡Aprobado!" in mari_rows[0].body  # she signed it
+
+
+async def test_a_new_draft_from_kit_5_tells_the_group(sessions: Any, plan: Plan, clock: Clock) -> None:
+    from bot.notices import write_notices
+
+    await with_group(sessions)
+    async with UnitOfWork(sessions) as uow:
+        oaxaca = await uow.secretariats.named("STL Oaxaca")
+        dani = await uow.people.get("tg:4")
+        assert oaxaca is not None and dani is not None
+        draft = await uow.commitments.create(oaxaca.id, created_by=dani.id)
+        await write_notices(uow.repositories(), CONTENT, clock.now)
+    [group] = to(await notices(sessions), "-100")
+    assert f"Compromiso {draft.id}" in group.body and "Dani empezó este borrador" in group.body
+
+
+async def test_a_report_with_evidence_tells_the_group(sessions: Any, plan: Plan, clock: Clock) -> None:
+    from datetime import date
+
+    from bot.notices import write_notices
+
+    await with_group(sessions)
+    async with UnitOfWork(sessions) as uow:
+        oaxaca = await uow.secretariats.named("STL Oaxaca")
+        dani = await uow.people.get("tg:4")
+        assert oaxaca is not None and dani is not None
+        [indicator] = await uow.plan.indicators(plan.ready)
+        await uow.plan.report(indicator, value=80, note=None, evidence_kind="link", evidence="https://agua.example/r",
+                              person=dani, today=date(2026, 7, 1))
+        await write_notices(uow.repositories(), CONTENT, clock.now)
+    [group] = to(await notices(sessions), "-100")
+    assert "Dani reportó 80 % en «Colonias que conocen su horario» (periodo del 30/06/2026), con evidencia." \
+        in group.body
+    assert to(await notices(sessions), "1")  # Coco wrote the commitment
