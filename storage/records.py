@@ -15,10 +15,10 @@ from typing import Any
 from flows.events import RecordWritten
 from flows.plan import refusals
 from flows.plan.readiness import parse_date
+from flows.state import RunState
 from storage.columns import utcnow
 from storage.errors import NoSecretariat, RecordRefused
 from storage.models import Commitment, FlowRun, Person
-from flows.state import RunState
 from storage.repositories import Commitments, Memberships, Plan, Secretariats
 from storage.repositories.comments import Comments
 

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from flows.inputs import Command
 
 
-@command("avisos", role=MEMBER, menu=MEMBER_MENU, menu_order=40)
+@command("avisos", role=MEMBER, menu=MEMBER_MENU, menu_order=10)
 async def avisos(ctx: Context, inp: Command) -> None:
     word = normalize(inp.args)
     muted = await ctx.repos.mutes.of(ctx.person)

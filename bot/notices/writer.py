@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.channel import Address, sendable
-from bot.commands._plan import sector_label_in
+from bot.commands._plan import number_text, sector_label_in
 from bot.commands.registry import COMMAND_BUTTON
 from bot.notices.rules import GROUP, LAPSED, REPLIED, SECTORS, SIGNERS, WRITERS, Rule, rules_for
 from bot.texts import ui_text
@@ -66,7 +66,7 @@ async def _tell(repos: Repositories, content: Content, now: datetime, entry: Aud
             if to in told or (person_id is not None and rule.kind in muted.get(person_id, set())):
                 continue
             told.add(to)
-            buttons = ()
+            buttons: tuple[dict[str, str], ...] = ()
             if rule.button is not None and person_id is not None:
                 label, command = rule.button
                 buttons = ({"label": ui_text(content, label), "step_id": f"{COMMAND_BUTTON}{command}",
@@ -143,8 +143,9 @@ async def _params(repos: Repositories, content: Content, entry: AuditEntry, plan
         params["reason"] = flat(signoff.reason or "") if signoff and signoff.reason else ""
     if entry.action == "indicator_reported":
         indicator = next((i for i in view.indicators if i.id == detail.get("indicator_id")), None)
-        params.update(indicator=flat(indicator.name) if indicator else "", unit=indicator.unit or "" if indicator else "",
-                      value=f"{float(detail.get('value') or 0):g}", period=_day(detail.get("period")),
+        params.update(indicator=flat(indicator.name) if indicator else "",
+                      unit=(indicator.unit or "") if indicator else "",
+                      value=number_text(float(detail.get("value") or 0)), period=_day(detail.get("period")),
                       evidence=bool(detail.get("evidence_kind")))
     if entry.action in ("comment_added", "comment_marked"):
         comment = await repos.comments.get(plan.secretariat_id, int(detail.get("comment_id") or 0))

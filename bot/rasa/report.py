@@ -23,6 +23,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from bot.notices import write_notices
 from bot.rasa.cocrea import Cocrea
 from bot.rasa.linking import person_for
 from flows.answers import Spec
@@ -32,7 +33,6 @@ from flows.errors import Rejected
 from flows.plan.readiness import parse_date
 from flows.plan.schedule import period_for
 from flows.text import normalize
-from bot.notices import write_notices
 from storage import UnitOfWork
 from storage.errors import NothingDue
 from storage.models import Indicator, Person

@@ -8,7 +8,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import AuditEntry
 
-
 WRITTEN = "cocrea_audit_written"  # session.info key: the plan's audit entries of this unit of work
 
 

@@ -32,6 +32,7 @@ from storage.errors import translate_errors
 from storage.models import (
     AuditEntry,
     Base,
+    Comment,
     Commitment,
     CommitmentChange,
     FlowRun,
@@ -40,6 +41,7 @@ from storage.models import (
     Invite,
     Membership,
     Milestone,
+    NoticeMute,
     OutboxMessage,
     Person,
     PersonAddress,
@@ -54,6 +56,8 @@ AUTHORED: tuple[tuple[str, type[Base], str], ...] = (
     ("compromisos_creados", Commitment, "created_by"),
     ("cambios_a_compromisos", CommitmentChange, "person_id"),
     ("firmas", Signoff, "person_id"),
+    ("comentarios", Comment, "person_id"),
+    ("avisos_silenciados", NoticeMute, "person_id"),
     ("hitos_creados", Milestone, "created_by"),
     ("indicadores_creados", Indicator, "created_by"),
     ("indicadores_a_reportar", Indicator, "reporter_id"),
@@ -179,6 +183,9 @@ class PersonalData:
             await self._session.flush()
             await self._session.execute(
                 update(Signoff).where(Signoff.person_id == person.id).values(name=None)
+                .execution_options(synchronize_session=False))
+            await self._session.execute(  # their comments stay on the commitment, without their name
+                update(Comment).where(Comment.person_id == person.id).values(name=None)
                 .execution_options(synchronize_session=False))
             await self._session.execute(
                 delete(OutboxMessage).where(or_(OutboxMessage.person_id == person.id, self._to_them(person)))

@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - `plan` is the fixture of tests/bot/commands/test_plan_commands.py, imported here
 """Comments and notices through the shared loop: who hears of what, once, grouped, muted, never elsewhere."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - `plan` is the fixture of tests/bot/commands/test_plan_commands.py, imported here
 """A notice through python-telegram-bot's real Application over HTTP on 127.0.0.1: coordination sends a
 commitment to review on Telegram, the dispatcher delivers the sign request with its «Firmar» button
 to the member, and her tap on it opens the signing flow."""
