@@ -7,6 +7,10 @@ role: WRITERS (who created or wrote the commitment), SIGNERS (who signed it), SE
 member of a sector whose signature is required), LAPSED (signers whose signature no longer
 applies: `lapsed` in the detail), REPLIED (the author of the comment answered). `button` adds a
 command button to private notices («Firmar»: /firmar).
+
+Every rule that matches an event applies, in this order, and each address hears one line per event:
+the first rule that names it. So the rules for particular people (a sign request, a lapsed
+signature, a reply) come before the general ones for the same event.
 """
 
 from __future__ import annotations
@@ -47,20 +51,20 @@ class Rule:
 
 RULES: tuple[Rule, ...] = (
     Rule("commitment_created", "borradores", "notice_new_draft", (GROUP,)),
-    Rule("commitment_status", "revision", "notice_in_review", (GROUP, WRITERS),
-         when=_to("en_revision")),
     Rule("commitment_status", "revision", "notice_sign_request", (SECTORS,),
          when=_to("en_revision"), button=("notice_button_sign", "firmar")),
+    Rule("commitment_status", "revision", "notice_in_review", (GROUP, WRITERS),
+         when=_to("en_revision")),
     Rule("commitment_signed", "firmas", "notice_signed", (GROUP, WRITERS),
          when=lambda d: d.get("decision") == "aprueba"),
     Rule("commitment_signed", "firmas", "notice_dissent", (GROUP, WRITERS),
          when=lambda d: d.get("decision") == "disiente"),
     Rule("commitment_status", "aprobacion", "notice_approved", (GROUP, WRITERS, SIGNERS),
          when=_to("aprobado"), acta=True),
-    Rule("commitment_status", "estado", "notice_back_to_draft", (GROUP, WRITERS),
-         when=_to("borrador")),
     # Their signature was on a text that is changing: each signer is told it no longer applies.
     Rule("commitment_status", "firmas", "notice_signature_lapsed", (LAPSED,), when=_to("borrador")),
+    Rule("commitment_status", "estado", "notice_back_to_draft", (GROUP, WRITERS),
+         when=_to("borrador")),
     Rule("commitment_status", "estado", "notice_status", (GROUP, WRITERS), when=_other_move),
     Rule("indicator_reported", "reportes", "notice_reported", (GROUP, WRITERS)),
     Rule("comment_added", "comentarios", "notice_reply", (REPLIED,),

@@ -177,6 +177,13 @@ async def test_coordination_marks_a_comment_and_its_author_is_told(conversation:
 async def test_review_tells_the_group_and_asks_each_required_sector_to_sign(conversation: Conversation, plan: Plan,
                                                                             sessions: Any) -> None:
     await with_group(sessions)
+    async with UnitOfWork(sessions) as uow:  # Mari wrote part of it too: still asked to sign, with the button
+        mari = await uow.people.get("tg:2")
+        oaxaca = await uow.secretariats.named("STL Oaxaca")
+        assert mari is not None and oaxaca is not None
+        ready = await uow.plan.commitment(oaxaca.id, plan.ready)
+        assert ready is not None
+        await uow.plan.set_fields(ready, {"causes": "No se publica el calendario ni se avisa de los cortes."}, mari)
     await said(conversation, "tg:1", f"/revision {plan.ready}")
     rows = await notices(sessions)
     [group] = to(rows, "-100")
