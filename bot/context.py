@@ -106,8 +106,9 @@ class Context:
         self.effect(Render(work, len(self._turn.reply.messages)))
 
     # -- runs (the built-in commands) ----------------------------------------------------------------
-    async def start_flow(self, flow_id: str) -> None:
-        await self._turn.start_flow(flow_id)
+    async def start_flow(self, flow_id: str, *, commitment_id: int | None = None,
+                         preset: dict[str, Any] | None = None) -> FlowRun | None:
+        return await self._turn.start_flow(flow_id, commitment_id=commitment_id, preset=preset)
 
     async def resume(self, run: FlowRun) -> None:
         await self._turn.resume(run)

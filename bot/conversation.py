@@ -11,7 +11,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.commands.aprobar import acta
+from bot.context import Context
 from bot.effects import Duplicate, Reply, render
+from bot.notices import write_notices
 from bot.turn import Turn
 from flows.inputs import Input
 from flows.model import Content
@@ -66,5 +69,7 @@ class Conversation:
                 person.active = True
             turn = Turn(self, uow, person, content, self._clock(), group, arrival)
             await turn.dispatch(inp)
+            # what the turn changed, told to those concerned: outbox rows in this same transaction
+            await write_notices(uow.repositories(), content, turn.now, acta=lambda c: acta(Context(turn), c))
         await render(turn.reply)  # committed: slow drawing now holds up nobody else's turn
         return turn.reply

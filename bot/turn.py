@@ -122,22 +122,29 @@ class Turn:
             await spec.handler(Context(self), inp)
 
     # -- runs ----------------------------------------------------------------------------------
-    async def start_flow(self, flow_id: str) -> None:
+    async def start_flow(self, flow_id: str, *, commitment_id: int | None = None,
+                         preset: dict[str, Any] | None = None) -> FlowRun | None:
+        """Start `flow_id`; `commitment_id`: the commitment its records go to (a comment's), `preset`:
+        answers it starts with (what a comment replies to). The run, or None when there is no such flow."""
         flow = self.content.flows.get(flow_id)
         if flow is None:
             self.reply.content_errors.append(f"el flujo '{flow_id}' no existe")
             self.say("sorry")
-            return
+            return None
         secretariat = await self.secretariat()
+        state = engine.start(flow_id)
         run = await self.uow.runs.start(
             self.person,
             flow_id=flow_id,
             content_version=flow.version,
-            state=engine.start(flow_id),
+            state=state.evolve(answers=dict(preset)) if preset else state,
             secretariat_id=secretariat.id if secretariat else None,
         )
+        if commitment_id is not None:
+            run.commitment_id = commitment_id
         await self.uow.runs.pause_others(self.person, run)
         await self.step(run, Begin())
+        return run
 
     async def resume_or_start(self, flow_id: str) -> None:
         existing = await self.unfinished_here(flow_id)

@@ -34,6 +34,8 @@ RECORD_FIELDS: dict[str, frozenset[str]] = {
     }),
     "indicator_report": frozenset({"indicator", "value", "note", "evidence"}),
     "signoff": frozenset({"decision", "reason"}),
+    # a comment on the run's commitment (the command that starts the run chooses it)
+    "comment": frozenset({"text"}),
 }
 
 # Records that belong to one commitment: `commitment_from` may pick which.
@@ -44,6 +46,7 @@ REQUIRED_FIELDS: dict[str, frozenset[str]] = {
     "indicator": frozenset({"name"}),
     "indicator_report": frozenset({"indicator", "value"}),
     "signoff": frozenset({"decision"}),
+    "comment": frozenset({"text"}),
 }
 # A record whose target is another record chosen by an answer: which field names it.
 TARGET_FIELD: dict[str, str] = {"indicator_report": "indicator"}

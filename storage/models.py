@@ -425,8 +425,47 @@ class ProcessedUpdate(Base):
     processed_at: Mapped[datetime] = _created()
 
 
+COMMENT_STATUSES = ("abierto", "incorporado", "respondido")
+
+
+class Comment(Base):
+    """A member's comment on a commitment of their secretariat, or a reply to one (`reply_to`).
+
+    Coordination marks it «incorporado» (`change_id`: the commitment_changes row that took it in)
+    or «respondido». `name` is the author's name as it was when they wrote.
+    """
+
+    __tablename__ = "comments"
+    __table_args__ = (CheckConstraint("status IN ('abierto', 'incorporado', 'respondido')", name="status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    secretariat_id: Mapped[int] = mapped_column(ForeignKey("secretariats.id", ondelete="CASCADE"))
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitments.id", ondelete="CASCADE"), index=True)
+    reply_to: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="SET NULL"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    name: Mapped[str | None] = mapped_column(String)
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="abierto", server_default="abierto")
+    change_id: Mapped[int | None] = mapped_column(ForeignKey("commitment_changes.id", ondelete="SET NULL"))
+    marked_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    marked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = _created()
+
+
+class NoticeMute(Base):
+    """A kind of notice a person chose not to receive (/avisos)."""
+
+    __tablename__ = "notice_mutes"
+    __table_args__ = (UniqueConstraint("person_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = _created()
+
+
 OUTBOX_STATUSES = ("pending", "sending", "sent", "failed", "cancelled", "folded")
-OUTBOX_KINDS = ("reminder", "digest")
+OUTBOX_KINDS = ("reminder", "digest", "broadcast", "notice")
 
 
 class OutboxMessage(Base):
@@ -446,7 +485,7 @@ class OutboxMessage(Base):
         CheckConstraint(
             "status IN ('pending', 'sending', 'sent', 'failed', 'cancelled', 'folded')", name="status"
         ),
-        CheckConstraint("kind IN ('reminder', 'digest', 'broadcast')", name="kind"),
+        CheckConstraint("kind IN ('reminder', 'digest', 'broadcast', 'notice')", name="kind"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -462,7 +501,10 @@ class OutboxMessage(Base):
     rule: Mapped[str] = mapped_column(String(32))
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     body: Mapped[str] = mapped_column(Text)  # the message, rendered when planned
-    attachment: Mapped[bytes | None] = mapped_column(LargeBinary)  # a PNG chart (digests)
+    attachment: Mapped[bytes | None] = mapped_column(LargeBinary)  # a PNG chart (digests), a document (notices)
+    attachment_name: Mapped[str | None] = mapped_column(String(100))  # a document's file name; None: the chart
+    buttons: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)  # [{label, step_id, value}]: «Firmar»
+    events: Mapped[list[int] | None] = mapped_column(JSON)  # the audit entries a notice tells (joined once)
     status: Mapped[str] = mapped_column(String(16), default="pending", server_default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -486,8 +528,10 @@ __all__ = [
     "ROLES",
     "RUN_STATUSES",
     "Amendment",
+    "COMMENT_STATUSES",
     "AuditEntry",
     "Base",
+    "Comment",
     "Commitment",
     "CommitmentChange",
     "CommitmentVersion",
@@ -498,6 +542,7 @@ __all__ = [
     "Invite",
     "Membership",
     "Milestone",
+    "NoticeMute",
     "OutboxMessage",
     "Person",
     "PersonAddress",

@@ -15,10 +15,12 @@ from typing import Any
 from flows.events import RecordWritten
 from flows.plan import refusals
 from flows.plan.readiness import parse_date
+from flows.state import RunState
 from storage.columns import utcnow
 from storage.errors import NoSecretariat, RecordRefused
 from storage.models import Commitment, FlowRun, Person
 from storage.repositories import Commitments, Memberships, Plan, Secretariats
+from storage.repositories.comments import Comments
 
 PERSON_FIELDS = frozenset({"name", "sector", "consent"})
 _YES = {"sí", "si", "yes", "true", "1"}
@@ -43,6 +45,7 @@ class Repos:
     secretariats: Secretariats
     memberships: Memberships
     plan: Plan
+    comments: Comments | None = None
 
 
 PICK_SEPARATOR = "@"
@@ -113,6 +116,8 @@ async def write_record(repos: Repos, person: Person, run: FlowRun, event: Record
         write_person(person, fields)
     elif event.record == "indicator_report":
         await _report(repos, person, run, fields, today)
+    elif event.record == "comment":
+        await _comment(repos, person, run, fields)
     elif event.record in ("commitment", "milestone", "indicator", "signoff"):
         commitment = await _target(repos, person, run, event)
         refused = refusals.record_refusal(event.record, fields)
@@ -222,6 +227,27 @@ async def _report(repos: Repos, person: Person, run: FlowRun, fields: dict[str, 
         kind, ref = str(evidence.get("kind") or "link"), str(evidence["ref"])
     await repos.plan.report(indicator, value=value, note=_text(fields.get("note")), evidence_kind=kind,
                             evidence=ref, person=person, today=today, period=period)
+
+
+REPLY_TO = "responde_a"  # the answer /comentar presets on a reply: the comment it answers
+
+
+async def _comment(repos: Repos, person: Person, run: FlowRun, fields: dict[str, Any]) -> None:
+    """A comment on the run's commitment (only one of the person's secretariat), or a reply to one."""
+    secretariat_id = await _secretariat_id(repos.secretariats, person, run)
+    commitment = None
+    if run.commitment_id is not None and await _member_of(repos, person, secretariat_id):
+        commitment = await repos.plan.commitment(secretariat_id, run.commitment_id)
+    if commitment is None:
+        raise RecordRefused("record_refused_not_yours")
+    comments = repos.comments
+    if comments is None:
+        raise ValueError("writing a comment needs the comments repository")
+    reply_id = _id(RunState.from_json(run.state).answers.get(REPLY_TO)) if run.state else None
+    parent = await comments.get(secretariat_id, reply_id) if reply_id is not None else None
+    if reply_id is not None and (parent is None or parent.commitment_id != commitment.id):
+        raise RecordRefused("comment_reply_gone")
+    await comments.add(commitment, person, str(fields.get("text") or ""), parent)
 
 
 def _id(value: Any) -> int | None:

@@ -32,7 +32,9 @@ from storage.repositories import Commitments, Invites, Memberships, People, Plan
 from storage.repositories.addresses import Addresses
 from storage.repositories.arrivals import Arrivals
 from storage.repositories.audit import AuditLog
+from storage.repositories.comments import Comments
 from storage.repositories.content_versions import ContentVersions
+from storage.repositories.mutes import NoticeMutes
 from storage.repositories.outbox import Outbox
 from storage.repositories.personal_data import PersonalData
 from storage.repositories.rasa_links import RasaLinks
@@ -60,6 +62,8 @@ class Repositories:
     audit: AuditLog
     rasa_links: RasaLinks
     arrivals: Arrivals
+    comments: Comments
+    mutes: NoticeMutes
 
     def _open(self, session: AsyncSession) -> None:
         self.people = People(session)
@@ -79,6 +83,8 @@ class Repositories:
         self.audit = AuditLog(session)
         self.rasa_links = RasaLinks(session)
         self.arrivals = Arrivals(session)
+        self.comments = Comments(session)
+        self.mutes = NoticeMutes(session)
 
     def repositories(self) -> Repositories:
         """The same repositories, without what holds them (a unit of work's session and commit)."""
@@ -171,7 +177,7 @@ class UnitOfWork(Repositories):
         Messages are not sent here: the caller sends them after the commit.
         """
         self.session.add(person)
-        repos = Repos(self.commitments, self.secretariats, self.memberships, self.plan)
+        repos = Repos(self.commitments, self.secretariats, self.memberships, self.plan, self.comments)
         for index, event in enumerate(events):
             if not isinstance(event, RecordWritten):
                 continue  # the state save below covers answers, pauses and ends

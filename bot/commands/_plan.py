@@ -10,6 +10,8 @@ import re
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from bot.texts import ui_text
+from flows.model import Content
 from flows.plan.views import IndicatorView
 from storage.models import Commitment
 
@@ -80,9 +82,14 @@ def catalog_labels(ctx: Context, catalog: str, values: Any) -> str:
 
 
 def sector_label(ctx: Context, sector: str | None) -> str:
+    return sector_label_in(ctx.content, sector)
+
+
+def sector_label_in(content: Content, sector: str | None) -> str:
+    """A sector id in words, from the sectors catalog (unknown ids as typed)."""
     if not sector:
-        return ctx.text("plan_no_sector")
-    labels = {o.value: o.label for o in ctx.content.catalogs.get("sectors", ())}
+        return ui_text(content, "plan_no_sector")
+    labels = {o.value: o.label for o in content.catalogs.get("sectors", ())}
     return labels.get(sector, sector.replace("_", " "))
 
 

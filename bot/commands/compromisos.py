@@ -18,10 +18,11 @@ from bot.commands._plan import (
     title_of,
 )
 from bot.commands._versions import field_text, history, page_of
-from bot.commands.registry import MEMBER, MEMBER_MENU, command
-from bot.export.labels import FIELD_LABELS
+from bot.commands.registry import COMMAND_BUTTON, MEMBER, MEMBER_MENU, command
+from bot.export.labels import FIELD_CATALOGS, FIELD_LABELS
+from bot.export.labels import text as as_text
 from flows.answers.plain import flat
-from flows.events import MessageOut
+from flows.events import Button, MessageOut
 from flows.plan import lifecycle, readiness, versions
 from flows.plan.progress import commitment_progress, latest_progress, progress_bar
 from flows.text import normalize
@@ -91,7 +92,29 @@ async def show_history(ctx: Context, word: str, page_word: str) -> None:
 async def show_card(ctx: Context, word: str) -> None:
     commitment = await find_commitment(ctx, word, "compromiso")
     if commitment is not None:
-        ctx.send(MessageOut(await card(ctx, commitment)))
+        ctx.send(MessageOut(await card(ctx, commitment), buttons=await comment_buttons(ctx, commitment),
+                            step_id=f"{COMMAND_BUTTON}comentar"))
+
+
+async def comment_buttons(ctx: Context, commitment: Commitment) -> tuple[Button, ...]:
+    """«Comentar», and «Responder» to each comment shown: /comentar N (#C)."""
+    latest = await ctx.repos.comments.latest(commitment.id)
+    replies = tuple(Button(ctx.text("card_button_reply", number=c.id, name=flat(c.name or "") or "—"),
+                           f"{commitment.id} #{c.id}") for c in latest)
+    return (Button(ctx.text("card_button_comment"), str(commitment.id)), *replies)
+
+
+async def comment_lines(ctx: Context, commitment: Commitment) -> list[str]:
+    """The latest comments, oldest of them first, each with its number, author, time and mark."""
+    latest = await ctx.repos.comments.latest(commitment.id)
+    if not latest:
+        return [ctx.text("card_no_comments", number=commitment.id)]
+    lines = [ctx.text("card_comments", count=await ctx.repos.comments.count(commitment.id), shown=len(latest))]
+    for c in latest:
+        lines.append(ctx.text("card_comment", number=c.id, name=flat(c.name or "") or "—",
+                              when=await moment(ctx, c.created_at), text=flat(c.text), reply_to=c.reply_to,
+                              mark=c.status if c.status != "abierto" else ""))
+    return lines
 
 
 ON_THE_CARD = frozenset({"title", "problem", "objective", "ogp_values", "ods_targets", "start_date", "end_date",
@@ -176,6 +199,8 @@ async def card(ctx: Context, commitment: Commitment) -> str:
             key = "card_signoff" if s.decision == "aprueba" else "card_dissent"
             lines.append(t(key, name=flat(s.name or "") or "—", sector=sector_label(ctx, s.sector),
                            when=await moment(ctx, s.signed_at), reason=flat(s.reason or "") or "—"))
+    lines.append("")
+    lines.extend(await comment_lines(ctx, commitment))
     if await ctx.repos.plan.stage(commitment) == "en_revision":  # the commitment's review or its amendment's
         quorum = await ctx.repos.plan.quorum(commitment)
         lines.append("")

@@ -23,6 +23,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from bot.notices import write_notices
 from bot.rasa.cocrea import Cocrea
 from bot.rasa.linking import person_for
 from flows.answers import Spec
@@ -218,6 +219,7 @@ class ReportSubmit(Action):
                                                period=parse_date(shown))
             except NothingDue as nothing:  # PeriodTaken too
                 return self.cocrea.text(nothing.key, **nothing.params)  # nothing was written
+            await write_notices(uow.repositories(), self.cocrea.content(), self.cocrea.clock())  # the group hears
             period: date = report.period_due
             reply = self.cocrea.text("rasa_report_done", value=_show(float(value)), unit=indicator.unit or "",
                                      name=indicator.name, period=spoken(period))

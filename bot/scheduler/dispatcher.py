@@ -59,7 +59,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.channel import Address, Channels, SlowDown, Unreachable
 from bot.scheduler.limiter import RateLimiter
 from bot.scheduler.planner import message_key, window_of
-from flows.events import Attachment, MessageOut
+from flows.events import Attachment, Button, MessageOut
 from flows.reminders.timing import Window, longest_wait, next_open
 from storage import UnitOfWork
 from storage.models import OutboxMessage
@@ -89,9 +89,15 @@ def address_of(row: OutboxMessage) -> Address:
 
 
 def messages_of(row: OutboxMessage) -> list[MessageOut]:
-    """A row as the message its channel renders: its text, then its image (a digest's chart)."""
-    image = Attachment(CHART_NAME, row.attachment, "photo") if row.attachment else None
-    return [MessageOut(row.body, attachment=image)]
+    """A row as the message its channel renders: its text with its buttons (a notice's «Firmar»),
+    then its file (a digest's chart, a notice's acta)."""
+    if row.attachment and row.attachment_name:
+        attached: Attachment | None = Attachment(row.attachment_name, row.attachment, "document")
+    else:
+        attached = Attachment(CHART_NAME, row.attachment, "photo") if row.attachment else None
+    buttons = tuple(Button(b["label"], b["value"]) for b in row.buttons or ())
+    step_id = next((b.get("step_id") for b in row.buttons or ()), None)
+    return [MessageOut(row.body, buttons=buttons, step_id=step_id, attachment=attached)]
 
 
 def worker_name() -> str:

@@ -8,8 +8,9 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.columns import utcnow
-from storage.models import Commitment, CommitmentChange, Person
+from storage.models import AuditEntry, Commitment, CommitmentChange, Person
 from storage.repositories._sql import dialect_name, flush
+from storage.repositories.audit import note_written
 
 # FOR NO KEY UPDATE: it excludes other writers of the row, not rows that only point at it (a new
 # milestone, indicator or history row takes KEY SHARE on the commitment and must not wait, nor
@@ -34,6 +35,11 @@ class Commitments:
         commitment = Commitment(secretariat_id=secretariat_id, created_by=created_by, fields={})
         self._session.add(commitment)
         await flush(self._session)
+        entry = AuditEntry(secretariat_id=secretariat_id, person_id=created_by, action="commitment_created",
+                           detail={"commitment_id": commitment.id})
+        self._session.add(entry)
+        await flush(self._session)
+        note_written(self._session, entry)  # a new draft: the secretariat hears of it (bot/notices)
         return commitment
 
     async def lock(self, commitment: Commitment) -> None:

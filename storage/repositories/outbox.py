@@ -28,6 +28,24 @@ Address = tuple[str, str]  # (channel, address): ('telegram', '123'), ('terminal
 CHUNK = 500  # keys per IN (…): well under every backend's limit on parameters
 
 
+@dataclass(frozen=True)
+class Notice:
+    """A plan event for one address (bot/notices): `header` opens a new row (which secretariat, which
+    commitment), `line` says what happened; `event_id` is the audit entry it comes from."""
+
+    event_id: int
+    secretariat_id: int
+    commitment_id: int
+    person_id: int | None  # None: a group chat
+    to: Address
+    rule: str
+    header: str
+    line: str
+    buttons: tuple[dict[str, str], ...] = ()
+    attachment: bytes | None = None
+    attachment_name: str | None = None
+
+
 @dataclass
 class SyncResult:
     inserted: int = 0
@@ -142,6 +160,44 @@ class Outbox:
             for person_id, to in recipients
         ]
         return await self._insert_new(rows)
+
+    async def add_notice(self, notice: Notice, *, now: datetime, window: timedelta) -> str:
+        """One plan event told to one address, grouped: 'new', 'joined' or 'seen'.
+
+        At most one notice an address per commitment per `window`: an event that comes while that
+        address's notice of the commitment still waits joins it (a line of its body, its buttons);
+        after one went out, the next waits for the window's end, and later events join that one.
+        An event already in a row (its audit id in `events`) is 'seen' and changes nothing, so
+        writing the same events again (a retry) adds nothing twice.
+        """
+        channel, address = notice.to
+        recent = list(await self._session.scalars(select(OutboxMessage).where(
+            OutboxMessage.kind == "notice", OutboxMessage.channel == channel, OutboxMessage.address == address,
+            OutboxMessage.item_id == notice.commitment_id,
+            or_(OutboxMessage.due_at >= now - window, OutboxMessage.status == "pending"),
+        ).order_by(OutboxMessage.due_at, OutboxMessage.id)))
+        if any(notice.event_id in (row.events or []) for row in recent):
+            return "seen"
+        waiting = [row for row in recent if row.status == "pending"]
+        if waiting:
+            row = waiting[-1]
+            buttons = list(row.buttons or []) + [b for b in notice.buttons if b not in (row.buttons or [])]
+            await self._execute(update(OutboxMessage).where(
+                OutboxMessage.id == row.id, OutboxMessage.status == "pending",
+            ).values(body=f"{row.body}\n{notice.line}", events=[*(row.events or []), notice.event_id],
+                     buttons=buttons or None).execution_options(synchronize_session=False))
+            row.body, row.events = f"{row.body}\n{notice.line}", [*(row.events or []), notice.event_id]
+            return "joined"
+        due = max((row.due_at + window for row in recent), default=now)
+        due = max(due, now)
+        inserted = await insert_or_ignore(self._session, OutboxMessage, dict(
+            key=f"notice:{notice.event_id}:{channel}:{address}"[:200], kind="notice",
+            secretariat_id=notice.secretariat_id, person_id=notice.person_id, channel=channel, address=address,
+            item_kind="commitment", item_id=notice.commitment_id, period=None, rule=notice.rule[:32],
+            due_at=due, body=f"{notice.header}\n{notice.line}", attachment=notice.attachment,
+            attachment_name=notice.attachment_name, buttons=list(notice.buttons) or None,
+            events=[notice.event_id], status="pending", attempts=0, next_attempt_at=due, created_at=now))
+        return "new" if inserted else "seen"
 
     async def digest_planned(self, secretariat_id: int, week: date) -> bool:
         found = await self._session.scalar(select(OutboxMessage.id).where(

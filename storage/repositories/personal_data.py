@@ -33,6 +33,7 @@ from storage.models import (
     Amendment,
     AuditEntry,
     Base,
+    Comment,
     Commitment,
     CommitmentChange,
     CommitmentVersion,
@@ -42,6 +43,7 @@ from storage.models import (
     Invite,
     Membership,
     Milestone,
+    NoticeMute,
     OutboxMessage,
     Person,
     PersonAddress,
@@ -58,6 +60,8 @@ AUTHORED: tuple[tuple[str, type[Base], str], ...] = (
     ("firmas", Signoff, "person_id"),
     ("versiones_enviadas_a_revision", CommitmentVersion, "sent_by"),
     ("enmiendas_abiertas", Amendment, "opened_by"),
+    ("comentarios", Comment, "person_id"),
+    ("avisos_silenciados", NoticeMute, "person_id"),
     ("hitos_creados", Milestone, "created_by"),
     ("indicadores_creados", Indicator, "created_by"),
     ("indicadores_a_reportar", Indicator, "reporter_id"),
@@ -183,6 +187,9 @@ class PersonalData:
             await self._session.flush()
             await self._session.execute(
                 update(Signoff).where(Signoff.person_id == person.id).values(name=None)
+                .execution_options(synchronize_session=False))
+            await self._session.execute(  # their comments stay on the commitment, without their name
+                update(Comment).where(Comment.person_id == person.id).values(name=None)
                 .execution_options(synchronize_session=False))
             await self._session.execute(
                 delete(OutboxMessage).where(or_(OutboxMessage.person_id == person.id, self._to_them(person)))

@@ -42,6 +42,7 @@ from storage.models import (
     Signoff,
 )
 from storage.repositories._sql import dialect_name, flush
+from storage.repositories.audit import note_written
 from storage.repositories.commitments import Commitments
 from storage.repositories.plan_load import load_plan, signoff_view
 from storage.repositories.versions import Versions
@@ -404,6 +405,11 @@ class Plan:
                 await flush(self._session)
         except sa_exc.IntegrityError as exc:  # the table's one report per period, should the lock not hold
             raise PeriodTaken.of(refusals.just_reported(indicator.name, indicator.unit, value, period)) from exc
+        commitment = await self._session.get(Commitment, indicator.commitment_id)
+        await self.audit(commitment.secretariat_id if commitment else None, person, "indicator_reported", {
+            "commitment_id": indicator.commitment_id, "indicator_id": indicator.id, "report_id": row.id,
+            "value": value, "period": period.isoformat(), "evidence_kind": evidence_kind,
+        })
         return row
 
     async def _taken(
@@ -532,9 +538,11 @@ class Plan:
     async def audit(
         self, secretariat_id: int | None, person: Person | None, action: str, detail: dict[str, Any]
     ) -> AuditEntry:
+        """Record what `person` did; a plan event (bot/notices tells the people concerned of it)."""
         entry = AuditEntry(secretariat_id=secretariat_id, person_id=_person_id(person), action=action, detail=detail)
         self._session.add(entry)
         await flush(self._session)
+        note_written(self._session, entry)
         return entry
 
     async def audit_log(self, secretariat_id: int) -> list[AuditEntry]:

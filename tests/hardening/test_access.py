@@ -44,6 +44,7 @@ ROLE_NEEDED = {
     "estado": COORDINATOR, "exportar": COORDINATOR, "firmar": MEMBER, "grafica": MEMBER, "grupo": COORDINATOR,
     "indicadores": MEMBER, "invitar": COORDINATOR, "mis_datos": ANYONE, "recargar": ADMIN, "reportar": MEMBER,
     "resumen": COORDINATOR, "revision": COORDINATOR, "secretariado": MEMBER, "vincular": ANYONE,
+    "avisos": MEMBER, "comentar": MEMBER, "comentario": MEMBER, "marcar": COORDINATOR,
     # built in: anyone who accepted the privacy notice
     "autodiagnostico": ANYONE, "ayuda": ANYONE, "continuar": ANYONE, "glosario": ANYONE, "help": ANYONE,
     "kits": ANYONE, "progreso": ANYONE, "start": ANYONE,

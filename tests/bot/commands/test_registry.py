@@ -30,7 +30,7 @@ def test_the_menus_are_todays_in_todays_order() -> None:
     member = [c.command for c in menus.member_menu(texts())]
     coordinator = [c.command for c in menus.coordinator_menu(texts())]
     assert member == ["kits", "continuar", "progreso", "autodiagnostico", "compromisos", "indicadores", "grafica",
-                      "reportar", "glosario", "secretariado", "ayuda", "mis_datos", "borrar_mis_datos"]
+                      "reportar", "glosario", "secretariado", "avisos", "ayuda", "mis_datos", "borrar_mis_datos"]
     assert coordinator == [*member, "invitar", "resumen", "exportar", "grupo"]
 
 
