@@ -19,8 +19,7 @@ from bot.commands._plan import (
 )
 from bot.commands._versions import field_text, history, page_of
 from bot.commands.registry import COMMAND_BUTTON, MEMBER, MEMBER_MENU, command
-from bot.export.labels import FIELD_CATALOGS, FIELD_LABELS
-from bot.export.labels import text as as_text
+from bot.export.labels import FIELD_LABELS
 from flows.answers.plain import flat
 from flows.events import Button, MessageOut
 from flows.plan import lifecycle, readiness, versions
