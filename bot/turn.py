@@ -21,6 +21,7 @@ from bot.flow_ids import MENU_FLOW, START_FLOW
 from bot.invites import join_pending
 from bot.lists import host_lists
 from bot.local_time import today_for
+from bot.records import reads_a_commitment, records_context
 from bot.texts import ui_text
 from flows import engine
 from flows.events import ContentError, Event, MessageOut, RunFinished
@@ -321,6 +322,11 @@ class Turn:
                             for flow_id in sorted(carried)}} if carried else {}),
             # today in the secretariat's time zone: «esa fecha ya pasó» and examples of dates
             **({"today": self.today.isoformat()} if self.today is not None else {}),
+            # what the commitments it writes or shows already hold, and who wrote each field
+            **({"records": await records_context(
+                self.uow, self.person, run, flow, RunState.from_json(run.state).answers,
+                run.secretariat_id or (secretariat.id if secretariat else None))}
+               if flow is not None and reads_a_commitment(flow) else {}),
         }
 
     async def refused(self, run: FlowRun, new_state: RunState, events: list[Event], refusal: Refusal) -> None:
@@ -330,6 +336,9 @@ class Turn:
         the run stays where it was before this input.
         """
         self.collect(events[:refusal.index])
+        if refusal.again and refusal.step_id is not None:
+            await self.ask_again(run, new_state, refusal)
+            return
         reason = self.text(refusal.key, **refusal.params)
         self.reply.messages.append(MessageOut(ui_text(self.content, "record_refused", section="texts", reason=reason)))
         flow = self.content.flows.get(run.flow_id)
@@ -340,6 +349,19 @@ class Turn:
         again, prompt = engine.step(self.content, back, Repeat(), self.now, await self.context(run))
         await self.uow.apply(self.person, run, again, prompt, today=self.today)
         self.collect(prompt)
+
+    async def ask_again(self, run: FlowRun, new_state: RunState, refusal: Refusal) -> None:
+        """Someone else changed what a record step was about to replace: the person is told, and the
+        step reads the record again and asks «mantener / reemplazar / combinar»; their answers stay."""
+        assert refusal.step_id is not None
+        self.say(refusal.key, **refusal.params)
+        again, events = engine.enter_again(self.content, new_state, refusal.step_id, self.now,
+                                           await self.context(run))
+        if await self.uow.apply(self.person, run, again, events, today=self.today) is not None:
+            self.say("sorry")  # changed yet again in between: the run stays where it was, answers kept
+            await self.uow.runs.save(run, RunState.from_json(run.state))
+            return
+        self.collect(events)
 
     # -- output --------------------------------------------------------------------------------
     def collect(self, events: list[Event]) -> None:

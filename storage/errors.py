@@ -72,6 +72,11 @@ class RecordRefused(PlanError):
     """Answers a flow cannot write: another secretariat's commitment, an unknown indicator, …"""
 
 
+class FieldsChanged(PlanError):
+    """A kit's record would replace fields someone else changed since the kit read them (two members
+    at once): nothing is written; the kit asks again with what the record holds now."""
+
+
 class QuorumNotMet(PlanError):
     """Approval asked before every required sector signed; `missing` holds those sectors."""
 
