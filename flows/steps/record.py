@@ -258,6 +258,11 @@ class Record(StepKind):
         if missing and _mapping(step):
             yield problem(step, "fields", f"'{record}' necesita el campo {', '.join(sorted(missing))}")
         yield from self._check_target(flow, step, record)
+        if (flow.kind == "kit" and record == "commitment" and step.get("commitment_from")
+                and not any(s.type == "commitment_summary" for s in flow.steps.values())):
+            yield problem(step, "commitment_from",
+                          f"'{flow.id}' escribe en un compromiso ya existente: muestra primero lo que ya tiene "
+                          "con un paso `commitment_summary` después de elegirlo", severity="warning")
 
     def _check_target(self, flow: Flow, step: Step, record: str) -> Iterable[Problem]:
         chooser = step.get("commitment_from")
