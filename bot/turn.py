@@ -179,7 +179,7 @@ class Turn:
 
     async def step(self, run: FlowRun, inp: Input, handovers: int = 0, fresh: bool = False) -> None:
         state = engine.start(run.flow_id) if fresh else RunState.from_json(run.state)
-        new_state, events = engine.step(self.content, state, inp, self.now, await self.context(run))
+        new_state, events = engine.step(self.content, state, inp, self.now, await self.context(run, state.answers))
         flow = self.content.flows.get(run.flow_id)
         if flow is not None:
             run.content_version = flow.version  # the text this run is on from now on
@@ -297,7 +297,9 @@ class Turn:
         line = self.text("working_in", secretariat=where.name)
         self.reply.messages[at] = replace(first, text=f"{line}\n\n{first.text}" if first.text else line)
 
-    async def context(self, run: FlowRun) -> dict[str, Any]:
+    async def context(self, run: FlowRun, answers: dict[str, Any] | None = None) -> dict[str, Any]:
+        """What the engine reads besides the run's state; `answers`: the run's answers, when newer
+        than the saved ones (they choose which commitments are read)."""
         secretariat = await self.secretariat()
         if run.secretariat_id is not None and (secretariat is None or secretariat.id != run.secretariat_id):
             # A run keeps the secretariat it was started in, while they still belong to it
@@ -324,7 +326,7 @@ class Turn:
             **({"today": self.today.isoformat()} if self.today is not None else {}),
             # what the commitments it writes or shows already hold, and who wrote each field
             **({"records": await records_context(
-                self.uow, self.person, run, flow, RunState.from_json(run.state).answers,
+                self.uow, self.person, run, flow, RunState.from_json(run.state).answers if answers is None else answers,
                 run.secretariat_id or (secretariat.id if secretariat else None))}
                if flow is not None and reads_a_commitment(flow) else {}),
         }
@@ -356,7 +358,7 @@ class Turn:
         assert refusal.step_id is not None
         self.say(refusal.key, **refusal.params)
         again, events = engine.enter_again(self.content, new_state, refusal.step_id, self.now,
-                                           await self.context(run))
+                                           await self.context(run, new_state.answers))
         if await self.uow.apply(self.person, run, again, events, today=self.today) is not None:
             self.say("sorry")  # changed yet again in between: the run stays where it was, answers kept
             await self.uow.runs.save(run, RunState.from_json(run.state))

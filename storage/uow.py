@@ -182,7 +182,8 @@ class UnitOfWork(Repositories):
                 async with self.session.begin_nested():
                     await write_record(repos, person, run, event, today or utcnow().date())
             except FieldsChanged as changed:  # asked again, with what the record holds now
-                await self.session.refresh(run)  # the savepoint's rollback expired what it had changed
+                if run in self.session:  # the savepoint's rollback expired what it had changed
+                    await self.session.refresh(run)
                 return Refusal(index, changed.key, changed.params, event.step_id, again=True)
             except PlanError as refused:
                 return Refusal(index, refused.key, refused.params, event.chosen_at)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.fields import COMMITMENT
@@ -107,10 +107,14 @@ class Commitments:
     async def last_changes(self, commitment_id: int) -> dict[str, tuple[CommitmentChange, str | None]]:
         """The latest history row of each field, with the name of who wrote it: who wrote what the
         record holds, and through which kit."""
+        latest = (  # the newest row of each field (ids grow with every write), not the whole history
+            select(func.max(CommitmentChange.id))
+            .where(CommitmentChange.commitment_id == commitment_id)
+            .group_by(CommitmentChange.field)
+        )
         statement = (
             select(CommitmentChange, Person.name)
             .outerjoin(Person, Person.id == CommitmentChange.person_id)
-            .where(CommitmentChange.commitment_id == commitment_id)
-            .order_by(CommitmentChange.changed_at, CommitmentChange.id)
+            .where(CommitmentChange.id.in_(latest))
         )
         return {row.field: (row, name) for row, name in (await self._session.execute(statement)).all()}
