@@ -69,7 +69,8 @@ def _commitment(commitment: Commitment, with_status: bool = False, version: bool
     value = pick(commitment.id, commitment_version(commitment)) if version else str(commitment.id)
     return {"value": value, "label": label, "title": title, "status": commitment.status,
             "objective": fields.get("objective") or fields.get("proposal") or "",
-            "problem": fields.get("problem") or ""}
+            "problem": fields.get("problem") or "",
+            "fields": fields}  # what it holds, shown on opening a kit (commitment_summary)
 
 
 async def _indicators_due(repos: Repositories, secretariat_id: int, today: date) -> list[Item]:

@@ -21,6 +21,7 @@ from bot.flow_ids import MENU_FLOW, START_FLOW
 from bot.invites import join_pending
 from bot.lists import host_lists
 from bot.local_time import today_for
+from bot.records import reads_a_commitment, records_context
 from bot.texts import ui_text
 from flows import engine
 from flows.events import ContentError, Event, MessageOut, RunFinished
@@ -185,7 +186,7 @@ class Turn:
 
     async def step(self, run: FlowRun, inp: Input, handovers: int = 0, fresh: bool = False) -> None:
         state = engine.start(run.flow_id) if fresh else RunState.from_json(run.state)
-        new_state, events = engine.step(self.content, state, inp, self.now, await self.context(run))
+        new_state, events = engine.step(self.content, state, inp, self.now, await self.context(run, state.answers))
         flow = self.content.flows.get(run.flow_id)
         if flow is not None:
             run.content_version = flow.version  # the text this run is on from now on
@@ -303,7 +304,9 @@ class Turn:
         line = self.text("working_in", secretariat=where.name)
         self.reply.messages[at] = replace(first, text=f"{line}\n\n{first.text}" if first.text else line)
 
-    async def context(self, run: FlowRun) -> dict[str, Any]:
+    async def context(self, run: FlowRun, answers: dict[str, Any] | None = None) -> dict[str, Any]:
+        """What the engine reads besides the run's state; `answers`: the run's answers, when newer
+        than the saved ones (they choose which commitments are read)."""
         secretariat = await self.secretariat()
         if run.secretariat_id is not None and (secretariat is None or secretariat.id != run.secretariat_id):
             # A run keeps the secretariat it was started in, while they still belong to it
@@ -328,6 +331,11 @@ class Turn:
                             for flow_id in sorted(carried)}} if carried else {}),
             # today in the secretariat's time zone: «esa fecha ya pasó» and examples of dates
             **({"today": self.today.isoformat()} if self.today is not None else {}),
+            # what the commitments it writes or shows already hold, and who wrote each field
+            **({"records": await records_context(
+                self.uow, self.person, run, flow, RunState.from_json(run.state).answers if answers is None else answers,
+                run.secretariat_id or (secretariat.id if secretariat else None))}
+               if flow is not None and reads_a_commitment(flow) else {}),
         }
 
     async def refused(self, run: FlowRun, new_state: RunState, events: list[Event], refusal: Refusal) -> None:
@@ -337,6 +345,9 @@ class Turn:
         the run stays where it was before this input.
         """
         self.collect(events[:refusal.index])
+        if refusal.again and refusal.step_id is not None:
+            await self.ask_again(run, new_state, refusal)
+            return
         reason = self.text(refusal.key, **refusal.params)
         self.reply.messages.append(MessageOut(ui_text(self.content, "record_refused", section="texts", reason=reason)))
         flow = self.content.flows.get(run.flow_id)
@@ -347,6 +358,19 @@ class Turn:
         again, prompt = engine.step(self.content, back, Repeat(), self.now, await self.context(run))
         await self.uow.apply(self.person, run, again, prompt, today=self.today)
         self.collect(prompt)
+
+    async def ask_again(self, run: FlowRun, new_state: RunState, refusal: Refusal) -> None:
+        """Someone else changed what a record step was about to replace: the person is told, and the
+        step reads the record again and asks «mantener / reemplazar / combinar»; their answers stay."""
+        assert refusal.step_id is not None
+        self.say(refusal.key, **refusal.params)
+        again, events = engine.enter_again(self.content, new_state, refusal.step_id, self.now,
+                                           await self.context(run, new_state.answers))
+        if await self.uow.apply(self.person, run, again, events, today=self.today) is not None:
+            self.say("sorry")  # changed yet again in between: the run stays where it was, answers kept
+            await self.uow.runs.save(run, RunState.from_json(run.state))
+            return
+        self.collect(events)
 
     # -- output --------------------------------------------------------------------------------
     def collect(self, events: list[Event]) -> None:

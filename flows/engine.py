@@ -66,6 +66,20 @@ def back_to(content: Content, state: RunState, step_id: str) -> RunState:
                         ahead=flow.ahead_of(step_id))
 
 
+def enter_again(
+    content: Content, state: RunState, step_id: str, now: datetime, context: Mapping[str, Any] | None = None
+) -> tuple[RunState, list[Event]]:
+    """The run entering `step_id`, a step it passed, anew (back_to, then the step's own entry): a
+    record step whose fields someone else changed meanwhile reads the record again and asks."""
+    flow = content.flows.get(state.flow_id)
+    back = back_to(content, state, step_id)
+    if flow is None or back is state:
+        return state, []
+    turn = Turn(content, flow, back, now, context or {})
+    _advance(turn, step_id)
+    return turn.state, turn.events
+
+
 def _begin(turn: Turn) -> None:
     state = turn.state
     if state.step_id is None:
@@ -158,7 +172,7 @@ def _navigate(turn: Turn, current: Step, action: str) -> None:
                 return
             turn.say("\n".join(lines))
         else:
-            turn.say(turn.ui("summary_help"))
+            turn.say(turn.ui("record_conflict_help" if current.type == "record" else "summary_help"))
         kind.prompt(turn, current)
     elif action == "pause":
         turn.state = state.evolve(status=PAUSED)

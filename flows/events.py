@@ -66,6 +66,11 @@ class RecordWritten:
     commitment: JSONValue = None
     chosen_at: str | None = None
     amends: bool = False
+    # Where it comes from and what it was checked against, not what it writes (left out of ==):
+    step_id: str | None = field(default=None, compare=False)  # the record step: kept in the history with
+    # the kit, the person and the time
+    seen: dict[str, JSONValue] | None = field(default=None, compare=False)  # each field as the step read
+    # it before writing (None: not read); storage refuses to replace one that changed since
 
 
 @dataclass(frozen=True)

@@ -14,24 +14,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from flows.fields import DECLARED
+
+# The commitment, milestone and indicator fields are declared once, in flows/fields.py.
 RECORD_FIELDS: dict[str, frozenset[str]] = {
     "person": frozenset({"name", "sector", "consent"}),
-    "commitment": frozenset({
-        "title", "problem", "baseline", "causes", "affected_population", "objective",
-        "description", "how_it_solves", "proposal", "ogp_values", "ogp_values_explanation",
-        "ods_goals", "ods_targets", "lead_institution", "supporting_actors", "responsible",
-        "start_date", "end_date",
-        # Kit 6: the problem tree (its direct causes apart from Kit 5's `causes`) and the Agenda 2030
-        "direct_causes", "effects", "root_causes", "ods_contribution",
-        # Kit 8: how the group follows the commitment up
-        "follow_up_plan",
-        # Kit 8: the group's self-assessment with the IRM's questions
-        "self_completion", "opened_government", "lessons_learned", "evidence_source", "evidence_detail",
-    }),
-    "milestone": frozenset({"output", "due_date", "responsible"}),
-    "indicator": frozenset({
-        "name", "unit", "baseline", "target", "frequency", "first_due", "last_due", "responsible",
-    }),
+    **{record: frozenset(fields) for record, fields in DECLARED.items()},
     "indicator_report": frozenset({"indicator", "value", "note", "evidence"}),
     "signoff": frozenset({"decision", "reason"}),
     # a comment on the run's commitment (the command that starts the run chooses it)

@@ -28,6 +28,8 @@ class RunState:
     # tu avance sigue guardado» is said once per step, not after every refusal
     page: tuple[str, int] | None = None  # (question id, first option shown) of a paged list
     confirm: tuple[str, Any] | None = None  # (question id, answer) waiting for «¿es correcta?»: a past date
+    choices: dict[str, Any] = field(default_factory=dict)  # "<record step>:<field>" -> [choice, the value
+    # the record held, the run's value] while a record step asks «mantener / reemplazar / combinar»
 
     def evolve(self, **changes: Any) -> RunState:
         """A copy with `changes`; what dataclasses.replace does, without re-running __init__ (twice a step)."""
@@ -51,6 +53,7 @@ class RunState:
             **({"retried": self.retried} if self.retried is not None else {}),
             **({"page": list(self.page)} if self.page is not None else {}),
             **({"confirm": list(self.confirm)} if self.confirm is not None else {}),
+            **({"choices": dict(self.choices)} if self.choices else {}),
         }
 
     @classmethod
@@ -68,6 +71,7 @@ class RunState:
             retried=data.get("retried"),
             page=(str(data["page"][0]), int(data["page"][1])) if data.get("page") else None,
             confirm=(str(data["confirm"][0]), data["confirm"][1]) if data.get("confirm") else None,
+            choices=dict(data.get("choices") or {}),
         )
 
 

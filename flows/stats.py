@@ -109,7 +109,7 @@ def successors(flow: Flow, step: Step) -> list[str]:
 
 def _waits(step: Step) -> bool:
     kind = REGISTRY.get(step.type)
-    return kind is not None and kind.waits
+    return kind is not None and kind.waits and not kind.waits_sometimes
 
 
 def _text_length(step: Step) -> int:

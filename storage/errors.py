@@ -80,6 +80,11 @@ class StaleSignatures(PlanError):
     """Approval asked while a counted signature is on another text than the one in review now."""
 
 
+class FieldsChanged(PlanError):
+    """A kit's record would replace fields someone else changed since the kit read them (two members
+    at once): nothing is written; the kit asks again with what the record holds now."""
+
+
 class QuorumNotMet(PlanError):
     """Approval asked before every required sector signed; `missing` holds those sectors."""
 

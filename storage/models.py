@@ -208,7 +208,8 @@ class Commitment(Base):
 
 
 class CommitmentChange(Base):
-    """One field of a commitment changed by one person: who wrote what, and when."""
+    """One field of a commitment (or of one of its milestones or indicators: «hito 3 · fecha») changed by
+    one person: who wrote what, when, and through which kit and step (None when not through a kit)."""
 
     __tablename__ = "commitment_changes"
 
@@ -220,6 +221,8 @@ class CommitmentChange(Base):
     value: Mapped[Any] = mapped_column(JSON, nullable=True)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     changed_at: Mapped[datetime] = _created()
+    kit: Mapped[str | None] = mapped_column(String(64))
+    step: Mapped[str | None] = mapped_column(String(64))
 
 
 class Signoff(Base):

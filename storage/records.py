@@ -18,9 +18,10 @@ from flows.plan.readiness import parse_date
 from flows.state import RunState
 from storage.columns import utcnow
 from storage.errors import NoSecretariat, RecordRefused
-from storage.models import Commitment, FlowRun, Person
+from storage.models import Commitment, FlowRun, Indicator, Milestone, Person
 from storage.repositories import Commitments, Memberships, Plan, Secretariats
 from storage.repositories.comments import Comments
+from storage.repositories.plan import row_values
 
 PERSON_FIELDS = frozenset({"name", "sector", "consent"})
 _YES = {"sí", "si", "yes", "true", "1"}
@@ -37,6 +38,7 @@ class Refusal:
     key: str
     params: Mapping[str, Any]
     step_id: str | None
+    again: bool = False  # the record step itself runs again (it asks anew with what the record holds now)
 
 
 @dataclass
@@ -80,22 +82,6 @@ def write_person(person: Person, fields: dict[str, Any]) -> None:
             person.consent_at = utcnow()
 
 
-async def write_commitment(
-    commitments: Commitments,
-    secretariats: Secretariats,
-    person: Person,
-    run: FlowRun,
-    fields: dict[str, Any],
-    plan: Plan | None = None,
-) -> None:
-    """Merge fields into the run's commitment, creating it on the run's first write."""
-    commitment = await own_commitment(commitments, secretariats, person, run)
-    if plan is not None:
-        await plan.set_fields(commitment, fields, person)
-    else:
-        await commitments.update_fields(commitment, fields, person)
-
-
 async def own_commitment(
     commitments: Commitments, secretariats: Secretariats, person: Person, run: FlowRun
 ) -> Commitment:
@@ -123,12 +109,15 @@ async def write_record(repos: Repos, person: Person, run: FlowRun, event: Record
         refused = refusals.record_refusal(event.record, fields)
         if refused is not None:
             raise RecordRefused.of(refused)
+        where = {"kit": run.flow_id, "step": event.step_id}
         if event.record == "commitment":
-            await repos.plan.set_fields(commitment, fields, person)
-        elif event.record == "milestone":
-            await _milestone(repos.plan, commitment, person, fields, event.amends)
-        elif event.record == "indicator":
-            await _indicator(repos.plan, commitment, person, fields, event.amends)
+            await repos.plan.set_fields(commitment, fields, person, seen=event.seen, **where)
+        elif event.record in ("milestone", "indicator"):
+            write = _milestone if event.record == "milestone" else _indicator
+            earlier = _latest_of(await _rows(repos.plan, event.record, commitment), person) if event.amends else None
+            before = row_values(event.record, earlier) if earlier is not None else {}
+            row = await write(repos.plan, commitment, person, fields, earlier)
+            await repos.plan.record_row_change(commitment, event.record, row, before, person, **where)
         else:
             decision = str(fields.get("decision") or "")
             _, version = split_pick(event.commitment)  # the version /firmar showed: refused when stale
@@ -173,34 +162,40 @@ def _latest_of(rows: list[Any], person: Person) -> Any:
     return max(mine, key=lambda row: row.id) if mine else None
 
 
+async def _rows(plan: Plan, record: str, commitment: Commitment) -> list[Any]:
+    if record == "milestone":
+        return list(await plan.milestones(commitment.id))
+    return list(await plan.indicators(commitment.id))
+
+
 async def _milestone(plan: Plan, commitment: Commitment, person: Person, fields: dict[str, Any],
-                     amends: bool = False) -> None:
+                     earlier: Milestone | None) -> Milestone:
+    """A new milestone, or `earlier` (the one this round wrote, corrected after `atrás`) rewritten."""
     output = _text(fields.get("output"))
     assert output is not None  # refusals.record_refusal saw to it
     await plan.guard(commitment)  # frozen in review and after approval, however it is written
-    earlier = _latest_of(await plan.milestones(commitment.id), person) if amends else None
     if earlier is not None:
         earlier.output, earlier.due_date = output, parse_date(fields.get("due_date"))
         earlier.responsible = _text(fields.get("responsible"))
-        return
-    await plan.add_milestone(commitment, output=output, due_date=parse_date(fields.get("due_date")),
-                             responsible=_text(fields.get("responsible")), person=person)
+        return earlier
+    return await plan.add_milestone(commitment, output=output, due_date=parse_date(fields.get("due_date")),
+                                    responsible=_text(fields.get("responsible")), person=person)
 
 
 async def _indicator(plan: Plan, commitment: Commitment, person: Person, fields: dict[str, Any],
-                     amends: bool = False) -> None:
+                     earlier: Indicator | None) -> Indicator:
+    """A new indicator, or `earlier` (the one this round wrote, corrected after `atrás`) rewritten."""
     name = _text(fields.get("name"))
     assert name is not None  # refusals.record_refusal saw to it
     await plan.guard(commitment)
     frequency = str(fields.get("frequency") or "trimestral")
-    earlier = _latest_of(await plan.indicators(commitment.id), person) if amends else None
     if earlier is not None:
         earlier.name, earlier.unit, earlier.frequency = name, _text(fields.get("unit")), frequency
         earlier.baseline, earlier.target = _number(fields.get("baseline")), _number(fields.get("target"))
         earlier.first_due, earlier.last_due = parse_date(fields.get("first_due")), parse_date(fields.get("last_due"))
         earlier.responsible = _text(fields.get("responsible"))
-        return
-    await plan.add_indicator(
+        return earlier
+    return await plan.add_indicator(
         commitment, name=name, unit=_text(fields.get("unit")), baseline=_number(fields.get("baseline")),
         target=_number(fields.get("target")), frequency=frequency, first_due=parse_date(fields.get("first_due")),
         last_due=parse_date(fields.get("last_due")), responsible=_text(fields.get("responsible")), person=person,

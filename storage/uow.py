@@ -25,7 +25,7 @@ from flows.events import Event, RecordWritten
 from flows.state import RunState
 from storage.columns import utcnow
 from storage.db import read_only_options, writer_turn
-from storage.errors import PlanError, translate_errors, translated, unavailable_on_connect
+from storage.errors import FieldsChanged, PlanError, translate_errors, translated, unavailable_on_connect
 from storage.models import FlowRun, Person
 from storage.records import Refusal, Repos, write_person, write_record
 from storage.repositories import Commitments, Invites, Memberships, People, Plan, Runs, Secretariats, Updates
@@ -187,6 +187,10 @@ class UnitOfWork(Repositories):
             try:
                 async with self.session.begin_nested():
                     await write_record(repos, person, run, event, today or utcnow().date())
+            except FieldsChanged as changed:  # asked again, with what the record holds now
+                if run in self.session:  # the savepoint's rollback expired what it had changed
+                    await self.session.refresh(run)
+                return Refusal(index, changed.key, changed.params, event.step_id, again=True)
             except PlanError as refused:
                 # The savepoint's rollback expired what it touched (the run chose its commitment):
                 # read it back here, where the caller cannot lazily load it.

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flows.answers.dates import spoken
+from flows.fields import COMMITMENT, SINGLE
 from flows.model import Content
 from flows.plan.lifecycle import IRM_LABELS, STATUS_LABELS
 from flows.plan.schedule import FREQUENCY_LABELS
@@ -14,45 +15,11 @@ from flows.plan.schedule import FREQUENCY_LABELS
 DASH = "—"
 DECISION_LABELS = {"aprueba": "Aprueba", "disiente": "Disiente"}
 EVIDENCE_LABELS = {"photo": "foto", "document": "documento", "link": "enlace"}
-# Every field of the commitment record (flows/records.py), as the OGP template names them, in the
-# order the card and the «Otros datos» of an export list them: no field ever shows its English key.
-FIELD_LABELS = {
-    "title": "Título",
-    "problem": "Problema público",
-    "baseline": "Línea base del problema",
-    "causes": "Causas del problema",
-    "direct_causes": "Causas directas (árbol de problemas)",
-    "root_causes": "Causas de fondo (árbol de problemas)",
-    "effects": "Efectos del problema",
-    "affected_population": "Población afectada",
-    "objective": "Objetivo",
-    "description": "Descripción del compromiso",
-    "proposal": "Propuesta",
-    "how_it_solves": "¿Cómo contribuye a resolver el problema?",
-    "ogp_values": "Valores de Gobierno Abierto",
-    "ogp_values_explanation": "Cómo atiende los valores de Gobierno Abierto",
-    "ods_goals": "Objetivos de Desarrollo Sostenible",
-    "ods_targets": "Metas ODS",
-    "ods_contribution": "Contribución a los ODS",
-    "lead_institution": "Institución responsable",
-    "supporting_actors": "Actores de apoyo",
-    "responsible": "Persona responsable",
-    "start_date": "Fecha de inicio",
-    "end_date": "Fecha de término",
-    "follow_up_plan": "Plan de seguimiento",
-    "self_completion": "Autoevaluación: nivel de cumplimiento",
-    "opened_government": "Autoevaluación: ¿abrió el gobierno?",
-    "lessons_learned": "Lecciones aprendidas",
-    "evidence_source": "De dónde viene la evidencia",
-    "evidence_detail": "Dónde consultar la evidencia",
-}
-# Fields whose value is an id of a catalog (content/catalogs): shown by the catalog's label.
-FIELD_CATALOGS = {
-    "self_completion": "irm_completion",
-    "opened_government": "irm_opened_government",
-    "evidence_source": "irm_evidence_sources",
-}
-
+# Every field of the commitment record, under the label it is declared with (flows/fields.py), in
+# the order the card and the «Otros datos» of an export list them: no field ever shows its English key.
+FIELD_LABELS = {name: field.label for name, field in COMMITMENT.items()}
+# Fields whose value is one id of a catalog (content/catalogs): shown by the catalog's label.
+FIELD_CATALOGS = {name: f.catalog for name, f in COMMITMENT.items() if f.catalog and f.combine == SINGLE}
 
 def capital(text: str) -> str:
     return text[:1].upper() + text[1:]

@@ -8,7 +8,7 @@ outcomes, `StepKind`, `register`) lives in `registry.py`.
 from __future__ import annotations
 
 # Importing a kind's module registers it; the kinds import the registry module, never this package.
-from flows.steps import branch, end, message, question, record, summary
+from flows.steps import branch, commitment_summary, end, message, question, record, summary
 from flows.steps.registry import (
     REGISTRY,
     STAY,
@@ -25,4 +25,4 @@ from flows.steps.registry import (
 )
 
 __all__ = ["REGISTRY", "STAY", "STOP", "STRING", "TEMPLATE", "Go", "Outcome", "Stay", "StepKind", "Stop", "branch",
-           "end", "message", "problem", "question", "record", "register", "summary"]
+           "commitment_summary", "end", "message", "problem", "question", "record", "register", "summary"]

@@ -44,6 +44,8 @@ TEMPLATE: dict[str, Any] = {"type": "string", "description": "Texto (plantilla J
 class StepKind:
     name = ""
     waits = False  # True for kinds that stop and wait for the person
+    waits_sometimes = False  # waits only now and then (a record step asking «mantener / reemplazar»):
+    # a walk through the content goes past it
     # The keys this kind reads, as JSON Schema: the content schema and the checker's
     # unknown-key warnings are both built from them.
     properties: dict[str, Any] = {}

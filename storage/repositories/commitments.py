@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from flows.fields import COMMITMENT
 from storage.columns import utcnow
+from storage.errors import FieldsChanged
 from storage.models import AuditEntry, Commitment, CommitmentChange, Person
 from storage.repositories._sql import dialect_name, flush
 from storage.repositories.audit import note_written
@@ -58,17 +61,33 @@ class Commitments:
         await self._session.execute(_LOCK, {"id": commitment.id})
 
     async def update_fields(
-        self, commitment: Commitment, fields: dict[str, Any], person: Person | None = None
+        self,
+        commitment: Commitment,
+        fields: dict[str, Any],
+        person: Person | None = None,
+        *,
+        kit: str | None = None,
+        step: str | None = None,
+        seen: Mapping[str, Any] | None = None,
     ) -> list[str]:
-        """Merge `fields` into the record, keeping who changed what: one history row per changed field.
+        """Merge `fields` into the record, keeping who changed what, when and through which kit and
+        step: one history row per changed field.
 
         The merge reads the record under its lock (`lock`): what someone else saved meanwhile is
-        kept. `title` is also kept in its own column for listings. Returns the names of the
-        fields that changed (a value written again unchanged leaves no history).
+        kept. `seen` holds the value of each field as the kit read it before asking «mantener /
+        reemplazar / combinar»: a field changed since then (two members at once) is not replaced,
+        FieldsChanged is raised and nothing is written. `title` is also kept in its own column for
+        listings. Returns the names of the fields that changed (a value written again unchanged
+        leaves no history).
         """
         await self.lock(commitment)
         before = commitment.fields or {}
         changed = [name for name, value in fields.items() if name not in before or before[name] != value]
+        if seen is not None:
+            moved = [name for name in changed if name in seen and before.get(name) != seen[name]]
+            if moved:
+                labels = ", ".join(f"«{COMMITMENT[n].label if n in COMMITMENT else n}»" for n in moved)
+                raise FieldsChanged("record_refused_changed_meanwhile", {"fields": labels})
         if changed:
             # A new dict, not an in-place change: plain JSON columns do not track mutation.
             commitment.fields = {**before, **fields}
@@ -78,12 +97,30 @@ class Commitments:
             title_text = None if title is None else str(title)
             if commitment.title != title_text:
                 commitment.title = title_text
-        person_id = person.id if person is not None else None
         for name in changed:
-            self._session.add(
-                CommitmentChange(
-                    commitment_id=commitment.id, field=name, value=fields[name], person_id=person_id
-                )
-            )
+            self.record_change(commitment, name, fields[name], person, kit=kit, step=step)
         await flush(self._session)
         return changed
+
+    def record_change(self, commitment: Commitment, field: str, value: Any, person: Person | None,
+                      *, kit: str | None = None, step: str | None = None) -> None:
+        """One row of the commitment's history (a field of it, or «hito 3 · fecha» of a milestone)."""
+        self._session.add(CommitmentChange(
+            commitment_id=commitment.id, field=field, value=value, person_id=person.id if person else None,
+            kit=kit, step=step,
+        ))
+
+    async def last_changes(self, commitment_id: int) -> dict[str, tuple[CommitmentChange, str | None]]:
+        """The latest history row of each field, with the name of who wrote it: who wrote what the
+        record holds, and through which kit."""
+        latest = (  # the newest row of each field (ids grow with every write), not the whole history
+            select(func.max(CommitmentChange.id))
+            .where(CommitmentChange.commitment_id == commitment_id)
+            .group_by(CommitmentChange.field)
+        )
+        statement = (
+            select(CommitmentChange, Person.name)
+            .outerjoin(Person, Person.id == CommitmentChange.person_id)
+            .where(CommitmentChange.id.in_(latest))
+        )
+        return {row.field: (row, name) for row, name in (await self._session.execute(statement)).all()}

@@ -15,7 +15,7 @@ values, storage.errors.PlanError) and keeps the history and the audit log.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -23,6 +23,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from flows.fields import DECLARED, row_change
 from flows.plan import lifecycle, refusals, schedule, versions
 from flows.plan.readiness import parse_date
 from flows.plan.views import CommitmentView, IndicatorView, MilestoneView, PlanView, SignoffView
@@ -65,6 +66,12 @@ def commitment_version(commitment: Commitment) -> str:
     return str((commitment.updated_at - _EPOCH) // timedelta(microseconds=1))
 
 
+def row_values(record: str, row: Milestone | Indicator) -> dict[str, Any]:
+    """A milestone's or indicator's declared fields (flows/fields.py), dates as ISO text."""
+    values = {name: getattr(row, name) for name in DECLARED[record]}
+    return {name: v.isoformat() if isinstance(v, date) else v for name, v in values.items()}
+
+
 def _person_id(person: Person | None) -> int | None:
     return person.id if person is not None else None
 
@@ -86,8 +93,11 @@ class Plan:
         )
         return await self._session.scalar(statement)
 
-    async def set_fields(self, commitment: Commitment, fields: dict[str, Any], person: Person | None) -> list[str]:
-        """Merge `fields`; one history row per field that changed. Returns the changed names.
+    async def set_fields(self, commitment: Commitment, fields: dict[str, Any], person: Person | None, *,
+                         kit: str | None = None, step: str | None = None,
+                         seen: Mapping[str, Any] | None = None) -> list[str]:
+        """Merge `fields`; one history row per field that changed (Commitments.update_fields).
+        Returns the changed names.
 
         A change to the signed text (any field but the follow-up ones) is refused while the text is
         frozen (Frozen: in review, or approved without an open amendment; see `guard`)."""
@@ -96,7 +106,23 @@ class Plan:
         if any(name not in versions.FOLLOW_UP_FIELDS and (name not in before or before[name] != value)
                for name, value in fields.items()):
             await self.guard(commitment)
-        return await Commitments(self._session).update_fields(commitment, fields, person)
+        return await Commitments(self._session).update_fields(commitment, fields, person, kit=kit, step=step,
+                                                              seen=seen)
+
+    async def record_row_change(self, commitment: Commitment, record: str, row: Milestone | Indicator,
+                                before: Mapping[str, Any], person: Person | None, *, kit: str | None = None,
+                                step: str | None = None) -> None:
+        """One history row per field of a milestone or indicator that changed (`before`: its values
+        before; empty for a new one), named as the history shows it: «hito 3 · fecha»."""
+        model = Milestone if record == "milestone" else Indicator
+        statement = select(model.id).where(model.commitment_id == commitment.id).order_by(model.id)
+        number = list(await self._session.scalars(statement)).index(row.id) + 1
+        commitments = Commitments(self._session)
+        for name, value in row_values(record, row).items():
+            if before.get(name) != value and not (name not in before and value is None):
+                commitments.record_change(commitment, row_change(record, number, name), value, person,
+                                          kit=kit, step=step)
+        await flush(self._session)
 
     # -- versions ------------------------------------------------------------------------------
     async def coordinators(self, secretariat_id: int) -> str | None:

@@ -249,3 +249,24 @@ def test_kit_6_keeps_its_direct_causes_apart_from_kit_5s_causes(run_cocrea: Chat
         assert f"**Causas directas (árbol de problemas):** {kit6_causes}" in exported.stdout, fmt
         assert "Causas de fondo (árbol de problemas)" in exported.stdout, fmt
         assert "root_causes" not in exported.stdout and "Root causes" not in exported.stdout, fmt
+
+
+def test_in_the_terminal_a_second_member_is_asked_before_replacing_and_combines(
+        run_cocrea: ChatRunner, database: Path) -> None:
+    kit6 = (GOLDEN / "kit6.in").read_text(encoding="utf-8").splitlines()
+    first = run_cocrea("chat", "--as", "cli:lupita", "--now", GOLDEN_NOW, stdin="\n".join(kit6) + "\n")
+    assert first.returncode == 0, first.stderr
+    memo_causes = "Nadie revisa el reparto y las pipas privadas ganan con la escasez."
+    memo = ["sí", "Memo", "2", "/kits", "6", "1", *kit6[20:22], memo_causes, *kit6[23:], "combinar"]
+    second = run_cocrea("chat", "--as", "cli:memo", "--now", GOLDEN_NOW, stdin="\n".join(memo) + "\n")
+    assert second.returncode == 0, second.stderr
+    assert "Esto es lo que el compromiso ya tiene" in second.stdout
+    assert "«Causas directas (árbol de problemas)» ya tiene lo que escribió Lupita" in second.stdout
+    assert "Combinar los dos" in second.stdout and "Guardé el árbol de problemas" in second.stdout
+    with sqlite3.connect(database) as db:
+        fields = json.loads(db.execute("SELECT fields FROM commitments").fetchone()[0])
+        kits = db.execute("SELECT DISTINCT kit FROM commitment_changes ORDER BY kit").fetchall()
+    lupita_causes = "Fugas en tuberías viejas y un tandeo que se decide sin criterios públicos."
+    assert fields["direct_causes"] == f"{lupita_causes}\n{memo_causes}"
+    assert fields["causes"] == "Fugas en la red y un tandeo que se decide sin reglas públicas."
+    assert kits == [("kit5",), ("kit6",)]

@@ -7,6 +7,7 @@ import textwrap
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -38,9 +39,10 @@ class Driver:
         self.content = content
         self.state = engine.start(flow_id)
         self.events: list[Event] = []
+        self.context: dict[str, Any] = {}  # what a host would put in (lists, records)
 
     def send(self, inp: Input) -> list[Event]:
-        self.state, self.events = engine.step(self.content, self.state, inp, NOW)
+        self.state, self.events = engine.step(self.content, self.state, inp, NOW, self.context)
         return self.events
 
     def begin(self) -> list[Event]:

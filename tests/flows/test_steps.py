@@ -210,12 +210,41 @@ def case_end_finishes_and_hands_over(make_driver: MakeDriver) -> None:
     assert "Ya terminaste «Prueba»" in d.said
 
 
+def case_commitment_summary_shows_what_the_chosen_commitment_holds(make_driver: MakeDriver) -> None:
+    d = make_driver(HEAD + """
+  - id: compromiso
+    type: question
+    answer: choice
+    options_from: commitments
+    text: "¿Qué compromiso?"
+    help: "Uno de tu secretariado."
+    example: "1"
+  - id: lo_que_tiene
+    type: commitment_summary
+    commitment_from: compromiso
+    text: "Esto ya tiene:"
+    empty: "Aún no tiene nada."
+  - id: fin
+    type: end
+    text: "Listo."
+""")
+    fields = {"title": "Agua a tiempo", "causes": "poca inversión en la periferia", "ods_goals": ["6"],
+              "proposal": "x" * 300}
+    d.context = {"lists": {"commitments": [{"value": "4", "label": "Agua a tiempo", "fields": fields}]}}
+    d.begin()
+    d.send(Text("1"))
+    assert "Esto ya tiene:\n• Título: Agua a tiempo\n• Causas del problema: poca inversión en la periferia" in d.said
+    assert "• Objetivos de Desarrollo Sostenible: 6. Agua limpia y saneamiento" in d.said  # by its label
+    assert "• Propuesta: " + "x" * 69 + "…" in d.said  # one short line each: it fits a phone
+
+
 CASES: dict[str, list[Callable[[MakeDriver], None]]] = {
     "message": [case_message_is_sent_and_the_run_goes_on],
     "question": [case_question_saves_a_valid_answer, case_question_rejects_and_saves_nothing],
     "branch": [case_branch_follows_the_first_true_condition],
     "summary": [case_summary_confirms, case_summary_corrects_one_answer_and_comes_back],
     "record": [case_record_writes_answers_into_the_commitment],
+    "commitment_summary": [case_commitment_summary_shows_what_the_chosen_commitment_holds],
     "end": [case_end_finishes_and_hands_over],
 }
 

@@ -51,7 +51,7 @@ class TestStorageContract:
         async with db.engine.connect() as conn:
             tables = await conn.run_sync(lambda c: set(inspect(c).get_table_names()))
         assert set(Base.metadata.tables) | {"alembic_version"} <= tables
-        assert await asyncio.to_thread(current_revision, db.url) == head_revision() == "0012"
+        assert await asyncio.to_thread(current_revision, db.url) == head_revision() == "0013"
 
     async def test_migrations_match_the_models(self, db: Db) -> None:
         def differences(conn: Connection) -> list[object]:
@@ -306,6 +306,47 @@ class TestStorageContract:
             "problem": "Sin agua",
             "ods_targets": ["6.1", "6.b"],
         }
+
+    async def test_every_write_keeps_its_kit_step_person_and_time_and_a_stale_read_replaces_nothing(
+            self, db: Db) -> None:
+        async with UnitOfWork(db.factory) as uow:
+            person = await uow.people.get_or_create("tg:1", name="Ana")
+            stl = await uow.secretariats.add("STL Jalisco")
+            await uow.memberships.add(person, stl, "member")
+            run = await uow.runs.start(person, flow_id=KIT, content_version="v1", state=state(),
+                                       secretariat_id=stl.id)
+        before = datetime.now(UTC).replace(microsecond=0)
+        written: list[Event] = [
+            RecordWritten("commitment", {"title": "Agua para todas", "causes": "Fugas"}, step_id="guardar"),
+            RecordWritten("milestone", {"output": "Calendario publicado", "due_date": "2027-06-30"},
+                          step_id="guardar_hito"),
+        ]
+        async with UnitOfWork(db.factory) as uow:
+            assert await uow.apply(person, run, state("q2"), written) is None
+        async with UnitOfWork(db.factory) as uow:
+            commitment = (await uow.plan.commitments_of(stl.id))[0]
+            history = await uow.plan.history(commitment.id)
+        assert [(c.field, c.value, c.kit, c.step, c.person_id) for c in history] == [
+            ("title", "Agua para todas", KIT, "guardar", person.id),
+            ("causes", "Fugas", KIT, "guardar", person.id),
+            ("hito 1 · producto", "Calendario publicado", KIT, "guardar_hito", person.id),
+            ("hito 1 · fecha", "2027-06-30", KIT, "guardar_hito", person.id),
+        ]
+        assert all(c.changed_at >= before for c in history)
+
+        # Someone else wrote the causes after this run read them: nothing of the record is written.
+        stale: list[Event] = [RecordWritten("commitment", {"causes": "Tandeo", "problem": "Sin agua"},
+                                            step_id="guardar", seen={"causes": None, "problem": None})]
+        async with UnitOfWork(db.factory) as uow:
+            refused = await uow.apply(person, run, state("q3"), stale)
+        assert refused is not None and refused.again and refused.step_id == "guardar"
+        assert refused.params == {"fields": "«Causas del problema»"}
+        async with UnitOfWork(db.factory) as uow:
+            again = await uow.commitments.get(commitment.id)
+            assert again is not None and again.fields == {"title": "Agua para todas", "causes": "Fugas"}
+            assert len(await uow.plan.history(commitment.id)) == 4
+            last = await uow.commitments.last_changes(commitment.id)
+        assert last["causes"][0].kit == KIT and last["causes"][1] == "Ana"
 
     async def test_a_commitment_needs_a_secretariat_and_saves_nothing_without_one(
         self, db: Db

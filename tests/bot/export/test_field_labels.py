@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from bot.conversation import Conversation
 from bot.export import render
 from bot.export.labels import FIELD_CATALOGS, FIELD_LABELS
+from flows.fields import COMMITMENT
 from flows.inputs import Command
 from flows.loader import load_checked
 from storage import UnitOfWork
@@ -27,13 +28,16 @@ DATES = {"start_date": ("2027-03-01", "1 de marzo de 2027"), "end_date": ("2028-
 
 
 def kit_fields() -> dict[str, str]:
-    """Each commitment field a kit writes, and where (kit.step), from the content itself."""
+    """Each commitment field a kit writes, and where (kit.step), from the content itself; then every
+    other declared one (flows/fields.py), which a kit may start writing without another change."""
     written: dict[str, str] = {}
     for flow in CONTENT.flows.values():
         for step in flow.steps.values():
             if step.type == "record" and step.get("record") == "commitment":
                 for field in step.get("fields") or {}:
                     written.setdefault(str(field), f"{flow.id}.{step.id}")
+    for name, field in COMMITMENT.items():
+        written.setdefault(name, f"{'/'.join(sorted(field.kits))} (declarado)")
     return written
 
 
