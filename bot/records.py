@@ -48,6 +48,8 @@ async def records_context(repos: Repositories, person: Person, run: FlowRun, flo
                         "mine": change.person_id == person.id and change.kit == run.flow_id}
                 for field, (change, name) in changes.items()
             },
+            # in review or approved: the signed text's write is refused (Plan.guard), nothing to ask
+            "frozen": await repos.plan.stage(commitment) != "borrador",
             "milestones": [m.output for m in await repos.plan.milestones(commitment.id)],
             "indicators": [i.name for i in await repos.plan.indicators(commitment.id)],
         }

@@ -19,6 +19,7 @@ from flows.events import Button, RecordWritten
 from flows.fields import DECLARED, Field, combined, is_empty
 from flows.inputs import Input, Tap, Text
 from flows.model import Content, Flow, Step
+from flows.plan.versions import FOLLOW_UP_FIELDS
 from flows.records import (
     COMMITMENT_LISTS,
     COMMITMENT_RECORDS,
@@ -54,6 +55,8 @@ def _conflicts(turn: Turn, holds: Mapping[str, Any], values: Mapping[str, Any]) 
     written = holds.get("written") or {}
     found = []
     for name, value in values.items():
+        if holds.get("frozen") and name not in FOLLOW_UP_FIELDS:
+            continue  # refused when written, whatever the person would choose
         now = current.get(name)
         mine = bool((written.get(name) or {}).get("mine"))
         if not mine and not is_empty(now) and not is_empty(value) and now != value:

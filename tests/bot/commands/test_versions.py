@@ -72,6 +72,10 @@ async def test_an_edit_in_review_is_refused_naming_coordination_and_the_answers_
     for line in KIT6[2:]:  # the commitment asked again; the kit walks on from there
         said = await answer(mari, line)
     assert "No guardé esto" not in said
+    # Coco wrote the objective: Mari is asked before her text replaces it (field ownership)
+    assert "«Objetivo» ya tiene lo que escribió Coco" in said
+    while "¿Qué hacemos?" in said:  # one question per field Coco wrote
+        said = await answer(mari, "reemplazar")
     assert (await stored(sessions, plan.ready)).fields["objective"].startswith("Que para 2027 las 38 colonias")
 
 
