@@ -27,21 +27,30 @@ RECORD_FIELDS: dict[str, frozenset[str]] = {
         "follow_up_plan",
         # Kit 8: the group's self-assessment with the IRM's questions
         "self_completion", "opened_government", "lessons_learned", "evidence_source", "evidence_detail",
+        # Kit 5: who took part and how they chose, what the commitment is, what it costs
+        "participants", "prioritization_criteria", "budget",
+        # Kit 6: the objectives tree, the alternatives compared, the gender and inclusion lens
+        "means", "ends", "alternative_a", "alternative_b", "chosen_alternative", "inclusion_lens",
+        # Kit 7: the map of actors (written by `record: actor`, one a round), the key message and moment
+        "actors", "key_message", "key_moment", "key_moment_detail",
     }),
     "milestone": frozenset({"output", "due_date", "responsible"}),
     "indicator": frozenset({
-        "name", "unit", "baseline", "target", "frequency", "first_due", "last_due", "responsible",
+        "name", "unit", "baseline", "baseline_due", "target", "frequency", "first_due", "last_due", "responsible",
     }),
+    # One actor of Kit 7's map, added to its commitment's `actors` list.
+    "actor": frozenset({"name", "post", "interest", "influence", "strategy"}),
     "indicator_report": frozenset({"indicator", "value", "note", "evidence"}),
     "signoff": frozenset({"decision", "reason"}),
 }
 
 # Records that belong to one commitment: `commitment_from` may pick which.
-COMMITMENT_RECORDS = frozenset({"commitment", "milestone", "indicator", "signoff"})
+COMMITMENT_RECORDS = frozenset({"commitment", "milestone", "indicator", "actor", "signoff"})
 # Fields a record cannot do without (the storage side refuses a record that lacks them).
 REQUIRED_FIELDS: dict[str, frozenset[str]] = {
     "milestone": frozenset({"output"}),
     "indicator": frozenset({"name"}),
+    "actor": frozenset({"post"}),
     "indicator_report": frozenset({"indicator", "value"}),
     "signoff": frozenset({"decision"}),
 }

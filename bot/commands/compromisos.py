@@ -17,7 +17,7 @@ from bot.commands._plan import (
     title_of,
 )
 from bot.commands.registry import MEMBER, MEMBER_MENU, command
-from bot.export.labels import FIELD_CATALOGS, FIELD_LABELS
+from bot.export.labels import FIELD_CATALOGS, FIELD_LABELS, actor_lines
 from bot.export.labels import text as as_text
 from flows.answers.plain import flat
 from flows.events import MessageOut
@@ -79,6 +79,10 @@ def other_fields(ctx: Context, fields: Mapping[str, Any]) -> list[str]:
         value = fields.get(key)
         if key in ON_THE_CARD or value in (None, "", [], {}):
             continue
+        if key == "actors":  # Kit 7's map: one line an actor
+            lines.append(ctx.text("card_actors", label=label))
+            lines.extend(ctx.text("card_actor", line=flat(line)) for line in actor_lines(value))
+            continue
         if key == "ods_goals":
             shown = catalog_labels(ctx, "ods_goals", value)
         elif key in FIELD_CATALOGS:
@@ -129,6 +133,8 @@ async def card(ctx: Context, commitment: Commitment) -> str:
         for i in indicators:
             lines.append(t("card_indicator", name=flat(i.name), last=last_value(ctx, i),
                            bar=progress_bar(latest_progress(i))))
+            if i.baseline is None and i.baseline_due is not None:
+                lines.append(t("card_baseline_pending", due=day(i.baseline_due)))
     else:
         lines.append(t("card_no_indicators"))
     if signoffs:

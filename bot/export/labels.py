@@ -19,16 +19,25 @@ EVIDENCE_LABELS = {"photo": "foto", "document": "documento", "link": "enlace"}
 FIELD_LABELS = {
     "title": "Título",
     "problem": "Problema público",
+    "participants": "Quiénes participaron",
+    "prioritization_criteria": "Criterios para priorizar el problema",
     "baseline": "Línea base del problema",
     "causes": "Causas del problema",
     "direct_causes": "Causas directas (árbol de problemas)",
     "root_causes": "Causas de fondo (árbol de problemas)",
     "effects": "Efectos del problema",
+    "means": "Medios (árbol de objetivos)",
+    "ends": "Fines (árbol de objetivos)",
     "affected_population": "Población afectada",
     "objective": "Objetivo",
     "description": "Descripción del compromiso",
     "proposal": "Propuesta",
+    "alternative_a": "Alternativa A",
+    "alternative_b": "Alternativa B",
+    "chosen_alternative": "Alternativa elegida y criterio",
     "how_it_solves": "¿Cómo contribuye a resolver el problema?",
+    "inclusion_lens": "Enfoque de género e inclusión (no dejar a nadie atrás)",
+    "budget": "Presupuesto y recursos",
     "ogp_values": "Valores de Gobierno Abierto",
     "ogp_values_explanation": "Cómo atiende los valores de Gobierno Abierto",
     "ods_goals": "Objetivos de Desarrollo Sostenible",
@@ -36,6 +45,10 @@ FIELD_LABELS = {
     "ods_contribution": "Contribución a los ODS",
     "lead_institution": "Institución responsable",
     "supporting_actors": "Actores de apoyo",
+    "actors": "Mapa de actores clave",
+    "key_message": "Mensaje clave para las instituciones",
+    "key_moment": "Momento oportuno",
+    "key_moment_detail": "Cuándo y qué preparar",
     "responsible": "Persona responsable",
     "start_date": "Fecha de inicio",
     "end_date": "Fecha de término",
@@ -51,6 +64,7 @@ FIELD_CATALOGS = {
     "self_completion": "irm_completion",
     "opened_government": "irm_opened_government",
     "evidence_source": "irm_evidence_sources",
+    "key_moment": "agenda_moments",
 }
 
 
@@ -122,6 +136,14 @@ def number(value: float | None) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
+def baseline(value: float | None, due: date | None = None) -> str:
+    """An indicator's baseline: its number; «pendiente de medir (para el …)» when it is still to be
+    measured; a dash when neither is known."""
+    if value is None and due is not None:
+        return f"pendiente de medir (para el {day(due)})"
+    return number(value)
+
+
 def text(value: Any) -> str:
     """Any field value as one readable text; a dash when missing."""
     if value is None or value == "" or value == [] or value == {}:
@@ -133,3 +155,21 @@ def text(value: Any) -> str:
     if isinstance(value, bool):
         return "Sí" if value else "No"
     return str(value).strip() or DASH
+
+
+def actor_lines(value: Any) -> list[str]:
+    """Kit 7's map of actors, one line each: «Ana Ruiz, directora del organismo de agua (interés
+    alto, influencia alta). Estrategia: …». A value that is not a list reads as one line."""
+    if not isinstance(value, list | tuple):
+        return [] if value in (None, "", {}) else [text(value)]
+    lines = []
+    for actor in value:
+        if not isinstance(actor, Mapping):
+            lines.append(text(actor))
+            continue
+        who = ", ".join(str(actor[k]).strip() for k in ("name", "post") if actor.get(k)) or DASH
+        weight = ", ".join(f"{word} {actor[k]}" for word, k in (("interés", "interest"), ("influencia", "influence"))
+                           if actor.get(k))
+        line = f"{who} ({weight})" if weight else who
+        lines.append(f"{line}. Estrategia: {actor['strategy']}" if actor.get("strategy") else line)
+    return lines
