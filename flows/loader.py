@@ -140,7 +140,7 @@ class _Reader:
         for item in data.get("items") or []:
             if isinstance(item, LineDict) and item.get("id") and item.get("name"):
                 label = item.get("short_name") or item["name"]  # buttons want short labels
-                options.append(Option(str(item["id"]), str(label)))
+                options.append(Option(str(item["id"]), str(label), question=str(item.get("question") or "")))
             else:
                 line = item.line if isinstance(item, LineDict) else getattr(data, "line", 1)
                 self.fail(name, line, "cada elemento del catálogo necesita `id` y `name`")

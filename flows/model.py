@@ -22,6 +22,7 @@ class Option:
     value: str
     label: str  # what summaries and documents show (an ODS target's whole text)
     short: str = ""  # what a button shows, when the label is too long for a phone
+    question: str = ""  # the catalog item's guiding question, if it has one (an OGP value's)
 
     @property
     def button(self) -> str:
@@ -136,7 +137,8 @@ class Content:
     @cached_property
     def template_catalogs(self) -> dict[str, list[dict[str, str]]]:
         """Catalogs as templates see them; built once per loaded content."""
-        return {k: [{"value": o.value, "label": o.label} for o in v] for k, v in self.catalogs.items()}
+        return {k: [{"value": o.value, "label": o.label, "question": o.question} for o in v]
+                for k, v in self.catalogs.items()}
 
     @cached_property
     def navigation_words(self) -> dict[str, frozenset[str]]:

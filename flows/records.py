@@ -20,6 +20,8 @@ from flows.fields import DECLARED
 RECORD_FIELDS: dict[str, frozenset[str]] = {
     "person": frozenset({"name", "sector", "consent"}),
     **{record: frozenset(fields) for record, fields in DECLARED.items()},
+    # One actor of Kit 7's map, added to its commitment's `actors` list.
+    "actor": frozenset({"name", "post", "interest", "influence", "strategy"}),
     "indicator_report": frozenset({"indicator", "value", "note", "evidence"}),
     "signoff": frozenset({"decision", "reason"}),
     # a comment on the run's commitment (the command that starts the run chooses it)
@@ -27,11 +29,12 @@ RECORD_FIELDS: dict[str, frozenset[str]] = {
 }
 
 # Records that belong to one commitment: `commitment_from` may pick which.
-COMMITMENT_RECORDS = frozenset({"commitment", "milestone", "indicator", "signoff"})
+COMMITMENT_RECORDS = frozenset({"commitment", "milestone", "indicator", "actor", "signoff"})
 # Fields a record cannot do without (the storage side refuses a record that lacks them).
 REQUIRED_FIELDS: dict[str, frozenset[str]] = {
     "milestone": frozenset({"output"}),
     "indicator": frozenset({"name"}),
+    "actor": frozenset({"post"}),
     "indicator_report": frozenset({"indicator", "value"}),
     "signoff": frozenset({"decision"}),
     "comment": frozenset({"text"}),

@@ -324,6 +324,8 @@ class Indicator(Base):
     name: Mapped[str] = mapped_column(String)
     unit: Mapped[str | None] = mapped_column(String(100))
     baseline: Mapped[float | None] = mapped_column(Float)
+    # No baseline yet («pendiente de medir»): the date the group agreed to measure it (migration 0014).
+    baseline_due: Mapped[date | None] = mapped_column(Date)
     target: Mapped[float | None] = mapped_column(Float)
     frequency: Mapped[str] = mapped_column(String(16), default="trimestral", server_default="trimestral")
     first_due: Mapped[date | None] = mapped_column(Date)

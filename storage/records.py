@@ -104,7 +104,7 @@ async def write_record(repos: Repos, person: Person, run: FlowRun, event: Record
         await _report(repos, person, run, fields, today)
     elif event.record == "comment":
         await _comment(repos, person, run, fields)
-    elif event.record in ("commitment", "milestone", "indicator", "signoff"):
+    elif event.record in ("commitment", "milestone", "indicator", "actor", "signoff"):
         commitment = await _target(repos, person, run, event)
         refused = refusals.record_refusal(event.record, fields)
         if refused is not None:
@@ -118,6 +118,8 @@ async def write_record(repos: Repos, person: Person, run: FlowRun, event: Record
             before = row_values(event.record, earlier) if earlier is not None else {}
             row = await write(repos.plan, commitment, person, fields, earlier)
             await repos.plan.record_row_change(commitment, event.record, row, before, person, **where)
+        elif event.record == "actor":
+            await _actor(repos.plan, commitment, person, fields, event.amends, where)
         else:
             decision = str(fields.get("decision") or "")
             _, version = split_pick(event.commitment)  # the version /firmar showed: refused when stale
@@ -194,12 +196,34 @@ async def _indicator(plan: Plan, commitment: Commitment, person: Person, fields:
         earlier.baseline, earlier.target = _number(fields.get("baseline")), _number(fields.get("target"))
         earlier.first_due, earlier.last_due = parse_date(fields.get("first_due")), parse_date(fields.get("last_due"))
         earlier.responsible = _text(fields.get("responsible"))
+        earlier.baseline_due = parse_date(fields.get("baseline_due"))
         return earlier
     return await plan.add_indicator(
         commitment, name=name, unit=_text(fields.get("unit")), baseline=_number(fields.get("baseline")),
         target=_number(fields.get("target")), frequency=frequency, first_due=parse_date(fields.get("first_due")),
-        last_due=parse_date(fields.get("last_due")), responsible=_text(fields.get("responsible")), person=person,
+        last_due=parse_date(fields.get("last_due")), responsible=_text(fields.get("responsible")),
+        baseline_due=parse_date(fields.get("baseline_due")), person=person,
     )
+
+
+ACTOR_KEYS = ("name", "post", "interest", "influence", "strategy")
+
+
+async def _actor(plan: Plan, commitment: Commitment, person: Person, fields: dict[str, Any],
+                 amends: bool, where: dict[str, Any]) -> None:
+    """One actor of Kit 7's map, added to the commitment's `actors` list (one history row for the
+    list); `by` keeps who added it, so the person correcting the round they just wrote replaces
+    their own newest entry and nobody else's."""
+    await plan.guard(commitment)  # the list as it is now (its lock), and never a frozen text
+    entry: dict[str, Any] = {key: _text(fields.get(key)) for key in ACTOR_KEYS}
+    entry["by"] = person.id
+    actors = [dict(a) for a in (commitment.fields or {}).get("actors") or [] if isinstance(a, dict)]
+    mine = [index for index, a in enumerate(actors) if a.get("by") == person.id]
+    if amends and mine:
+        actors[mine[-1]] = entry
+    else:
+        actors.append(entry)
+    await plan.set_fields(commitment, {"actors": actors}, person, **where)
 
 
 async def _report(repos: Repos, person: Person, run: FlowRun, fields: dict[str, Any], today: date) -> None:

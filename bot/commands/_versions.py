@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.commands._plan import catalog_labels, day, moment, number_text, sector_label
-from bot.export.labels import FIELD_CATALOGS, FIELD_LABELS
+from bot.export.labels import FIELD_CATALOGS, FIELD_LABELS, actor_lines
 from bot.export.labels import text as as_text
 from flows.answers.plain import flat
 from flows.plan import versions
@@ -29,6 +29,8 @@ def field_text(ctx: Context, key: str, value: Any) -> str:
         return catalog_labels(ctx, key, value) or as_text(value)
     if key in FIELD_CATALOGS:
         return catalog_labels(ctx, FIELD_CATALOGS[key], value)
+    if key == "actors":  # Kit 7's map
+        return "; ".join(actor_lines(value))
     if isinstance(value, Mapping):  # supporting actors by sector
         return "; ".join(f"{sector_label(ctx, str(k))}: {as_text(v)}" for k, v in value.items() if v)
     if key in ("start_date", "end_date") and parse_date(value) is not None:

@@ -19,7 +19,7 @@ from bot.commands._plan import (
 )
 from bot.commands._versions import field_text, history, page_of
 from bot.commands.registry import COMMAND_BUTTON, MEMBER, MEMBER_MENU, command
-from bot.export.labels import FIELD_LABELS
+from bot.export.labels import FIELD_LABELS, actor_lines
 from flows.answers.plain import flat
 from flows.events import Button, MessageOut
 from flows.plan import lifecycle, readiness, versions
@@ -127,6 +127,10 @@ def other_fields(ctx: Context, fields: Mapping[str, Any]) -> list[str]:
         value = fields.get(key)
         if key in ON_THE_CARD or value in (None, "", [], {}):
             continue
+        if key == "actors":  # Kit 7's map: one line an actor
+            lines.append(ctx.text("card_actors", label=label))
+            lines.extend(ctx.text("card_actor", line=flat(line)) for line in actor_lines(value))
+            continue
         lines.append(ctx.text("card_field", label=label, value=field_text(ctx, key, value)))
     return lines
 
@@ -190,6 +194,8 @@ async def card(ctx: Context, commitment: Commitment) -> str:
         for i in indicators:
             lines.append(t("card_indicator", name=flat(i.name), last=last_value(ctx, i),
                            bar=progress_bar(latest_progress(i))))
+            if i.baseline is None and i.baseline_due is not None:
+                lines.append(t("card_baseline_pending", due=day(i.baseline_due)))
     else:
         lines.append(t("card_no_indicators"))
     if signoffs:

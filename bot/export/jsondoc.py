@@ -20,7 +20,8 @@ def _iso(value: date | datetime | None) -> str | None:
 
 def _indicator(i: IndicatorSnap) -> dict[str, Any]:
     return {
-        "id": i.id, "name": i.name, "unit": i.unit, "baseline": i.baseline, "target": i.target,
+        "id": i.id, "name": i.name, "unit": i.unit, "baseline": i.baseline, "baseline_due": _iso(i.baseline_due),
+        "target": i.target,
         "frequency": i.frequency, "first_due": _iso(i.first_due), "last_due": _iso(i.last_due),
         "dates": [d.isoformat() for d in i.dates], "responsible": i.responsible, "progress": i.progress,
         "reports": [

@@ -21,6 +21,7 @@ FIELD_LABELS = {name: field.label for name, field in COMMITMENT.items()}
 # Fields whose value is one id of a catalog (content/catalogs): shown by the catalog's label.
 FIELD_CATALOGS = {name: f.catalog for name, f in COMMITMENT.items() if f.catalog and f.combine == SINGLE}
 
+
 def capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -89,6 +90,14 @@ def number(value: float | None) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
+def baseline(value: float | None, due: date | None = None) -> str:
+    """An indicator's baseline: its number; «pendiente de medir (para el …)» when it is still to be
+    measured; a dash when neither is known."""
+    if value is None and due is not None:
+        return f"pendiente de medir (para el {day(due)})"
+    return number(value)
+
+
 def text(value: Any) -> str:
     """Any field value as one readable text; a dash when missing."""
     if value is None or value == "" or value == [] or value == {}:
@@ -100,3 +109,21 @@ def text(value: Any) -> str:
     if isinstance(value, bool):
         return "Sí" if value else "No"
     return str(value).strip() or DASH
+
+
+def actor_lines(value: Any) -> list[str]:
+    """Kit 7's map of actors, one line each: «Ana Ruiz, directora del organismo de agua (interés
+    alto, influencia alta). Estrategia: …». A value that is not a list reads as one line."""
+    if not isinstance(value, list | tuple):
+        return [] if value in (None, "", {}) else [text(value)]
+    lines = []
+    for actor in value:
+        if not isinstance(actor, Mapping):
+            lines.append(text(actor))
+            continue
+        who = ", ".join(str(actor[k]).strip() for k in ("name", "post") if actor.get(k)) or DASH
+        weight = ", ".join(f"{word} {actor[k]}" for word, k in (("interés", "interest"), ("influencia", "influence"))
+                           if actor.get(k))
+        line = f"{who} ({weight})" if weight else who
+        lines.append(f"{line}. Estrategia: {actor['strategy']}" if actor.get("strategy") else line)
+    return lines

@@ -45,6 +45,7 @@ class IndicatorSnap:
     dates: tuple[date, ...]
     responsible: str | None
     reports: tuple[ReportSnap, ...]
+    baseline_due: date | None = None  # no baseline yet («pendiente de medir»): when it will be measured
 
     @property
     def last_report(self) -> ReportSnap | None:
@@ -129,6 +130,7 @@ def build_snapshot(plan: PlanView, now: datetime) -> PlanSnapshot:
         indicators = tuple(IndicatorSnap(
             id=i.id, name=i.name, unit=i.unit, baseline=i.baseline, target=i.target, frequency=i.frequency,
             first_due=i.first_due, last_due=i.stated_last_due, dates=i.dates, responsible=i.responsible,
+            baseline_due=i.baseline_due,
             reports=tuple(ReportSnap(
                 id=r.id, period_due=r.period_due, value=r.value, note=r.note, evidence_kind=r.evidence_kind,
                 evidence=r.evidence, reported_by=plan.name_of(r.person_id), reported_at=_local(r.reported_at, tz),

@@ -14,7 +14,8 @@ from bot.export.cells import neutral
 from bot.export.snapshot import PlanSnapshot
 
 CSV_COLUMNS = (
-    "secretariado", "compromiso_id", "compromiso", "indicador_id", "indicador", "unidad", "linea_base", "meta",
+    "secretariado", "compromiso_id", "compromiso", "indicador_id", "indicador", "unidad", "linea_base",
+    "linea_base_medir_el", "meta",
     "periodo", "valor", "avance_pct", "nota", "evidencia_tipo", "evidencia", "reportado_por", "reportado_en",
 )
 
@@ -38,7 +39,7 @@ def report_rows(snapshot: PlanSnapshot) -> list[list[Any]]:
     for c, i in snapshot.indicators:
         for r in i.reports:
             rows.append([
-                snapshot.secretariat_name, c.id, c.title, i.id, i.name, i.unit, i.baseline, i.target,
+                snapshot.secretariat_name, c.id, c.title, i.id, i.name, i.unit, i.baseline, i.baseline_due, i.target,
                 r.period_due, r.value, None if r.progress is None else round(r.progress * 100, 1), r.note,
                 r.evidence_kind, r.evidence, r.reported_by, r.reported_at,
             ])

@@ -64,6 +64,18 @@ def _ogp(fields: Mapping[str, Any], labels: L.Labels) -> list[dict[str, Any]]:
            "explanation": ""} for v in sorted(chosen)]
 
 
+def _in_label_order(item: tuple[str, Any]) -> tuple[int, str]:
+    """«Otros datos» in the order of the labels (the card's order); unknown fields last."""
+    order = list(L.FIELD_LABELS)
+    return (order.index(item[0]) if item[0] in order else len(order), item[0])
+
+
+def _other(key: str, value: Any, labels: L.Labels) -> str:
+    if key == "actors":  # Kit 7's map of actors: one line, the actors apart
+        return "; ".join(cell(line) for line in L.actor_lines(value)) or L.DASH
+    return cell(labels.of(L.FIELD_CATALOGS[key], value) if key in L.FIELD_CATALOGS else value)
+
+
 def indicator_view(indicator: IndicatorSnap, labels: L.Labels) -> dict[str, Any]:
     last = indicator.last_report
     unit = indicator.unit or ""
@@ -71,7 +83,7 @@ def indicator_view(indicator: IndicatorSnap, labels: L.Labels) -> dict[str, Any]
         "id": indicator.id,
         "name": cell(indicator.name),
         "unit": cell(unit),
-        "baseline": L.number(indicator.baseline),
+        "baseline": L.baseline(indicator.baseline, indicator.baseline_due),
         "target": L.number(indicator.target),
         "frequency": labels.frequency(indicator.frequency),
         "first_due": L.day(indicator.first_due),
@@ -87,9 +99,8 @@ def indicator_view(indicator: IndicatorSnap, labels: L.Labels) -> dict[str, Any]
 def commitment_view(c: CommitmentSnap, labels: L.Labels) -> dict[str, Any]:
     f = c.fields
     others = [
-        {"label": L.FIELD_LABELS.get(k, "Otro dato"),
-         "value": cell(labels.of(L.FIELD_CATALOGS[k], v) if k in L.FIELD_CATALOGS else v)}
-        for k, v in sorted(f.items()) if k not in PLACED and v not in (None, "", [], {})
+        {"label": L.FIELD_LABELS.get(k, "Otro dato"), "value": _other(k, v, labels)}
+        for k, v in sorted(f.items(), key=_in_label_order) if k not in PLACED and v not in (None, "", [], {})
     ]
     return {
         "id": c.id,

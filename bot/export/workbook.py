@@ -31,6 +31,19 @@ MAX_WIDTH, MIN_WIDTH = 60, 8
 COMMITMENT_FIELDS = ("problem", "baseline", "causes", "direct_causes", "root_causes", "effects",
                      "affected_population", "objective", "description", "proposal", "how_it_solves")
 SELF_ASSESSMENT = ("self_completion", "opened_government", "lessons_learned", "evidence_source", "evidence_detail")
+# Participation (Kit 5), the objectives tree and alternatives (Kit 6), the map of actors (Kit 7):
+# each under its Spanish label.
+KIT_FIELDS = ("participants", "prioritization_criteria", "budget", "means", "ends", "alternative_a",
+              "alternative_b", "chosen_alternative", "inclusion_lens", "actors", "key_message", "key_moment",
+              "key_moment_detail")
+
+
+def _kit_field(key: str, value: Any, labels: L.Labels) -> str | None:
+    if value in (None, "", [], {}):
+        return None
+    if key == "actors":
+        return "\n".join(L.actor_lines(value))
+    return labels.of(L.FIELD_CATALOGS[key], value) if key in L.FIELD_CATALOGS else L.text(value)
 
 
 def _excel(value: Any) -> Any:
@@ -93,6 +106,7 @@ def _commitment_row(c: CommitmentSnap, labels: L.Labels) -> list[Any]:
         None if not f.get("follow_up_plan") else L.text(f.get("follow_up_plan")),
         *(None if not f.get(k) else labels.of(L.FIELD_CATALOGS[k], f.get(k)) if k in L.FIELD_CATALOGS
           else L.text(f.get(k)) for k in SELF_ASSESSMENT),
+        *(_kit_field(k, f.get(k), labels) for k in KIT_FIELDS),
         c.approved_at, signoffs or None,
     ]
 
@@ -109,18 +123,18 @@ def plan_xlsx(snapshot: PlanSnapshot, labels: L.Labels) -> bytes:
         "actores de apoyo", "persona responsable",
         "fecha de inicio", "fecha de término", "plan de seguimiento", "autoevaluación: cumplimiento",
         "autoevaluación: ¿abrió el gobierno?", "lecciones aprendidas", "de dónde viene la evidencia",
-        "dónde consultar la evidencia", "aprobado el", "firmas",
+        "dónde consultar la evidencia", *(L.FIELD_LABELS[k].lower() for k in KIT_FIELDS), "aprobado el", "firmas",
     ), [_commitment_row(c, labels) for c in snapshot.commitments], percent=(4,))
     _sheet(book, "hitos", (
         "compromiso id", "compromiso", "id", "producto", "fecha", "responsable", "cumplido", "cumplido el",
     ), [[c.id, c.title, m.id, m.output, m.due_date, m.responsible, "Sí" if m.done else "No", m.done_at]
         for c in snapshot.commitments for m in c.milestones])
     _sheet(book, "indicadores", (
-        "compromiso id", "compromiso", "id", "indicador", "unidad", "línea base", "meta", "frecuencia",
-        "primera fecha", "última fecha", "responsable", "reportes", "último valor", "avance",
-    ), [[c.id, c.title, i.id, i.name, i.unit, i.baseline, i.target, labels.frequency(i.frequency), i.first_due,
-         i.last_due, i.responsible, len(i.reports), i.last_report.value if i.last_report else None, i.progress]
-        for c, i in snapshot.indicators], percent=(13,))
+        "compromiso id", "compromiso", "id", "indicador", "unidad", "línea base", "línea base: medirla el", "meta",
+        "frecuencia", "primera fecha", "última fecha", "responsable", "reportes", "último valor", "avance",
+    ), [[c.id, c.title, i.id, i.name, i.unit, i.baseline, i.baseline_due, i.target, labels.frequency(i.frequency),
+         i.first_due, i.last_due, i.responsible, len(i.reports), i.last_report.value if i.last_report else None,
+         i.progress] for c, i in snapshot.indicators], percent=(14,))
     _sheet(book, "reportes", (
         "compromiso id", "compromiso", "indicador id", "indicador", "unidad", "línea base", "meta", "periodo",
         "valor", "avance", "nota", "tipo de evidencia", "evidencia", "reportado por", "reportado el",

@@ -114,7 +114,7 @@ def quorum_refusal(missing_sectors: Sequence[str]) -> Refused:
 
 # -- records a flow writes -------------------------------------------------------------------------
 def record_refusal(record: str, fields: Mapping[str, Any]) -> Refused | None:
-    """What a milestone, an indicator or a sign-off must say before it is written."""
+    """What a milestone, an indicator, an actor or a sign-off must say before it is written."""
     if record == "milestone" and not _text(fields.get("output")):
         return Refused("record_refused_milestone_output")
     if record == "indicator":
@@ -123,6 +123,8 @@ def record_refusal(record: str, fields: Mapping[str, Any]) -> Refused | None:
         frequency = str(fields.get("frequency") or "trimestral")
         if frequency not in schedule.FREQUENCIES:
             return Refused("record_refused_frequency", {"frequency": frequency})
+    if record == "actor" and not _text(fields.get("post")):
+        return Refused("record_refused_actor_post")
     if record == "signoff" and str(fields.get("decision") or "") not in lifecycle.DECISIONS:
         return Refused("record_refused_decision")
     return None

@@ -55,6 +55,7 @@ class IndicatorView:
     created_by: int | None = None
     stated_last_due: date | None = None  # the last date as written; None: until the commitment ends
     due: tuple[date, ...] = ()  # every due date (schedule.indicator_due_dates)
+    baseline_due: date | None = None  # no baseline yet: when the group will measure it
 
     @property
     def last_report(self) -> ReportView | None:

@@ -312,6 +312,7 @@ class Plan:
         last_due: date | None = None,
         dates: Sequence[date] = (),
         responsible: str | None = None,
+        baseline_due: date | None = None,
         person: Person | None,
     ) -> Indicator:
         if frequency not in schedule.FREQUENCIES:
@@ -328,6 +329,7 @@ class Plan:
             last_due=last_due,
             dates=[d.isoformat() for d in sorted(set(dates))],
             responsible=responsible,
+            baseline_due=baseline_due,
             created_by=_person_id(person),
         )
         self._session.add(indicator)

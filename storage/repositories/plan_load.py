@@ -125,6 +125,7 @@ def indicator_view(indicator: Any, end: date | None, reports: Iterable[ReportVie
         last_due=due[-1] if due and periodic else indicator.last_due, dates=dates, reports=tuple(reports),
         commitment_id=indicator.commitment_id, responsible=indicator.responsible, reporter_id=indicator.reporter_id,
         created_by=indicator.created_by, stated_last_due=indicator.last_due, due=due,
+        baseline_due=indicator.baseline_due,
     )
 
 

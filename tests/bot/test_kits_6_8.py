@@ -58,8 +58,10 @@ async def _indicator(sessions: Any, commitment_id: int, frequency: str = "unica"
 def test_kits_5_6_and_8_in_one_conversation_fill_one_commitment(run_cocrea: ChatRunner, database: Path) -> None:
     kit8 = (GOLDEN / "kit8.in").read_text(encoding="utf-8").splitlines()
     kit6 = (GOLDEN / "kit6.in").read_text(encoding="utf-8").splitlines()
-    # Kit 5 (the first 17 lines of either transcript), then Kit 6, then Kit 8, in one conversation.
-    lines = kit6 + kit8[17:]
+    # Kit 5 (the lines up to its «Confirmar», the same in both transcripts), then Kit 6, then Kit 8.
+    kit5_ends = kit8.index("Confirmar") + 1
+    assert kit6[:kit5_ends] == kit8[:kit5_ends]
+    lines = kit6 + kit8[kit5_ends:]
     result = run_cocrea("chat", "--as", "cli:lupita", "--now", GOLDEN_NOW, stdin="\n".join(lines) + "\n")
     assert result.returncode == 0, result.stderr
     assert "2 hitos, 2 indicadores" in result.stdout
@@ -72,16 +74,23 @@ def test_kits_5_6_and_8_in_one_conversation_fill_one_commitment(run_cocrea: Chat
         assert fields["problem"].startswith("En 38 colonias")  # Kit 5
         assert fields["ods_targets"] == ["6.1", "6.b", "16.10"] and fields["ods_goals"] == ["6", "16"]  # Kit 6
         assert fields["root_causes"] and fields["effects"] and fields["ods_contribution"]
+        # Kit 6's objectives tree, its two alternatives and the inclusion lens, in its own fields
+        assert fields["means"].startswith("Red sin fugas") and fields["ends"].startswith("Las familias dejan")
+        assert fields["alternative_a"] and fields["alternative_b"] and fields["chosen_alternative"].startswith("La A")
+        assert "perifoneo" in fields["inclusion_lens"]
+        assert fields["description"].startswith("El SIAPA publicará")  # Kit 5's, untouched by Kit 6
         assert (fields["start_date"], fields["end_date"]) == ("2027-03-01", "2028-12-31")  # Kit 8
         assert "carpeta compartida" in fields["follow_up_plan"]
         milestones = db.execute("SELECT output, due_date, responsible FROM milestones WHERE commitment_id = ?",
                                 (cid,)).fetchall()
         assert [m[1] for m in milestones] == ["2027-06-30", "2027-09-15"]
-        indicators = db.execute("SELECT name, baseline, target, frequency, first_due FROM indicators "
+        indicators = db.execute("SELECT name, baseline, baseline_due, target, frequency, first_due FROM indicators "
                                 "WHERE commitment_id = ? ORDER BY id", (cid,)).fetchall()
         assert indicators == [
-            ("Colonias con horario de agua publicado cada semana", 0, 38, "trimestral", "2027-03-31"),
-            ("Hogares que compran pipas al mes", None, 30, "semestral", "2027-06-30"),  # pendiente de medir
+            ("Colonias con horario de agua publicado cada semana", 0, None, 38, "trimestral", "2027-03-31"),
+            # pendiente de medir, with the date the group agreed to measure it
+            ("Comités vecinales que revisan el reparto cada trimestre", None, "2027-04-30", 30, "semestral",
+             "2027-06-30"),
         ]
         assert (fields["self_completion"], fields["opened_government"]) == ("limitado", "marginal")
         assert fields["lessons_learned"].startswith("Publicar el calendario") and fields["evidence_source"] == "actas"

@@ -173,3 +173,22 @@ class TestStorageContract:
         async with UnitOfWork(db.factory) as uow:
             assert [(m.due_date, m.responsible) for m in await uow.plan.milestones(world.mine)] == [
                 (date(2026, 7, 31), "SIAPA")]
+
+    async def test_kit_7s_actors_add_up_and_a_corrected_round_replaces_only_its_own(self, db: Db) -> None:
+        world = await _world(db)
+        await _apply(db, world, _on(world.mine, "actor", name="Laura", post="Directora del organismo de agua",
+                                    interest="alto", influence="alta", strategy="Aliarse"), flow="kit7")
+        await _apply(db, world, _on(world.mine, "actor", name=None, post="Tesorero", interest="medio",
+                                    influence="alta", strategy="Convencer"), flow="kit7")
+        corrected = RecordWritten("actor", {"name": None, "post": "Tesorero municipal", "interest": "bajo",
+                                            "influence": "alta", "strategy": "Convencer con datos"},
+                                  commitment=str(world.mine), amends=True)
+        assert await _apply(db, world, corrected, flow="kit7") is None
+        refused = await _apply(db, world, _on(world.mine, "actor", name="Sin cargo", post=" "), flow="kit7")
+        assert refused is not None and "necesita su cargo" in told(refused)
+        async with UnitOfWork(db.factory) as uow:
+            commitment = await uow.commitments.get(world.mine)
+            assert commitment is not None
+            assert [(a["post"], a["interest"]) for a in commitment.fields["actors"]] == [
+                ("Directora del organismo de agua", "alto"), ("Tesorero municipal", "bajo")]
+            assert commitment.fields["title"] == "Agua potable para colonias"  # the rest of the record stays

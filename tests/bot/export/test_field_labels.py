@@ -36,6 +36,8 @@ def kit_fields() -> dict[str, str]:
             if step.type == "record" and step.get("record") == "commitment":
                 for field in step.get("fields") or {}:
                     written.setdefault(str(field), f"{flow.id}.{step.id}")
+            elif step.type == "record" and step.get("record") == "actor":  # Kit 7: the `actors` list
+                written.setdefault("actors", f"{flow.id}.{step.id}")
     for name, field in COMMITMENT.items():
         written.setdefault(name, f"{'/'.join(sorted(field.kits))} (declarado)")
     return written
@@ -43,7 +45,7 @@ def kit_fields() -> dict[str, str]:
 
 def test_every_field_a_kit_writes_has_a_spanish_label() -> None:
     written = kit_fields()
-    assert {"causes", "direct_causes", "root_causes", "follow_up_plan"} <= set(written)
+    assert {"causes", "direct_causes", "root_causes", "follow_up_plan", "description", "actors"} <= set(written)
     missing = {f"{field} ({where})" for field, where in written.items() if field not in FIELD_LABELS}
     assert not missing, f"sin etiqueta en bot/export/labels.py: {sorted(missing)}"
 

@@ -14,12 +14,16 @@ KIT5_ANSWERS = (
     "3,200 reportes de falta de agua en 2023 según la comisión municipal",
     "Tuberías con más de 40 años, fugas y un tandeo que se decide sin reglas públicas.",
     "Unas 60,000 personas, sobre todo mujeres que cuidan a otras personas y comercios pequeños.",
+    "Unas 45 personas del gobierno municipal, dos colectivos vecinales y la universidad.",  # who took part
+    "Votamos por el problema que afecta a más personas y se puede avanzar en dos años.",  # the criteria
     "Publicar cada semana el calendario de tandeo en datos abiertos y en carteles, con un buzón que responda "
     "en 10 días.",
+    "La comisión de agua publicará cada semana el calendario de tandeo por colonia.",  # ¿qué es el compromiso?
     "1, 2",
     "Transparencia: el calendario se publica. Participación: los comités vecinales revisan el calendario cada mes.",
     "Comisión Municipal de Agua Potable y Saneamiento de Xalapa",
-    "saltar",
+    "saltar",  # supporting actors
+    "saltar",  # budget and resources
     "Modesto",  # the group's judgement of its potential for results
 )
 
