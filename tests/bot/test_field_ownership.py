@@ -25,6 +25,11 @@ CONTENT = load_checked()
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
 NOW = datetime(2026, 11, 2, 18, 0, tzinfo=UTC)
 KIT6 = (GOLDEN / "kit6.in").read_text(encoding="utf-8").splitlines()
+# Where the golden transcript's parts are: Kit 5 before «/kits», Kit 6's first question three lines
+# after it («6», the commitment «1»), its summary corrected at the end (the last «Confirmar»).
+KIT5_END = KIT6.index("/kits")
+KIT6_FIRST = KIT5_END + 3
+KIT6_TO_SUMMARY = slice(KIT6_FIRST, len(KIT6) - 1)
 KIT5_CAUSES = "Fugas en la red y un tandeo que se decide sin reglas públicas."
 LUPITA_CAUSES = "Fugas en tuberías viejas y un tandeo que se decide sin criterios públicos."
 MEMO_CAUSES = "Nadie revisa el reparto y las pipas privadas ganan con la escasez."
@@ -45,7 +50,7 @@ async def _kit6_until_confirm(member: Member, name: str, causes: str) -> str:
     """Onboarded as `name`, then Kit 6 on the first commitment with `causes`, up to its summary."""
     await _lines(member, ["/start", "sí", name, "2", "/kits", "6"])
     opened = await member.send("1")
-    kit6 = KIT6[20:35]  # the golden Kit 6, from its first question to the ODS contribution
+    kit6 = KIT6[KIT6_TO_SUMMARY]  # the golden Kit 6, from its first question to the ODS contribution
     kit6[2] = causes
     await _lines(member, kit6)
     assert "¿Lo confirmas o quieres corregir algo?" in member.said
@@ -54,8 +59,8 @@ async def _kit6_until_confirm(member: Member, name: str, causes: str) -> str:
 
 async def _lupita_writes_kits_5_and_6(conversation: Conversation) -> Member:
     lupita = Member(conversation, "cli:lupita")
-    await _lines(lupita, ["/start", *KIT6[:17]])  # Kit 5 as in the golden transcript
-    await _lines(lupita, ["/kits", *KIT6[18:]])
+    await _lines(lupita, ["/start", *KIT6[:KIT5_END]])  # Kit 5 as in the golden transcript
+    await _lines(lupita, ["/kits", *KIT6[KIT5_END + 1:]])
     assert "Guardé el árbol de problemas" in lupita.said
     return lupita
 
@@ -121,7 +126,8 @@ async def test_a_kit_asks_before_replacing_what_another_member_wrote(sessions: A
 async def test_the_same_member_re_answering_the_same_kit_is_not_asked(sessions: Any) -> None:
     conversation = _conversation(sessions)
     lupita = await _lupita_writes_kits_5_and_6(conversation)
-    await _lines(lupita, ["/kits", "6", "1", *KIT6[20:22], "Otra causa, escrita de nuevo.", *KIT6[23:35]])
+    await _lines(lupita, ["/kits", "6", "1", *KIT6[KIT6_FIRST:KIT6_FIRST + 2], "Otra causa, escrita de nuevo.",
+                                *KIT6[KIT6_FIRST + 3:len(KIT6) - 1]])
     said = await lupita.tap("Confirmar")
     assert "ya tiene lo que escribió" not in said and "Guardé el árbol de problemas" in said
     assert (await _fields(sessions))["direct_causes"] == "Otra causa, escrita de nuevo."
@@ -149,9 +155,9 @@ async def test_two_members_confirming_the_same_field_at_once_one_wins_the_other_
         pg_sessions: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     conversation = _conversation(pg_sessions)
     lupita = Member(conversation, "cli:lupita")
-    await _lines(lupita, ["/start", *KIT6[:17]])  # Kit 5: the commitment, without direct causes yet
+    await _lines(lupita, ["/start", *KIT6[:KIT5_END]])  # Kit 5: the commitment, without direct causes yet
     lupita = Member(conversation, "cli:lupita")
-    await _lines(lupita, ["/kits", "6", "1", *KIT6[20:35]])
+    await _lines(lupita, ["/kits", "6", "1", *KIT6[KIT6_TO_SUMMARY]])
     memo = Member(conversation, "cli:memo")
     await _kit6_until_confirm(memo, "Memo", MEMO_CAUSES)
 

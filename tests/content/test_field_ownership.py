@@ -23,8 +23,8 @@ def _errors_with(tmp_path: Path, old: str, new: str) -> list[str]:
 
 
 def test_a_kit_writing_an_undeclared_field_is_refused(tmp_path: Path) -> None:
-    errors = _errors_with(tmp_path, "      effects: efectos\n", "      effects: efectos\n      budget: efectos\n")
-    assert any("'commitment' no tiene el campo 'budget'" in e and "flows/fields.py" in e for e in errors), errors
+    errors = _errors_with(tmp_path, "      effects: efectos\n", "      effects: efectos\n      total_cost: efectos\n")
+    assert any("'commitment' no tiene el campo 'total_cost'" in e and "flows/fields.py" in e for e in errors), errors
 
 
 def test_a_kit_writing_a_field_of_another_kit_is_refused(tmp_path: Path) -> None:
