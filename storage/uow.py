@@ -35,6 +35,7 @@ from storage.repositories.audit import AuditLog
 from storage.repositories.content_versions import ContentVersions
 from storage.repositories.outbox import Outbox
 from storage.repositories.personal_data import PersonalData
+from storage.repositories.planning import Planning
 from storage.repositories.rasa_links import RasaLinks
 from storage.repositories.stats import Broadcasts, Stats
 
@@ -57,6 +58,7 @@ class Repositories:
     stats: Stats
     broadcasts: Broadcasts
     outbox: Outbox
+    planning: Planning
     audit: AuditLog
     rasa_links: RasaLinks
     arrivals: Arrivals
@@ -76,6 +78,7 @@ class Repositories:
         self.stats = Stats(session)
         self.broadcasts = Broadcasts(session)
         self.outbox = Outbox(session)
+        self.planning = Planning(session)
         self.audit = AuditLog(session)
         self.rasa_links = RasaLinks(session)
         self.arrivals = Arrivals(session)

@@ -51,7 +51,7 @@ class TestStorageContract:
         async with db.engine.connect() as conn:
             tables = await conn.run_sync(lambda c: set(inspect(c).get_table_names()))
         assert set(Base.metadata.tables) | {"alembic_version"} <= tables
-        assert await asyncio.to_thread(current_revision, db.url) == head_revision() == "0009"
+        assert await asyncio.to_thread(current_revision, db.url) == head_revision() == "0010"
 
     async def test_migrations_match_the_models(self, db: Db) -> None:
         def differences(conn: Connection) -> list[object]:

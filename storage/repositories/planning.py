@@ -1,0 +1,111 @@
+"""Which secretariats need their reminders planned, claimed by one process at a time.
+
+A secretariat needs planning when it is `dirty` (something its reminders are made of changed),
+when its `plan_at` has come (a reminder enters the planning horizon, a digest falls due), or
+when the reminder rules or their texts changed (`rules`: every secretariat is dirty again).
+
+Why triggers mark, not the repositories: the mark must be written in the same transaction as the
+change, by every path that writes (the bot, the terminal, Rasa actions, the command line, an
+erasure, an operator's SQL, and paths not written yet). A database trigger (migration 0010) cannot
+be forgotten by a new repository method or a bulk UPDATE, and costs one indexed UPDATE of one row
+per change; marks in the repositories would need every writer to remember them. The price: the
+list of what feeds a reminder lives in the migration, and a SQLite migration that copies a table
+(batch mode) must create its triggers again (tests/storage/test_planning_marks.py checks they exist).
+
+Claiming: a claim is committed with a lease (`lease_until`); a process that dies mid-plan leaves
+its claim to expire, and its plan, each secretariat in one transaction, is wholly there or not at
+all. The version read at the claim is compared when the plan is done: a change committed while it
+was being planned leaves the secretariat dirty, so it is planned again. PostgreSQL takes claims
+with FOR UPDATE SKIP LOCKED, so processes take disjoint secretariats without waiting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.errors import translate_errors
+from storage.models import PlanningRules, SecretariatPlanning
+from storage.repositories._sql import dialect_name
+
+Claimed = tuple[int, int]  # (secretariat id, its version when claimed)
+
+
+class Planning:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def rules(self, content_key: str) -> bool:
+        """Record the rules planning uses now; True (and every secretariat dirty) when they changed."""
+        with translate_errors():
+            known = await self._session.get(PlanningRules, 1, with_for_update=True)
+            if known is not None and known.content_key == content_key:
+                return False
+            if known is None:
+                self._session.add(PlanningRules(id=1, content_key=content_key))
+            else:
+                known.content_key = content_key
+            await self._session.execute(update(SecretariatPlanning).values(dirty=True)
+                                        .execution_options(synchronize_session=False))
+            await self._session.flush()
+        return True
+
+    async def claim(self, worker: str, *, now: datetime, lease: timedelta, limit: int,
+                    skip: Collection[int] = ()) -> list[Claimed]:
+        """Up to `limit` secretariats due for planning, no one else's (or whose lease ran out), leased to
+        `worker`; `skip`: ones this pass already tried."""
+        due = or_(SecretariatPlanning.dirty.is_(True), SecretariatPlanning.plan_at <= now)
+        free = or_(SecretariatPlanning.lease_until.is_(None), SecretariatPlanning.lease_until < now)
+        which = (select(SecretariatPlanning.secretariat_id, SecretariatPlanning.version).where(due, free)
+                 .order_by(SecretariatPlanning.secretariat_id).limit(limit))
+        if skip:
+            which = which.where(SecretariatPlanning.secretariat_id.not_in(sorted(skip)))
+        if await dialect_name(self._session) == "postgresql":
+            which = which.with_for_update(skip_locked=True)
+        with translate_errors():
+            found = [(int(sid), int(version)) for sid, version in (await self._session.execute(which)).all()]
+            if found:
+                await self._session.execute(update(SecretariatPlanning).where(
+                    SecretariatPlanning.secretariat_id.in_([sid for sid, _ in found]),
+                ).values(claimed_by=worker, lease_until=now + lease).execution_options(synchronize_session=False))
+        return found
+
+    async def done(self, secretariat_id: int, worker: str, *, version: int, plan_at: datetime | None) -> bool:
+        """Planned as of `version`: clean unless it changed since, next due at `plan_at`; the claim ends.
+        False when the claim was no longer ours (our lease ran out and someone else took it)."""
+        with translate_errors():
+            result = await self._session.execute(update(SecretariatPlanning).where(
+                SecretariatPlanning.secretariat_id == secretariat_id, SecretariatPlanning.claimed_by == worker,
+            ).values(dirty=SecretariatPlanning.version != version, plan_at=plan_at, claimed_by=None,
+                     lease_until=None).execution_options(synchronize_session=False))
+        return bool(result.rowcount)
+
+    async def release(self, secretariat_id: int, worker: str) -> None:
+        """Planning it failed: the claim ends, it stays due (the next pass tries again)."""
+        with translate_errors():
+            await self._session.execute(update(SecretariatPlanning).where(
+                SecretariatPlanning.secretariat_id == secretariat_id, SecretariatPlanning.claimed_by == worker,
+            ).values(claimed_by=None, lease_until=None).execution_options(synchronize_session=False))
+
+    async def claimers(self, *, now: datetime) -> set[str]:
+        """The workers holding a live claim."""
+        with translate_errors():
+            found = await self._session.scalars(select(SecretariatPlanning.claimed_by).distinct().where(
+                SecretariatPlanning.lease_until >= now))
+        return {name for name in found if name}
+
+    async def release_worker(self, worker: str) -> int:
+        """Every claim of `worker` (known dead) ends: what it held is due for anyone now."""
+        with translate_errors():
+            result = await self._session.execute(update(SecretariatPlanning).where(
+                SecretariatPlanning.claimed_by == worker,
+            ).values(claimed_by=None, lease_until=None).execution_options(synchronize_session=False))
+        return int(result.rowcount or 0)
+
+    async def pending(self, *, now: datetime) -> int:
+        """How many secretariats are due for planning (for tests and the bench)."""
+        due = or_(SecretariatPlanning.dirty.is_(True), SecretariatPlanning.plan_at <= now)
+        return int(await self._session.scalar(select(func.count()).select_from(SecretariatPlanning).where(due)) or 0)
