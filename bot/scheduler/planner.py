@@ -276,22 +276,22 @@ async def plan_all(
     several processes share a pass. The counts are of what was committed."""
     worker = worker or worker_name()
     stats = PlanStats()
-    tried: set[int] = set()
+    failed: set[int] = set()
     first = True
     while True:
         async with UnitOfWork(sessions) as uow:
             if first:
                 await uow.planning.rules(rules_key(config))
                 first = False
-            claimed = await uow.planning.claim(worker, now=now, lease=PLAN_LEASE, limit=CLAIM, skip=tried)
+            claimed = await uow.planning.claim(worker, now=now, lease=PLAN_LEASE, limit=CLAIM, skip=failed)
         if not claimed:
             if await release_orphans(sessions, now=now):
                 continue
             return stats
         for secretariat_id, version in claimed:
-            tried.add(secretariat_id)
-            await plan_one(sessions, secretariat_id, version, config, now=now, stats=stats, worker=worker,
-                           sector_labels=sector_labels or {})
+            if not await plan_one(sessions, secretariat_id, version, config, now=now, stats=stats, worker=worker,
+                                  sector_labels=sector_labels or {}):
+                failed.add(secretariat_id)
 
 
 async def release_orphans(sessions: async_sessionmaker[AsyncSession], *, now: datetime) -> int:
@@ -309,10 +309,10 @@ async def release_orphans(sessions: async_sessionmaker[AsyncSession], *, now: da
 
 async def plan_one(sessions: async_sessionmaker[AsyncSession], secretariat_id: int, version: int,
                    config: RemindersConfig, *, now: datetime, stats: PlanStats, worker: str,
-                   sector_labels: Mapping[str, str]) -> None:
+                   sector_labels: Mapping[str, str]) -> bool:
     """One claimed secretariat: its reminders (and, when no digest is due, the end of the claim) in one
     transaction; then its digest, read in one, its chart drawn outside any, written in a third. A
-    failure leaves it due for the next pass; one secretariat's bad data never stops the others."""
+    failure leaves it due for the next pass (False); one secretariat's bad data never stops the others."""
     saved, finished, next_at = PlanStats(), False, None
     reminders_ok = False
     digest: tuple[date, datetime] | None = None
@@ -321,7 +321,7 @@ async def plan_one(sessions: async_sessionmaker[AsyncSession], secretariat_id: i
         async with UnitOfWork(sessions) as uow:
             secretariat = await uow.session.get(Secretariat, secretariat_id)
             if secretariat is None:  # deleted since it was claimed: its planning row went with it
-                return
+                return True
             uow.session.expunge(secretariat)  # read after this transaction, committed or not
             next_at = await plan_secretariat(uow, secretariat, config, now=now, stats=saved)
             digest, later = digest_timing(secretariat, config, now)
@@ -337,9 +337,9 @@ async def plan_one(sessions: async_sessionmaker[AsyncSession], secretariat_id: i
         if secretariat is not None:
             digest = digest_timing(secretariat, config, now)[0]
     stats.add(saved)
-    if secretariat is None or finished:
-        return
-    if digest is not None:
+    if finished:
+        return True
+    if digest is not None and secretariat is not None:
         saved = PlanStats()
         try:
             finished = await plan_digest_apart(
@@ -351,6 +351,7 @@ async def plan_one(sessions: async_sessionmaker[AsyncSession], secretariat_id: i
     if not finished:
         async with UnitOfWork(sessions) as uow:
             await uow.planning.release(secretariat_id, worker)
+    return finished
 
 
 def earliest(*moments: datetime | None) -> datetime | None:

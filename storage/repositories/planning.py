@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.errors import translate_errors
 from storage.models import PlanningRules, SecretariatPlanning
-from storage.repositories._sql import dialect_name
+from storage.repositories._sql import dialect_name, insert_or_ignore
 
 Claimed = tuple[int, int]  # (secretariat id, its version when claimed)
 
@@ -41,32 +41,41 @@ class Planning:
     async def rules(self, content_key: str) -> bool:
         """Record the rules planning uses now; True (and every secretariat dirty) when they changed."""
         with translate_errors():
-            known = await self._session.get(PlanningRules, 1, with_for_update=True)
-            if known is not None and known.content_key == content_key:
+            known = await self._session.scalar(select(PlanningRules.content_key).where(PlanningRules.id == 1))
+            if known == content_key:
                 return False
-            if known is None:
-                self._session.add(PlanningRules(id=1, content_key=content_key))
-            else:
-                known.content_key = content_key
+            if known is None:  # the first pass ever: two processes may both get here
+                await insert_or_ignore(self._session, PlanningRules, {"id": 1, "content_key": ""})
+            # Locked and asked again: of two processes with the same new rules, one marks everything.
+            changed = await self._session.execute(update(PlanningRules).where(
+                PlanningRules.id == 1, PlanningRules.content_key != content_key,
+            ).values(content_key=content_key).execution_options(synchronize_session=False))
+            if not changed.rowcount:
+                return False
             await self._session.execute(update(SecretariatPlanning).values(dirty=True)
                                         .execution_options(synchronize_session=False))
-            await self._session.flush()
         return True
 
     async def claim(self, worker: str, *, now: datetime, lease: timedelta, limit: int,
                     skip: Collection[int] = ()) -> list[Claimed]:
         """Up to `limit` secretariats due for planning, no one else's (or whose lease ran out), leased to
-        `worker`; `skip`: ones this pass already tried."""
-        due = or_(SecretariatPlanning.dirty.is_(True), SecretariatPlanning.plan_at <= now)
+        `worker`; `skip`: ones whose planning failed in this pass (tried again on the next)."""
         free = or_(SecretariatPlanning.lease_until.is_(None), SecretariatPlanning.lease_until < now)
-        which = (select(SecretariatPlanning.secretariat_id, SecretariatPlanning.version).where(due, free)
-                 .order_by(SecretariatPlanning.secretariat_id).limit(limit))
+        columns = select(SecretariatPlanning.secretariat_id, SecretariatPlanning.version).where(free)
         if skip:
-            which = which.where(SecretariatPlanning.secretariat_id.not_in(sorted(skip)))
+            columns = columns.where(SecretariatPlanning.secretariat_id.not_in(sorted(skip)))
+        # Two statements, each on its own index, so that what is read is what is due, however many
+        # secretariats there are: the dirty ones (a partial index), then those whose time came.
+        dirty = columns.where(SecretariatPlanning.dirty).order_by(SecretariatPlanning.secretariat_id)
+        timed = columns.where(SecretariatPlanning.plan_at <= now).order_by(SecretariatPlanning.plan_at)
         if await dialect_name(self._session) == "postgresql":
-            which = which.with_for_update(skip_locked=True)
+            dirty, timed = dirty.with_for_update(skip_locked=True), timed.with_for_update(skip_locked=True)
         with translate_errors():
-            found = [(int(sid), int(version)) for sid, version in (await self._session.execute(which)).all()]
+            found = [(int(sid), int(v)) for sid, v in (await self._session.execute(dirty.limit(limit))).all()]
+            if len(found) < limit:
+                taken = {sid for sid, _ in found}
+                more = await self._session.execute(timed.limit(limit - len(found) + len(taken)))
+                found += [(int(sid), int(v)) for sid, v in more.all() if sid not in taken][:limit - len(found)]
             if found:
                 await self._session.execute(update(SecretariatPlanning).where(
                     SecretariatPlanning.secretariat_id.in_([sid for sid, _ in found]),
