@@ -64,8 +64,9 @@ secretariats = st.lists(st.fixed_dictionaries({
 }), min_size=1, max_size=2)
 # A tick: hours after the previous one (a few minutes to a long stop), and the change made before it.
 CHANGES = ("none", "report", "milestone_done", "move_milestone", "quiet_person", "window", "rename", "status")
-ticks = st.lists(st.tuples(st.sampled_from((0.02, 0.5, 3, 9, 26, 80)), st.sampled_from(CHANGES), st.integers(0, 50)),
-                 min_size=2, max_size=7)
+# Most ticks change nothing: then only the horizon moving (or nothing) may make the planner plan.
+ticks = st.lists(st.tuples(st.sampled_from((0.02, 0.5, 3, 9, 26, 80)), st.sampled_from(("none",) * 6 + CHANGES),
+                           st.integers(0, 50)), min_size=2, max_size=8)
 
 
 async def build(sessions: Any, shape: list[dict[str, Any]]) -> None:
