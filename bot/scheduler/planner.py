@@ -8,15 +8,24 @@ terminal, not Rasa); a row goes to the one of those they used last. A person kno
 Rasa gets no reminders: Rasa only answers. Only commitments approved or in implementation are followed up: drafts and
 commitments in review have no agreed dates yet, and should not nag people.
 
-The text of each row is rendered when it is planned; every tick re-renders the pending ones, so
-an edited rule or a renamed indicator reaches the reminders not yet sent.
+Planning costs what changed (issue 20): a pass plans only the secretariats that need it (storage/
+repositories/planning.py): something their reminders are made of changed (marked by database
+triggers in the changing transaction), their horizon moved (`plan_at`: the next reminder comes within
+reach, the week's digest falls due), or the rules and texts changed (every secretariat again). So
+an edited rule or a renamed indicator still reaches the reminders not yet sent, and a pass with
+nothing new is a few indexed queries however many secretariats there are. Every process plans,
+each claiming secretariats with a lease; bot/scheduler/full.py keeps the old pass over every
+secretariat, the oracle the tests compare with.
 
 A message longer than Telegram's limit (4,096 UTF-16 units) is one row per part, split the way the
 replies are (bot/telegram/render.py `split_text`), and a digest's chart is a row of its own: a part
 that fails is retried alone, and the parts already delivered are never sent again.
 
-Each secretariat is planned in two transactions: its reminders, then its digest. Nothing in the
-digest (its chart included) can roll back the reminders, and the counts are of what was committed.
+Each secretariat is planned in its own transactions: its reminders (with the end of its claim when no
+digest is due), then its digest: read in one transaction, its chart drawn by a worker thread outside
+any (the event loop keeps answering people), written in another. Nothing in the digest can roll
+back the reminders, a process killed mid-plan leaves each secretariat wholly planned or not at all
+(its claim runs out, or is freed at once when its pid is gone), and the counts are of what was committed.
 """
 
 from __future__ import annotations

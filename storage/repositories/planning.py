@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -38,6 +39,12 @@ class Planning:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
+    async def _write(self, statement: Any) -> int:
+        """An UPDATE; how many rows it changed."""
+        with translate_errors():
+            result = await self._session.execute(statement.execution_options(synchronize_session=False))
+        return int(getattr(result, "rowcount", 0) or 0)
+
     async def rules(self, content_key: str) -> bool:
         """Record the rules planning uses now; True (and every secretariat dirty) when they changed."""
         with translate_errors():
@@ -47,10 +54,10 @@ class Planning:
             if known is None:  # the first pass ever: two processes may both get here
                 await insert_or_ignore(self._session, PlanningRules, {"id": 1, "content_key": ""})
             # Locked and asked again: of two processes with the same new rules, one marks everything.
-            changed = await self._session.execute(update(PlanningRules).where(
+            changed = await self._write(update(PlanningRules).where(
                 PlanningRules.id == 1, PlanningRules.content_key != content_key,
-            ).values(content_key=content_key).execution_options(synchronize_session=False))
-            if not changed.rowcount:
+            ).values(content_key=content_key))
+            if not changed:
                 return False
             await self._session.execute(update(SecretariatPlanning).values(dirty=True)
                                         .execution_options(synchronize_session=False))
@@ -85,12 +92,9 @@ class Planning:
     async def done(self, secretariat_id: int, worker: str, *, version: int, plan_at: datetime | None) -> bool:
         """Planned as of `version`: clean unless it changed since, next due at `plan_at`; the claim ends.
         False when the claim was no longer ours (our lease ran out and someone else took it)."""
-        with translate_errors():
-            result = await self._session.execute(update(SecretariatPlanning).where(
-                SecretariatPlanning.secretariat_id == secretariat_id, SecretariatPlanning.claimed_by == worker,
-            ).values(dirty=SecretariatPlanning.version != version, plan_at=plan_at, claimed_by=None,
-                     lease_until=None).execution_options(synchronize_session=False))
-        return bool(result.rowcount)
+        return bool(await self._write(update(SecretariatPlanning).where(
+            SecretariatPlanning.secretariat_id == secretariat_id, SecretariatPlanning.claimed_by == worker,
+        ).values(dirty=SecretariatPlanning.version != version, plan_at=plan_at, claimed_by=None, lease_until=None)))
 
     async def release(self, secretariat_id: int, worker: str) -> None:
         """Planning it failed: the claim ends, it stays due (the next pass tries again)."""
@@ -108,11 +112,8 @@ class Planning:
 
     async def release_worker(self, worker: str) -> int:
         """Every claim of `worker` (known dead) ends: what it held is due for anyone now."""
-        with translate_errors():
-            result = await self._session.execute(update(SecretariatPlanning).where(
-                SecretariatPlanning.claimed_by == worker,
-            ).values(claimed_by=None, lease_until=None).execution_options(synchronize_session=False))
-        return int(result.rowcount or 0)
+        return await self._write(update(SecretariatPlanning).where(
+            SecretariatPlanning.claimed_by == worker).values(claimed_by=None, lease_until=None))
 
     async def pending(self, *, now: datetime) -> int:
         """How many secretariats are due for planning (for tests and the bench)."""

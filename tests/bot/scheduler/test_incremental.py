@@ -15,13 +15,13 @@ from __future__ import annotations
 import asyncio
 import tempfile
 from collections.abc import Callable, Coroutine
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import event, select, text
 
 from bot.scheduler.dispatcher import Dispatcher
 from bot.scheduler.full import plan_every
@@ -151,7 +151,7 @@ async def compare(template: Path, shape: list[dict[str, Any]], run: list[tuple[f
             now = BASE
             for hours, what, pick in run:
                 now += timedelta(hours=hours)
-                for name, sessions, planner in (("old", old, plan_every), ("new", new, plan_all)):
+                for sessions, planner in ((old, plan_every), (new, plan_all)):
                     await change(sessions, what, pick, now)
                     await planner(sessions, CONFIG, now=now)
                 assert await rows(old) == await rows(new), f"after planning at {now}"
@@ -205,3 +205,51 @@ def test_a_change_of_rules_plans_every_secretariat_again(sqlite_template: Path) 
 
     asyncio.run(check())
 
+
+
+async def statements_of_a_quiet_pass(sessions: Any, engine: Any, secretariats: int) -> int:
+    shape = [{"zone": ZONES[i % len(ZONES)], "window": WINDOWS[0], "people": [(True, True), (True, True)],
+              "commitments": [{"status": "en_implementacion", "milestones": [3, 20],
+                               "indicators": [("mensual", 5, 1)]}]} for i in range(secretariats)]
+    await build(sessions, shape)
+    await plan_all(sessions, CONFIG, now=BASE)
+    assert (await plan_all(sessions, CONFIG, now=BASE + timedelta(minutes=1))).inserted == 0
+    sent: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        sent.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", count)
+    try:
+        await plan_all(sessions, CONFIG, now=BASE + timedelta(minutes=2))
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", count)
+    return len(sent)
+
+
+def test_a_pass_with_nothing_new_costs_the_same_for_3_or_30_secretariats(sqlite_template: Path) -> None:
+    async def check() -> list[int]:
+        counts = []
+        with tempfile.TemporaryDirectory() as folder:
+            for n in (3, 30):
+                engine = make_engine(fresh_sqlite(sqlite_template, Path(folder) / f"{n}.db"))
+                try:
+                    counts.append(await statements_of_a_quiet_pass(make_session_factory(engine), engine, n))
+                finally:
+                    await engine.dispose()
+        return counts
+
+    small, large = asyncio.run(check())
+    assert small == large <= 8  # SQLite counts its BEGIN IMMEDIATE too
+
+
+async def test_a_pass_with_nothing_new_costs_the_same_on_postgresql(own_postgres: str) -> None:
+    from tests.conftest import migrated
+
+    counts = []
+    for n in (3, 30):
+        async with migrated(own_postgres) as sessions:
+            async with UnitOfWork(sessions) as uow:  # the same database for both sizes: emptied
+                await uow.session.execute(text("TRUNCATE secretariats, people, commitments, outbox CASCADE"))
+            counts.append(await statements_of_a_quiet_pass(sessions, sessions.kw["bind"], n))
+    assert counts[0] == counts[1] <= 4
