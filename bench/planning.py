@@ -263,10 +263,55 @@ async def measure(n: int, rows: list[Row]) -> None:
         await _pg_admin([f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)"])
 
 
+async def longest_stall(draw: Callable[[], Awaitable[Any]], charts: int) -> float:
+    """The longest the event loop went without running a 10 ms ticker while `charts` charts were drawn."""
+    stall, done = 0.0, False
+
+    async def ticker() -> None:
+        nonlocal stall
+        last = time.perf_counter()
+        while not done:
+            await asyncio.sleep(0.01)
+            now = time.perf_counter()
+            stall, last = max(stall, now - last - 0.01), now
+
+    ticking = asyncio.create_task(ticker())
+    await asyncio.sleep(0)
+    for _ in range(charts):
+        await draw()
+        await asyncio.sleep(0)  # what a pass does between secretariats: other tasks may run
+    done = True
+    await ticking
+    return stall * 1000
+
+
+def chart_stall(charts: int = 30) -> list[Row]:
+    """Digest charts drawn by the worker thread (`render_chart`) against drawn on the loop, as before."""
+    from bot.scheduler.chart import progress_chart
+    from bot.scheduler.planner import DigestDraft, render_chart
+
+    bars: list[tuple[str, float | None]] = [(f"Compromiso {i} del secretariado", i / 5) for i in range(5)]
+    draft = DigestDraft("", "Avance de los compromisos · STL", bars)
+
+    async def off_loop() -> Any:
+        return await render_chart(draft, 1)
+
+    async def on_loop() -> Any:
+        return progress_chart(draft.title, bars)
+
+    async def both() -> tuple[float, float]:
+        await off_loop()  # matplotlib imported, the thread started
+        return await longest_stall(off_loop, charts), await longest_stall(on_loop, charts)
+
+    off, on = asyncio.run(both())
+    return [Row(f"digest charts: longest loop stall, {charts} charts: ms", off, baseline=on, higher=False,
+                note=f"drawn by the worker thread; baseline: drawn on the event loop (before); {load()}")]
+
+
 def run(sizes: tuple[int, ...] = SIZES) -> list[Row]:
     if not pg_available():
         return [Row("planning: skipped (no PostgreSQL at 127.0.0.1:5432)", None)]
-    rows: list[Row] = []
+    rows: list[Row] = chart_stall()
     for n in sizes:
         print(f"  planning {n:,} secretariats …", file=sys.stderr, flush=True)
         asyncio.run(measure(n, rows))
