@@ -43,6 +43,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channel import Address, sendable
 from bot.scheduler.chart import progress_chart
+from bot.scheduler.workers import orphaned, worker_name
 from flows.plan.progress import commitment_progress
 from flows.plan.views import PersonView, PlanView
 from flows.reminders.config import RemindersConfig
@@ -260,12 +261,6 @@ async def build_digest(uow: Repositories, secretariat: Secretariat, config: Remi
     return draft.text, await render_chart(draft, secretariat.id)
 
 
-def worker_name() -> str:
-    from bot.scheduler.dispatcher import worker_name as named  # the dispatcher imports this module
-
-    return named()
-
-
 def rules_key(config: RemindersConfig) -> str:
     """The reminder rules and texts as a short hash: when it changes, every secretariat is planned again."""
     return hashlib.sha256(repr(config).encode()).hexdigest()[:32]
@@ -305,8 +300,6 @@ async def plan_all(
 
 async def release_orphans(sessions: async_sessionmaker[AsyncSession], *, now: datetime) -> int:
     """Claims of a process of this host that is gone (killed mid-pass): free at once, not after the lease."""
-    from bot.scheduler.dispatcher import orphaned
-
     async with UnitOfWork(sessions, read_only=True) as uow:
         claimers = await uow.planning.claimers(now=now)
     dead = [name for name in claimers if orphaned(name)]
