@@ -452,13 +452,15 @@ class SecretariatPlanning(Base):
 
 
 class PlanningRules(Base):
-    """One row: the reminder rules and texts (a hash) the last planning pass used; when they change,
-    every secretariat is planned again."""
+    """One row: the reminder rules and texts (a hash) the last planning pass used, and the latest clock
+    a pass planned at; when the rules change, or a pass plans at an earlier clock (`cocrea reminders
+    tick --now` tried a later date), every secretariat is planned again."""
 
     __tablename__ = "planning_rules"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     content_key: Mapped[str] = mapped_column(String(64))
+    clock: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 __all__ = [

@@ -285,7 +285,7 @@ async def plan_all(
     while True:
         async with UnitOfWork(sessions) as uow:
             if first:
-                await uow.planning.rules(rules_key(config))
+                await uow.planning.rules(rules_key(config), now=now)
                 first = False
             claimed = await uow.planning.claim(worker, now=now, lease=PLAN_LEASE, limit=CLAIM, skip=failed)
         if not claimed:

@@ -2,7 +2,8 @@
 
 A secretariat needs planning when it is `dirty` (something its reminders are made of changed),
 when its `plan_at` has come (a reminder enters the planning horizon, a digest falls due), or
-when the reminder rules or their texts changed (`rules`: every secretariat is dirty again).
+when the reminder rules or their texts changed, or a pass plans at an earlier clock than one before
+(`cocrea reminders tick --now` tried a later date): then `rules` makes every secretariat dirty again.
 
 Why triggers mark, not the repositories: the mark must be written in the same transaction as the
 change, by every path that writes (the bot, the terminal, Rasa actions, the command line, an
@@ -33,6 +34,8 @@ from storage.models import PlanningRules, SecretariatPlanning
 from storage.repositories._sql import dialect_name, insert_or_ignore
 
 Claimed = tuple[int, int]  # (secretariat id, its version when claimed)
+CLOCK_SLACK = timedelta(minutes=5)  # processes' clocks differ a little: that is not a clock gone back
+CLOCK_STEP = timedelta(minutes=10)  # the recorded clock is moved on at most this often
 
 
 class Planning:
@@ -45,23 +48,29 @@ class Planning:
             result = await self._session.execute(statement.execution_options(synchronize_session=False))
         return int(getattr(result, "rowcount", 0) or 0)
 
-    async def rules(self, content_key: str) -> bool:
-        """Record the rules planning uses now; True (and every secretariat dirty) when they changed."""
+    async def rules(self, content_key: str, *, now: datetime) -> bool:
+        """Record the rules planning uses now, and its clock; True (and every secretariat dirty) when
+        the rules changed or the clock went back (what was planned for a later moment is planned again)."""
         with translate_errors():
-            known = await self._session.scalar(select(PlanningRules.content_key).where(PlanningRules.id == 1))
-            if known == content_key:
+            known = (await self._session.execute(select(PlanningRules.content_key, PlanningRules.clock)
+                                                 .where(PlanningRules.id == 1))).first()
+            if known is not None and known.content_key == content_key and known.clock is not None \
+                    and known.clock - CLOCK_SLACK <= now <= known.clock + CLOCK_STEP:
                 return False
             if known is None:  # the first pass ever: two processes may both get here
                 await insert_or_ignore(self._session, PlanningRules, {"id": 1, "content_key": ""})
             # Locked and asked again: of two processes with the same new rules, one marks everything.
-            changed = await self._write(update(PlanningRules).where(
-                PlanningRules.id == 1, PlanningRules.content_key != content_key,
-            ).values(content_key=content_key))
-            if not changed:
-                return False
-            await self._session.execute(update(SecretariatPlanning).values(dirty=True)
-                                        .execution_options(synchronize_session=False))
-        return True
+            row = await self._session.get(PlanningRules, 1, with_for_update=True, populate_existing=True)
+            assert row is not None
+            went_back = row.clock is not None and now < row.clock - CLOCK_SLACK
+            changed = row.content_key != content_key or went_back
+            row.content_key = content_key
+            row.clock = now if row.clock is None or went_back else max(row.clock, now)
+            if changed:
+                await self._session.execute(update(SecretariatPlanning).values(dirty=True)
+                                            .execution_options(synchronize_session=False))
+            await self._session.flush()
+        return changed
 
     async def claim(self, worker: str, *, now: datetime, lease: timedelta, limit: int,
                     skip: Collection[int] = ()) -> list[Claimed]:

@@ -123,6 +123,7 @@ def upgrade() -> None:
         "planning_rules",
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("content_key", sa.String(64), nullable=False),
+        sa.Column("clock", sa.DateTime(timezone=True), nullable=True),
     )
     op.execute("INSERT INTO secretariat_planning (secretariat_id, version, dirty) SELECT id, 0, TRUE FROM secretariats")
     postgres = op.get_bind().dialect.name == "postgresql"
