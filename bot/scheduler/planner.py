@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import logging
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
@@ -262,8 +263,15 @@ async def build_digest(uow: Repositories, secretariat: Secretariat, config: Remi
 
 
 def rules_key(config: RemindersConfig) -> str:
-    """The reminder rules and texts as a short hash: when it changes, every secretariat is planned again."""
-    return hashlib.sha256(repr(config).encode()).hexdigest()[:32]
+    """The reminder rules and texts as a short hash: when it changes, every secretariat is planned again.
+    Canonical (sets sorted), so every process, whatever its hash seed, computes the same key."""
+    schedule = config.digest_schedule.label() if config.digest_schedule is not None else None
+    canonical = json.dumps({
+        "rules": [[r.id, r.days, sorted(r.items), r.text] for r in config.rules],
+        "send_hour": config.send_hour.isoformat(), "catch_up": config.catch_up.total_seconds(),
+        "digest": [schedule, config.digest_text, config.digest_empty, config.digest_chart],
+    }, sort_keys=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:32]
 
 
 async def plan_all(

@@ -254,3 +254,18 @@ async def test_a_pass_with_nothing_new_costs_the_same_on_postgresql(own_postgres
                 await uow.session.execute(text("TRUNCATE secretariats, people, commitments, outbox CASCADE"))
             counts.append(await statements_of_a_quiet_pass(sessions, sessions.kw["bind"], n))
     assert counts[0] == counts[1] <= 4
+
+
+def test_every_process_computes_the_same_rules_key() -> None:
+    """Sets in the rules must not make two processes (two hash seeds) see different rules, and plan
+    everything again in turn for ever."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("from bot.scheduler.planner import rules_key; from flows.loader import default_content_dir;"
+            "from flows.reminders.config import load_reminders;"
+            "print(rules_key(load_reminders(default_content_dir())[0]))")
+    keys = {subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONHASHSEED": seed},
+                           capture_output=True, text=True, check=True).stdout for seed in ("1", "2", "3")}
+    assert len(keys) == 1
