@@ -1,7 +1,8 @@
 """`make bench`: every figure beside a baseline measured in the same run, in one table.
 
-`python -m bench [engine updates slowapi dispatch scale memory render]` runs only those; PostgreSQL figures
-need a server at 127.0.0.1:5432 (COCREA_BENCH_PG); each benchmark makes and drops its own database.
+`python -m bench [engine updates slowapi dispatch scale memory render planning]` runs only those; PostgreSQL
+figures need a server at 127.0.0.1:5432 (COCREA_BENCH_PG); each benchmark makes and drops its own database.
+`planning` (about ten minutes; `--sizes 100,1000` for fewer) runs only when named.
 """
 
 from __future__ import annotations
@@ -13,17 +14,19 @@ import traceback
 
 from bench.common import Row, table
 
-MODULES = ("engine", "updates", "slowapi", "dispatch", "scale", "memory", "render")
+MODULES = ("engine", "updates", "slowapi", "dispatch", "scale", "memory", "render", "planning")
+DEFAULT = MODULES[:-1]  # planning takes minutes: only when named
 
 
 def main(argv: list[str]) -> int:
-    chosen = [a for a in argv if a in MODULES] or list(MODULES)
+    chosen = [a for a in argv if a in MODULES] or list(DEFAULT)
     rows: list[Row] = []
     for name in chosen:
         started = time.perf_counter()
         print(f"… {name}", file=sys.stderr, flush=True)
         try:
-            rows += importlib.import_module(f"bench.{name}").run()
+            module = importlib.import_module(f"bench.{name}")
+            rows += module.run(module.sizes_of(argv)) if name == "planning" else module.run()
         except Exception as exc:  # noqa: BLE001 - one broken benchmark must not hide the others
             traceback.print_exc()
             rows.append(Row(f"{name}: failed ({type(exc).__name__}: {exc})"[:58], None))

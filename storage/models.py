@@ -520,6 +520,41 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime] = _created()
 
 
+
+class SecretariatPlanning(Base):
+    """Whether a secretariat's reminders need planning: `dirty` (something they are made of changed;
+    set with `version` by the triggers of migration 0010, in the changing transaction) or `plan_at`
+    (its planning horizon moves then). `claimed_by`/`lease_until`: the process planning it now."""
+
+    __tablename__ = "secretariat_planning"
+    __table_args__ = (
+        Index("ix_secretariat_planning_dirty", "secretariat_id", sqlite_where=text("dirty"),
+              postgresql_where=text("dirty")),
+        Index("ix_secretariat_planning_plan_at", "plan_at"),
+        Index("ix_secretariat_planning_lease_until", "lease_until"),
+    )
+
+    secretariat_id: Mapped[int] = mapped_column(
+        ForeignKey("secretariats.id", ondelete="CASCADE"), primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    dirty: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    plan_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class PlanningRules(Base):
+    """One row: the reminder rules and texts (a hash) the last planning pass used, and the latest clock
+    a pass planned at; when the rules change, or a pass plans at an earlier clock (`cocrea reminders
+    tick --now` tried a later date), every secretariat is planned again."""
+
+    __tablename__ = "planning_rules"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    content_key: Mapped[str] = mapped_column(String(64))
+    clock: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
 __all__ = [
     "COMMITMENT_STATUSES",
     "DECISIONS",
@@ -551,7 +586,9 @@ __all__ = [
     "OutboxMessage",
     "Person",
     "PersonAddress",
+    "PlanningRules",
     "ProcessedUpdate",
     "Secretariat",
+    "SecretariatPlanning",
     "Signoff",
 ]

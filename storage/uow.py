@@ -37,6 +37,7 @@ from storage.repositories.content_versions import ContentVersions
 from storage.repositories.mutes import NoticeMutes
 from storage.repositories.outbox import Outbox
 from storage.repositories.personal_data import PersonalData
+from storage.repositories.planning import Planning
 from storage.repositories.rasa_links import RasaLinks
 from storage.repositories.stats import Broadcasts, Stats
 
@@ -59,6 +60,7 @@ class Repositories:
     stats: Stats
     broadcasts: Broadcasts
     outbox: Outbox
+    planning: Planning
     audit: AuditLog
     rasa_links: RasaLinks
     arrivals: Arrivals
@@ -80,6 +82,7 @@ class Repositories:
         self.stats = Stats(session)
         self.broadcasts = Broadcasts(session)
         self.outbox = Outbox(session)
+        self.planning = Planning(session)
         self.audit = AuditLog(session)
         self.rasa_links = RasaLinks(session)
         self.arrivals = Arrivals(session)

@@ -2,10 +2,10 @@
 
 Broadcasts (/difundir) are not planned here: the confirming turn writes them (bot/commands/difundir.py).
 
-    planner.plan_all     sync every secretariat's reminder rows with its plan; add due digests
+    planner.plan_all     sync the reminder rows of the secretariats that changed (or whose time came); add due digests
     dispatcher.Dispatcher  claim due rows atomically, send them (rate-limited), mark the outcome
     tick.tick            one pass of both: what `cocrea reminders tick` and the job in `cocrea run` do
-    jobs.start_scheduler   APScheduler: one tick a minute inside `cocrea run`
+    jobs.start_scheduler   APScheduler: a tick every 30 s inside `cocrea run`; every process plans, the leader sends
 
 Delivery is at least once per claim and exactly once in the table: a row is marked `sending` and
 committed before the message goes out, and `sent` right after. If the worker dies between the

@@ -46,9 +46,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import socket
-import uuid
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
@@ -59,6 +57,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.channel import Address, Channels, SlowDown, Unreachable
 from bot.scheduler.limiter import RateLimiter
 from bot.scheduler.planner import message_key, window_of
+from bot.scheduler.workers import orphaned, worker_name
 from flows.events import Attachment, Button, MessageOut
 from flows.reminders.timing import Window, longest_wait, next_open
 from storage import UnitOfWork
@@ -98,26 +97,6 @@ def messages_of(row: OutboxMessage) -> list[MessageOut]:
     buttons = tuple(Button(b["label"], b["value"]) for b in row.buttons or ())
     step_id = next((b.get("step_id") for b in row.buttons or ()), None)
     return [MessageOut(row.body, buttons=buttons, step_id=step_id, attachment=attached)]
-
-
-def worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-
-
-def orphaned(worker: str, host: str | None = None) -> bool:
-    """A worker named by `worker_name` on this host whose process is gone. This process's own
-    workers never are (another dispatcher may run in it), nor names of another shape or host."""
-    name, _, rest = worker.partition(":")
-    pid, _, _ = rest.partition(":")
-    if name != (host or socket.gethostname()) or not pid.isdigit() or int(pid) == os.getpid():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except OSError:  # e.g. PermissionError: a process of another user has that pid
-        return False
-    return False
 
 
 @dataclass

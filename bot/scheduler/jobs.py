@@ -2,8 +2,18 @@
 
 It starts with the bot (python-telegram-bot's post_init, so it shares the bot's event loop) and
 runs once at start, which sends what fell due while the bot was down; it stops before the bot.
-Several processes may each run it: only the leader (a PostgreSQL advisory lock, bot/scheduler/leader.py)
-plans and sends, and the rows are claimed atomically besides (see bot/scheduler).
+Several processes may each run it: every one plans (secretariats are claimed with SKIP LOCKED and
+leases, storage/repositories/planning.py), so a process added is planning capacity added; only the
+leader (a PostgreSQL advisory lock, bot/scheduler/leader.py) sends, and the rows are claimed
+atomically besides (see bot/scheduler).
+
+Why sending stays on the leader: Telegram's limits (30 messages a second for the whole bot, one a
+second per chat, 20 a minute per group) are one budget for every process. One process keeps that
+pace (bench/RESULTS.md, `python -m bench dispatch`: one dispatcher sends 29.9 of 30 a second; at
+1,000 a second, three dispatchers sent 818 against one's 857), so a second sender adds no
+throughput, only a shared token bucket in the database: a row locked and written per message by
+every sender, and the pace a function of how they interleave. Planning is the work that grows with
+the country (bench/RESULTS.md, `python -m bench planning`), and it is shared.
 """
 
 from __future__ import annotations
@@ -47,8 +57,7 @@ def make_job(app: Any, sessions: async_sessionmaker[AsyncSession], settings: Set
     channels = Channels([telegram_channel(app.bot)])  # no terminal here: its rows wait for one
 
     async def job() -> TickStats | None:
-        if leader is not None and not await leader.acquire():
-            return None  # another process plans and sends
+        leading = leader is None or await leader.acquire()  # only the leader sends; everyone plans
         current = content()
         config, problems = load_reminders(Path(current.directory))
         if config is None and problems:  # still a tick: broadcasts (/difundir) go out without reminder rules
@@ -56,7 +65,7 @@ def make_job(app: Any, sessions: async_sessionmaker[AsyncSession], settings: Set
         try:
             stats = await tick(sessions, config, channels, now=datetime.now(UTC),
                                clock=lambda: datetime.now(UTC), limiter=limiter, admins=settings.admins,
-                               labels=sector_labels(current))
+                               labels=sector_labels(current), dispatch=leading)
         except Exception:  # the next minute tries again; the bot itself keeps answering
             log.exception("the reminders tick failed")
             return None

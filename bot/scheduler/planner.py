@@ -8,34 +8,48 @@ terminal, not Rasa); a row goes to the one of those they used last. A person kno
 Rasa gets no reminders: Rasa only answers. Only commitments approved or in implementation are followed up: drafts and
 commitments in review have no agreed dates yet, and should not nag people.
 
-The text of each row is rendered when it is planned; every tick re-renders the pending ones, so
-an edited rule or a renamed indicator reaches the reminders not yet sent.
+Planning costs what changed (issue 20): a pass plans only the secretariats that need it (storage/
+repositories/planning.py): something their reminders are made of changed (marked by database
+triggers in the changing transaction), their horizon moved (`plan_at`: the next reminder comes within
+reach, the week's digest falls due), or the rules and texts changed (every secretariat again). So
+an edited rule or a renamed indicator still reaches the reminders not yet sent, and a pass with
+nothing new is a few indexed queries however many secretariats there are. Every process plans,
+each claiming secretariats with a lease; bot/scheduler/full.py keeps the old pass over every
+secretariat, the oracle the tests compare with.
 
 A message longer than Telegram's limit (4,096 UTF-16 units) is one row per part, split the way the
 replies are (bot/telegram/render.py `split_text`), and a digest's chart is a row of its own: a part
 that fails is retried alone, and the parts already delivered are never sent again.
 
-Each secretariat is planned in two transactions: its reminders, then its digest. Nothing in the
-digest (its chart included) can roll back the reminders, and the counts are of what was committed.
+Each secretariat is planned in its own transactions: its reminders (with the end of its claim when no
+digest is due), then its digest: read in one transaction, its chart drawn by a worker thread outside
+any (the event loop keeps answering people), written in another. Nothing in the digest can roll
+back the reminders, a process killed mid-plan leaves each secretariat wholly planned or not at all
+(its claim runs out, or is freed at once when its pid is gone), and the counts are of what was committed.
 """
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
+import json
 import logging
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channel import Address, sendable
 from bot.scheduler.chart import progress_chart
+from bot.scheduler.workers import orphaned, worker_name
 from flows.plan.progress import commitment_progress
 from flows.plan.views import PersonView, PlanView
 from flows.reminders.config import RemindersConfig
 from flows.reminders.digest import FOLLOWED, DigestCommitment, DigestInput, ReceivedReport, render_digest
-from flows.reminders.planning import FollowedItem, Planned, Recipient, plan_reminders
+from flows.reminders.planning import FollowedItem, Planned, Recipient, next_planning, plan_reminders
 from flows.reminders.timing import (
     Schedule,
     Window,
@@ -53,6 +67,8 @@ from storage.models import PersonAddress, Secretariat
 log = logging.getLogger(__name__)
 
 DEFAULT_WINDOW: Window = parse_window("09:00-19:00")
+PLAN_LEASE = timedelta(minutes=5)  # a claim older than this belongs to a process that died (or hangs)
+CLAIM = 20  # secretariats claimed at a time: a few seconds' work, so processes share a pass evenly
 
 
 @dataclass
@@ -191,24 +207,71 @@ async def load_plan(uow: Repositories, secretariat: Secretariat) -> PlanView:
     return plan
 
 
-async def build_digest(uow: Repositories, secretariat: Secretariat, config: RemindersConfig, *, now: datetime,
-                       sector_labels: Mapping[str, str]) -> tuple[str, bytes | None]:
-    """The digest of `secretariat` as of `now`: its text and, when there is progress to show, a chart."""
+@dataclass(frozen=True)
+class DigestDraft:
+    """A digest ready but for its chart: its text, and the bars the chart will draw (None: no chart)."""
+
+    text: str
+    title: str
+    bars: list[tuple[str, float | None]] | None
+
+
+async def draft_digest(uow: Repositories, secretariat: Secretariat, config: RemindersConfig, *, now: datetime,
+                       sector_labels: Mapping[str, str]) -> DigestDraft:
+    """The digest of `secretariat` as of `now`, read from the database; its chart is drawn later,
+    outside the transaction (`render_chart`)."""
     plan = await load_plan(uow, secretariat)
     week = week_of(now, secretariat.timezone)
     since = await uow.outbox.last_digest_at(secretariat.id, week)
     folded = await uow.outbox.folded_since(secretariat.id, since)
     data = digest_input(plan, now=now, since=since, folded=folded, sector_labels=sector_labels)
     text, quiet = render_digest(config, data)
-    chart = None
+    bars = None
     if config.digest_chart and not quiet:
-        fractions = [(c.title, commitment_progress(c.milestones, c.indicators)) for c in data.commitments
-                     if c.status in FOLLOWED]
-        try:
-            chart = progress_chart(f"Avance de los compromisos · {secretariat.name}", fractions)
-        except Exception:  # the digest's words matter more than its picture
-            log.exception("the digest chart of secretariat %s failed; the digest goes without it", secretariat.id)
-    return text, chart
+        bars = [(c.title, commitment_progress(c.milestones, c.indicators)) for c in data.commitments
+                if c.status in FOLLOWED]
+    return DigestDraft(text, f"Avance de los compromisos · {secretariat.name}", bars)
+
+
+_charts: ThreadPoolExecutor | None = None
+
+
+def _draw(title: str, bars: list[tuple[str, float | None]]) -> bytes | None:
+    return progress_chart(title, bars)  # looked up at the call: a test may replace it
+
+
+async def render_chart(draft: DigestDraft, secretariat_id: int) -> bytes | None:
+    """The draft's chart, drawn by a worker thread: the event loop goes on answering people meanwhile
+    (one thread: matplotlib's figures are not drawn two at a time)."""
+    global _charts
+    if draft.bars is None:
+        return None
+    if _charts is None:
+        _charts = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cocrea-chart")
+    try:
+        return await asyncio.get_running_loop().run_in_executor(_charts, _draw, draft.title, draft.bars)
+    except Exception:  # the digest's words matter more than its picture
+        log.exception("the digest chart of secretariat %s failed; the digest goes without it", secretariat_id)
+        return None
+
+
+async def build_digest(uow: Repositories, secretariat: Secretariat, config: RemindersConfig, *, now: datetime,
+                       sector_labels: Mapping[str, str]) -> tuple[str, bytes | None]:
+    """The digest of `secretariat` as of `now`: its text and, when there is progress to show, a chart."""
+    draft = await draft_digest(uow, secretariat, config, now=now, sector_labels=sector_labels)
+    return draft.text, await render_chart(draft, secretariat.id)
+
+
+def rules_key(config: RemindersConfig) -> str:
+    """The reminder rules and texts as a short hash: when it changes, every secretariat is planned again.
+    Canonical (sets sorted), so every process, whatever its hash seed, computes the same key."""
+    schedule = config.digest_schedule.label() if config.digest_schedule is not None else None
+    canonical = json.dumps({
+        "rules": [[r.id, r.days, sorted(r.items), r.text] for r in config.rules],
+        "send_hour": config.send_hour.isoformat(), "catch_up": config.catch_up.total_seconds(),
+        "digest": [schedule, config.digest_text, config.digest_empty, config.digest_chart],
+    }, sort_keys=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:32]
 
 
 async def plan_all(
@@ -217,63 +280,123 @@ async def plan_all(
     *,
     now: datetime,
     sector_labels: Mapping[str, str] | None = None,
+    worker: str | None = None,
 ) -> PlanStats:
-    """One planning pass over every secretariat: its reminders, then its digest, each in its own
-    transaction; the counts are of what was committed."""
+    """One planning pass over the secretariats that need it (storage/repositories/planning.py): those
+    whose data changed, whose horizon moved, or all of them when the rules changed. Each is claimed
+    (leased), planned (its reminders in one transaction, its digest in another) and marked done;
+    several processes share a pass. The counts are of what was committed."""
+    worker = worker or worker_name()
     stats = PlanStats()
-    async with UnitOfWork(sessions, read_only=True) as uow:
-        secretariats = await uow.outbox.secretariats()
-    for secretariat in secretariats:
-        for what, plan in (("reminders", plan_secretariat), ("the digest", plan_digest)):
-            saved = PlanStats()
-            try:
-                async with UnitOfWork(sessions) as uow:
-                    await plan(uow, secretariat, config, now=now, stats=saved, sector_labels=sector_labels or {})
-            except Exception:  # one secretariat's bad data must not stop the others' reminders
-                log.exception("planning %s for secretariat %s failed", what, secretariat.id)
+    failed: set[int] = set()
+    first = True
+    while True:
+        async with UnitOfWork(sessions) as uow:
+            if first:
+                await uow.planning.rules(rules_key(config), now=now)
+                first = False
+            claimed = await uow.planning.claim(worker, now=now, lease=PLAN_LEASE, limit=CLAIM, skip=failed)
+        if not claimed:
+            if await release_orphans(sessions, now=now):
                 continue
+            return stats
+        for secretariat_id, version in claimed:
+            if not await plan_one(sessions, secretariat_id, version, config, now=now, stats=stats, worker=worker,
+                                  sector_labels=sector_labels or {}):
+                failed.add(secretariat_id)
+
+
+async def release_orphans(sessions: async_sessionmaker[AsyncSession], *, now: datetime) -> int:
+    """Claims of a process of this host that is gone (killed mid-pass): free at once, not after the lease."""
+    async with UnitOfWork(sessions, read_only=True) as uow:
+        claimers = await uow.planning.claimers(now=now)
+    dead = [name for name in claimers if orphaned(name)]
+    if not dead:
+        return 0
+    async with UnitOfWork(sessions) as uow:
+        return sum([await uow.planning.release_worker(name) for name in dead])
+
+
+async def plan_one(sessions: async_sessionmaker[AsyncSession], secretariat_id: int, version: int,
+                   config: RemindersConfig, *, now: datetime, stats: PlanStats, worker: str,
+                   sector_labels: Mapping[str, str]) -> bool:
+    """One claimed secretariat: its reminders (and, when no digest is due, the end of the claim) in one
+    transaction; then its digest, read in one, its chart drawn outside any, written in a third. A
+    failure leaves it due for the next pass (False); one secretariat's bad data never stops the others."""
+    saved, finished, next_at = PlanStats(), False, None
+    reminders_ok = False
+    digest: tuple[date, datetime] | None = None
+    secretariat: Secretariat | None = None
+    try:
+        async with UnitOfWork(sessions) as uow:
+            secretariat = await uow.session.get(Secretariat, secretariat_id)
+            if secretariat is None:  # deleted since it was claimed: its planning row went with it
+                return True
+            uow.session.expunge(secretariat)  # read after this transaction, committed or not
+            next_at = await plan_secretariat(uow, secretariat, config, now=now, stats=saved)
+            digest, later = digest_timing(secretariat, config, now)
+            next_at = earliest(next_at, later)
+            if digest is not None and await uow.outbox.digest_planned(secretariat_id, digest[0]):
+                digest = None
+            if digest is None:
+                finished = await uow.planning.done(secretariat_id, worker, version=version, plan_at=next_at)
+            reminders_ok = True
+    except Exception:  # one secretariat's bad data must not stop the others' reminders
+        log.exception("planning reminders for secretariat %s failed", secretariat_id)
+        saved = PlanStats()
+        if secretariat is not None:
+            digest = digest_timing(secretariat, config, now)[0]
+    stats.add(saved)
+    if finished:
+        return True
+    if digest is not None and secretariat is not None:
+        saved = PlanStats()
+        try:
+            finished = await plan_digest_apart(
+                sessions, secretariat, config, digest, now=now, stats=saved, sector_labels=sector_labels,
+                done=(worker, version, next_at) if reminders_ok else None)
             stats.add(saved)
-    return stats
+        except Exception:
+            log.exception("planning the digest for secretariat %s failed", secretariat_id)
+    if not finished:
+        async with UnitOfWork(sessions) as uow:
+            await uow.planning.release(secretariat_id, worker)
+    return finished
 
 
-async def plan_secretariat(uow: UnitOfWork, secretariat: Secretariat, config: RemindersConfig, *, now: datetime,
-                           stats: PlanStats, sector_labels: Mapping[str, str]) -> None:
-    """The secretariat's reminder rows, in step with its plan."""
-    plan = await load_plan(uow, secretariat)
-    addresses = await uow.addresses.of_people(m.person_id for m in plan.members)
-    window = window_of(secretariat)
-    # A reminder that fell due while the bot was down waits for quiet hours to end (the dispatcher
-    # holds it); that wait does not count against the catch-up time, here as when rows are folded.
-    config = replace(config, catch_up=config.catch_up + longest_wait(window))
-    planned = plan_reminders(followed_items(plan, addresses), config, zone=secretariat.timezone, window=window,
-                             secretariat=secretariat.name, now=now)
-    result = await uow.outbox.sync_reminders(secretariat.id, list(in_parts(planned)), now=now,
-                                             scope_from=now - config.catch_up)
-    stats.inserted += result.inserted + result.revived
-    stats.moved += result.moved
-    stats.cancelled += result.cancelled
+def earliest(*moments: datetime | None) -> datetime | None:
+    return min((m for m in moments if m is not None), default=None)
 
 
-async def plan_digest(uow: UnitOfWork, secretariat: Secretariat, config: RemindersConfig, *, now: datetime,
-                      stats: PlanStats, sector_labels: Mapping[str, str]) -> None:
-    """This week's digest to each coordinator and the group, once it is due (within quiet hours)."""
+def digest_timing(secretariat: Secretariat, config: RemindersConfig,
+                  now: datetime) -> tuple[tuple[date, datetime] | None, datetime | None]:
+    """(this week's digest when it is due now, as (week, due time)), and when the next digest falls due."""
     schedule = schedule_of(secretariat, config)
     if schedule is None:
-        return
-    week = week_of(now, secretariat.timezone)
-    due_at = next_open(digest_instant(schedule, week, secretariat.timezone), secretariat.timezone,
-                       window_of(secretariat))
-    if now < due_at or await uow.outbox.digest_planned(secretariat.id, week):
-        return
+        return None, None
+    zone, window = secretariat.timezone, window_of(secretariat)
+    week = week_of(now, zone)
+    due_at = next_open(digest_instant(schedule, week, zone), zone, window)
+    if now < due_at:
+        return None, due_at
+    following = next_open(digest_instant(schedule, week + timedelta(days=7), zone), zone, window)
+    return (week, due_at), following
+
+
+async def digest_chats(uow: Repositories, secretariat: Secretariat) -> list[tuple[int | None, Address]]:
+    """Where the digest goes: each reachable coordinator, and the secretariat's group."""
     plan = await load_plan(uow, secretariat)
     reach = Reach(plan, await uow.addresses.of_people(m.person_id for m in plan.members))
     chats: list[tuple[int | None, Address]] = [
         (pid, reach.address[pid]) for pid in reach.coordinators if pid in reach.address]
     if secretariat.group_chat_id:
         chats.append((None, ("telegram", str(secretariat.group_chat_id))))
-    if not chats:
-        return
-    text, image = await build_digest(uow, secretariat, config, now=now, sector_labels=sector_labels)
+    return chats
+
+
+async def write_digest(uow: Repositories, secretariat: Secretariat, chats: list[tuple[int | None, Address]],
+                       week: date, due_at: datetime, text: str, image: bytes | None, *, now: datetime,
+                       stats: PlanStats) -> None:
     parts = parts_of(text, image)
     for person_id, to in chats:
         key = f"d:{secretariat.id}:{week.isoformat()}:{digest_label(to)}"
@@ -282,6 +405,47 @@ async def plan_digest(uow: UnitOfWork, secretariat: Secretariat, config: Reminde
             week=week, due_at=due_at, text=body, attachment=attachment, now=now)
             for index, (body, attachment) in enumerate(parts)]
         stats.digests += added[0]
+
+
+async def plan_digest_apart(sessions: async_sessionmaker[AsyncSession], secretariat: Secretariat,
+                            config: RemindersConfig, digest: tuple[date, datetime], *, now: datetime,
+                            stats: PlanStats, sector_labels: Mapping[str, str],
+                            done: tuple[str, int, datetime | None] | None) -> bool:
+    """This week's digest: read in one transaction, its chart drawn outside any, written in another
+    (with the end of the claim, `done`, when the reminders went well: then True)."""
+    week, due_at = digest
+    async with UnitOfWork(sessions, read_only=True) as uow:
+        chats = await digest_chats(uow, secretariat)
+        draft = await draft_digest(uow, secretariat, config, now=now, sector_labels=sector_labels) if chats else None
+    image = await render_chart(draft, secretariat.id) if draft is not None else None
+    async with UnitOfWork(sessions) as uow:
+        if draft is not None and not await uow.outbox.digest_planned(secretariat.id, week):
+            await write_digest(uow, secretariat, chats, week, due_at, draft.text, image, now=now, stats=stats)
+        if done is not None:
+            worker, version, next_at = done
+            return await uow.planning.done(secretariat.id, worker, version=version, plan_at=next_at)
+    return False
+
+
+async def plan_secretariat(uow: UnitOfWork, secretariat: Secretariat, config: RemindersConfig, *, now: datetime,
+                           stats: PlanStats) -> datetime | None:
+    """The secretariat's reminder rows, in step with its plan; when its horizon next moves (a reminder
+    not planned yet comes within it), None when no reminder is to come."""
+    plan = await load_plan(uow, secretariat)
+    addresses = await uow.addresses.of_people(m.person_id for m in plan.members)
+    window = window_of(secretariat)
+    # A reminder that fell due while the bot was down waits for quiet hours to end (the dispatcher
+    # holds it); that wait does not count against the catch-up time, here as when rows are folded.
+    config = replace(config, catch_up=config.catch_up + longest_wait(window))
+    items = followed_items(plan, addresses)
+    planned = plan_reminders(items, config, zone=secretariat.timezone, window=window,
+                             secretariat=secretariat.name, now=now)
+    result = await uow.outbox.sync_reminders(secretariat.id, list(in_parts(planned)), now=now,
+                                             scope_from=now - config.catch_up)
+    stats.inserted += result.inserted + result.revived
+    stats.moved += result.moved
+    stats.cancelled += result.cancelled
+    return next_planning(items, config, zone=secretariat.timezone, window=window, now=now)
 
 
 def digest_label(to: Address) -> str:

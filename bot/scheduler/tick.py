@@ -46,12 +46,17 @@ async def tick(
     labels: Mapping[str, str] | None = None,
     worker: str | None = None,
     only: Address | None = None,
+    dispatch: bool = True,
 ) -> TickStats:
     """Plan as of `now`, then send what is due on `channels` (by `clock`, `now` when not given);
-    with `only`, just what is due to that address.
+    with `only`, just what is due to that address. Without `dispatch` it only plans (a process that
+    is not the reminders leader: planning is shared, sending is the leader's).
 
     Without reminder rules (`config` None) nothing is planned, but what is due (broadcasts) is sent."""
-    plan = await plan_all(sessions, config, now=now, sector_labels=labels) if config is not None else PlanStats()
+    plan = (await plan_all(sessions, config, now=now, sector_labels=labels, worker=worker)
+            if config is not None else PlanStats())
+    if not dispatch:
+        return TickStats(plan, DispatchStats())
     dispatcher = Dispatcher(sessions, channels, clock=clock or (lambda: now), limiter=limiter, worker=worker,
                             catch_up=config.catch_up if config is not None else CATCH_UP, admins=admins,
                             only=only)

@@ -93,6 +93,38 @@ def plan_reminders(
     return planned
 
 
+def next_planning(
+    items: Iterable[FollowedItem],
+    config: RemindersConfig,
+    *,
+    zone: str,
+    window: Window,
+    now: datetime,
+) -> datetime | None:
+    """When `plan_reminders` would next plan a row it does not plan at `now`: the earliest reminder
+    still beyond the horizon comes within it. Until then (and unless the items or the rules change)
+    planning again gives the same rows, less those fallen behind the catch-up, which are left alone
+    anyway. None when no reminder is to come."""
+    latest = now + config.horizon
+    soonest: datetime | None = None
+    for item in items:
+        if not item.recipients:
+            continue
+        for period in item.due:
+            if period in item.reported:
+                continue
+            for rule in config.rules:
+                if item.kind not in rule.items:
+                    continue
+                try:
+                    due_at = local_instant(period + timedelta(days=rule.days), config.send_hour, zone, window)
+                except OverflowError:  # a date at the end of the calendar: never sent (as plan_reminders)
+                    continue
+                if due_at > latest and (soonest is None or due_at < soonest):
+                    soonest = due_at
+    return None if soonest is None else soonest - config.horizon
+
+
 def _context(item: FollowedItem, person: Recipient, period: date, days: int, secretariat: str) -> dict[str, Any]:
     return {
         "person": {"name": person.name or ""},

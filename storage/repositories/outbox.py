@@ -125,14 +125,18 @@ class Outbox:
         return result
 
     async def _insert_new(self, rows: list[dict[str, Any]]) -> int:
-        """INSERT … ON CONFLICT DO NOTHING, a few hundred rows per statement; how many went in."""
+        """INSERT … ON CONFLICT DO NOTHING of every row, as one executemany (SQLAlchemy sends them a
+        batch of rows per statement, one statement compiled once); how many went in."""
+        if not rows:
+            return 0
         insert = postgresql.insert if await dialect_name(self._session) == "postgresql" else sqlite.insert
-        inserted = 0
-        for chunk in _chunks(rows, 100):
-            statement = insert(OutboxMessage).values(list(chunk)).on_conflict_do_nothing()
-            result = await self._execute(statement.returning(OutboxMessage.id))
-            inserted += len(result.all())
-        return inserted
+        statement = insert(OutboxMessage).on_conflict_do_nothing().returning(OutboxMessage.id)
+        result = await self._execute_many(statement, rows)
+        return len(result.all())
+
+    async def _execute_many(self, statement: Any, rows: list[dict[str, Any]]) -> Any:
+        with translate_errors():
+            return await self._session.execute(statement, rows)
 
     async def add_digest(self, *, key: str, secretariat_id: int, person_id: int | None, to: Address,
                          week: date, due_at: datetime, text: str, attachment: bytes | None,
