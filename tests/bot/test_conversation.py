@@ -126,9 +126,11 @@ async def test_kit5_leaves_a_draft_commitment(conversation: Conversation, sessio
     for answer in ("1, 2", "Agua con horarios claros",
                    "En 40 colonias del oriente de Xalapa el agua llega sin horario fijo ni aviso.",
                    "3,200 reportes de falta de agua en 2023", "Tuberías viejas y tandeo sin reglas",
-                   "Unas 60,000 personas", "Publicar el calendario de tandeo cada semana",
+                   "Unas 60,000 personas", "Vecinas de 6 colonias, el municipio y la universidad",
+                   "Afecta a más personas", "Publicar el calendario de tandeo cada semana",
+                   "La comisión de agua publicará cada semana el calendario de tandeo por colonia.",
                    "1, 3", "Los horarios se publican y hay un buzón con respuesta en 10 días",
-                   "Comisión Municipal de Agua de Xalapa", "saltar",
+                   "Comisión Municipal de Agua de Xalapa", "saltar", "saltar",
                    "Modesto"):  # the group's judgement of its potential for results
         said = await member.send(answer)
     assert "Agua con horarios claros" in said

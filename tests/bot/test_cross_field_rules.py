@@ -22,7 +22,7 @@ async def _to_summary(member: Member) -> None:
     for line in ("/kits", "8", "1", "01/03/2027", "31/12/2028",
                  "Calendario de tandeo por colonia publicado", "30/06/2027", "Dirección de Agua Potable", "1",
                  "Colonias con horario publicado", "colonias", "Sí, tenemos el dato", "0", "38", "Trimestral",
-                 "31/03/2027", "SIAPA, área de planeación", "1",
+                 "31/03/2027", "SIAPA, área de planeación", "1", "Sí, al menos uno",
                  "El SIAPA reporta cada trimestre con /reportar y el grupo revisa en sesión."):
         await member.send(line)
     said = await member.send("Más adelante")  # the self-assessment, another day

@@ -123,9 +123,11 @@ async def test_an_admin_edits_kit5_while_a_member_is_on_its_fourth_step(folder: 
     assert "se actualizó" in said
     assert "Causas" in said or "causas" in said
     for answer in ("Tuberías viejas y tandeo sin reglas", "Unas 60,000 personas",
-                   "Publicar el calendario de tandeo cada semana", "1, 3",
+                   "Vecinas de 6 colonias, el municipio y la universidad", "Afecta a más personas",
+                   "Publicar el calendario de tandeo cada semana",
+                   "La comisión de agua publicará cada semana el calendario de tandeo por colonia.", "1, 3",
                    "Los horarios se publican y hay un buzón con respuesta en 10 días",
-                   "Comisión Municipal de Agua de Xalapa", "saltar",
+                   "Comisión Municipal de Agua de Xalapa", "saltar", "saltar",
                    "Modesto"):  # the group's judgement of its potential for results
         said = await member.send(answer)
         assert "Perdón, algo falló" not in said

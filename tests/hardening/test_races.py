@@ -81,6 +81,10 @@ async def at_once(*writers: Callable[[], Awaitable[Any]]) -> list[Any]:
 
 
 _MEMBERSHIPS = table("memberships", column("person_id"), column("secretariat_id"), column("role"))
+# An indicator as revision 0003 has it (no `baseline_due`, migration 0014): for the 0004 test below.
+_INDICATORS_0003 = table("indicators", column("id"), column("commitment_id"), column("name"), column("unit"),
+                         column("baseline"), column("target"), column("frequency"), column("first_due"),
+                         column("dates"), column("created_at"))
 
 
 async def _secretariat_with_two_people(factory: Factory, *, schema_of_today: bool = True) -> tuple[int, int]:
@@ -220,7 +224,14 @@ async def test_migration_0004_keeps_the_latest_of_duplicate_reports_and_notes_th
     factory = make_session_factory(engine)
     try:
         stl, cid = await _secretariat_with_two_people(factory, schema_of_today=False)
-        indicator = await _indicator(factory, stl, cid)
+        async with UnitOfWork(factory) as uow:
+            commitment = await uow.plan.commitment(stl, cid)
+            assert commitment is not None
+            await uow.plan.set_fields(commitment, {"end_date": "2026-12-31"}, None)
+            indicator = (await uow.session.execute(_INDICATORS_0003.insert().returning(_INDICATORS_0003.c.id), [{
+                "commitment_id": cid, "name": "Colonias con horario publicado", "unit": "colonias", "baseline": 0,
+                "target": 38, "frequency": "trimestral", "first_due": date(2026, 3, 31), "dates": "[]",
+                "created_at": datetime(2026, 1, 1, tzinfo=UTC)}])).scalar_one()
         async with UnitOfWork(factory) as uow:
             memo, ana = await uow.people.get("tg:1"), await uow.people.get("tg:2")
             assert memo is not None and ana is not None
