@@ -96,6 +96,15 @@ class Context:
         position = len(replied) if at is None else at
         replied[position:position] = messages
 
+    @property
+    def said(self) -> int:
+        """How many messages the reply holds so far: a position for `send(at=…)` and `unsay`."""
+        return len(self._turn.reply.messages)
+
+    def unsay(self, since: int, until: int) -> None:
+        """Drop the messages said between two positions (a question answered in the same turn)."""
+        del self._turn.reply.messages[since:until]
+
     def effect(self, effect: Effect) -> None:
         """Something to do after the commit (bot/effects.py)."""
         self._turn.reply.effects.append(effect)

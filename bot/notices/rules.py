@@ -6,7 +6,8 @@ GROUP (the secretariat's group chat, or without one its coordination), and peopl
 role: WRITERS (who created or wrote the commitment), SIGNERS (who signed it), SECTORS (every
 member of a sector whose signature is required), LAPSED (signers whose signature no longer
 applies: `lapsed` in the detail), REPLIED (the author of the comment answered). `button` adds a
-command button to private notices («Firmar»: /firmar).
+command button to private notices («Firmar»: /firmar, with the commitment and the version it
+told of, so /firmar opens on that text, or says it changed since).
 
 Every rule that matches an event applies, in this order, and each address hears one line per event:
 the first rule that names it. So the rules for particular people (a sign request, a lapsed
@@ -66,6 +67,14 @@ RULES: tuple[Rule, ...] = (
     Rule("commitment_status", "estado", "notice_back_to_draft", (GROUP, WRITERS),
          when=_to("borrador")),
     Rule("commitment_status", "estado", "notice_status", (GROUP, WRITERS), when=_other_move),
+    # An amendment (/enmienda) reopens an approved text: told like its commitment's own round.
+    Rule("amendment_opened", "estado", "notice_amendment_opened", (GROUP, WRITERS, LAPSED)),
+    Rule("amendment_sent", "revision", "notice_amendment_sign_request", (SECTORS,),
+         button=("notice_button_sign", "firmar")),
+    Rule("amendment_sent", "revision", "notice_amendment_in_review", (GROUP, WRITERS)),
+    Rule("amendment_returned", "firmas", "notice_amendment_signature_lapsed", (LAPSED,)),
+    Rule("amendment_returned", "estado", "notice_amendment_back_to_draft", (GROUP, WRITERS)),
+    Rule("amendment_approved", "aprobacion", "notice_amendment_approved", (GROUP, WRITERS, SIGNERS), acta=True),
     Rule("indicator_reported", "reportes", "notice_reported", (GROUP, WRITERS)),
     Rule("comment_added", "comentarios", "notice_reply", (REPLIED,),
          when=lambda d: d.get("reply_to") is not None),

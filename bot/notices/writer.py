@@ -24,7 +24,9 @@ from flows.plan.readiness import parse_date
 from flows.plan.views import CommitmentView, PlanView
 from storage import Repositories
 from storage.models import AuditEntry, Commitment
+from storage.records import pick
 from storage.repositories.outbox import Notice
+from storage.repositories.plan import commitment_version
 
 WINDOW = timedelta(minutes=10)  # at most one notice an address per commitment in this long
 Acta = Callable[[Commitment], Awaitable[str | None]]
@@ -57,6 +59,9 @@ async def _tell(repos: Repositories, content: Content, now: datetime, entry: Aud
     params = await _params(repos, content, entry, plan, view)
     header = ui_text(content, "notice_header", secretariat=plan.name, number=view.id,
                      title=flat(view.title or str(view.fields.get("title") or "")) or ui_text(content, "plan_untitled"))
+    # A button's command gets the commitment as it read when told (storage/records.py `pick`): /firmar
+    # opens on that text, or says it changed since.
+    shown = pick(commitment.id, commitment_version(commitment))
     told: set[Address] = set()
     count = 0
     for rule in rules:
@@ -70,7 +75,7 @@ async def _tell(repos: Repositories, content: Content, now: datetime, entry: Aud
             if rule.button is not None and person_id is not None:
                 label, command = rule.button
                 buttons = ({"label": ui_text(content, label), "step_id": f"{COMMAND_BUTTON}{command}",
-                            "value": str(view.id)},)
+                            "value": shown},)
             notice = Notice(event_id=entry.id, secretariat_id=plan.secretariat_id, commitment_id=view.id,
                             person_id=person_id, to=to, rule=rule.line.removeprefix("notice_"), header=header,
                             line=line, buttons=buttons,
@@ -137,7 +142,11 @@ async def _params(repos: Repositories, content: Content, entry: AuditEntry, plan
         "after": lifecycle.label(str(detail.get("to") or "")),
         "sector": sector_label_in(content, detail.get("sector")),
         "status": detail.get("status"),
+        "version": detail.get("version"),  # the version in review or approved, when the event names one
+        "amendment": detail.get("amendment"),
     }
+    if entry.action in ("amendment_opened", "amendment_approved"):
+        params["reason"] = flat(str(detail.get("reason") or ""))
     if entry.action == "commitment_signed":
         signoff = next((s for s in reversed(view.signoffs) if s.person_id == entry.person_id), None)
         params["reason"] = flat(signoff.reason or "") if signoff and signoff.reason else ""

@@ -185,11 +185,15 @@ class Outbox:
         waiting = [row for row in recent if row.status == "pending"]
         if waiting:
             row = waiting[-1]
-            buttons = list(row.buttons or []) + [b for b in notice.buttons if b not in (row.buttons or [])]
+            # a newer button of the same command replaces the older (a «Firmar» of the text told last)
+            commands = {b.get("step_id") for b in notice.buttons}
+            buttons = [b for b in row.buttons or [] if b.get("step_id") not in commands] + list(notice.buttons)
+            attached = {"attachment": notice.attachment, "attachment_name": notice.attachment_name} \
+                if notice.attachment else {}  # a newer acta goes with the joined notice
             await self._execute(update(OutboxMessage).where(
                 OutboxMessage.id == row.id, OutboxMessage.status == "pending",
             ).values(body=f"{row.body}\n{notice.line}", events=[*(row.events or []), notice.event_id],
-                     buttons=buttons or None).execution_options(synchronize_session=False))
+                     buttons=buttons or None, **attached).execution_options(synchronize_session=False))
             row.body, row.events = f"{row.body}\n{notice.line}", [*(row.events or []), notice.event_id]
             return "joined"
         due = max((row.due_at + window for row in recent), default=now)

@@ -205,13 +205,16 @@ class Plan:
                                              commitment.id)
         if refused is not None:
             raise PlanError.of(refused)
-        await self.versions.lapse(commitment.id, utcnow())
+        lapsed = await self.versions.lapse(commitment.id, utcnow())
+        approved = await self.versions.approved(commitment.id)
         amendment = await self.versions.add_amendment(commitment.id, reason.strip(), person)
         commitment.updated_at = utcnow()  # a decision shown before is stale now
         await flush(self._session)
         await self.audit(commitment.secretariat_id, person, "amendment_opened", {
             "commitment_id": commitment.id, "amendment": amendment.number, "reason": amendment.reason,
-            "status": commitment.status,
+            "status": commitment.status, "version": approved.number if approved is not None else None,
+            # whose signature on the approved text stops counting for the new round (told so)
+            "lapsed": list(dict.fromkeys(s.person_id for s in lapsed if s.person_id is not None)),
         })
         return amendment
 

@@ -191,11 +191,15 @@ async def test_review_tells_the_group_and_asks_each_required_sector_to_sign(conv
     # Mari and Dani (sociedad civil) are asked to sign, with a button; Coco (gobierno) did it, Pablo is elsewhere
     asked = [r for r in rows if r.buttons]
     assert sorted(r.address for r in asked) == ["2", "4"]
-    assert asked[0].buttons == [{"label": "✍️ Firmar", "step_id": "/firmar", "value": str(plan.ready)}]
+    [button] = asked[0].buttons
+    assert (button["label"], button["step_id"]) == ("✍️ Firmar", "/firmar")
+    assert button["value"].startswith(f"{plan.ready}@")  # the commitment as it read when told
+    assert "versión 1" in group.body and "versión 1" in asked[0].body
     assert not to(rows, "1") and not to(rows, "3")
-    # the button is /firmar: it opens the signing flow
-    signing = await said(conversation, "tg:2", Tap(str(plan.ready), "/firmar"))
-    assert "¿Qué compromiso en revisión vas a firmar?" in signing
+    # the button is /firmar on that commitment: it opens on its text, ready to decide
+    signing = await said(conversation, "tg:2", Tap(button["value"], "/firmar"))
+    assert "¿Qué compromiso en revisión vas a firmar?" not in signing
+    assert "🔏 Versión 1 (" in signing and "¿Cuál es tu decisión sobre este compromiso?" in signing
 
 
 async def test_each_event_is_told_once_and_the_group_hears_every_step(conversation: Conversation, plan: Plan,

@@ -58,7 +58,9 @@ async def test_the_sign_request_reaches_the_member_and_its_button_opens_signing(
         query = {"id": "q1", "from": {"id": 2, "is_bot": False, "first_name": "Mari"}, "chat_instance": "ci",
                  "data": button["callback_data"], "message": json.loads(json.dumps(notice))}
         await app.process_update(update({"callback_query": query}, 2, app.bot))
-        assert "¿Qué compromiso en revisión vas a firmar?" in api.transcript()
+        opened = api.transcript()  # signing opens on that commitment, its version in review to read
+        assert "🔏 Versión 1 (" in opened and "¿Cuál es tu decisión sobre este compromiso?" in opened
+        assert "¿Qué compromiso en revisión vas a firmar?" not in opened
         again = await Dispatcher(sessions, Channels([telegram_channel(app.bot)]), clock=lambda: NOW).run()
         assert again.sent == 0 and len([m for m in api.sent_to(2) if m["text"].startswith("🔔")]) == 1
     finally:
