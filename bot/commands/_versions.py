@@ -59,6 +59,12 @@ def _number(value: Any) -> str:
     return number_text(float(value)) if isinstance(value, int | float) else "—"
 
 
+def _kit_number(ctx: Context, kit: str | None) -> int | None:
+    """The number of the kit that wrote a change (None for a command or a kit no longer loaded)."""
+    flow = ctx.content.flows.get(kit) if kit else None
+    return flow.number if flow is not None else None
+
+
 async def history(ctx: Context, commitment: Commitment) -> list[str]:
     """Every event of the commitment, oldest first, one line each (the caller pages them)."""
     plan, store = ctx.repos.plan, ctx.repos.plan.versions
@@ -85,7 +91,8 @@ async def history(ctx: Context, commitment: Commitment) -> list[str]:
             value = value[:VALUE_CHARS - 1].rstrip() + "…"
         add(change.changed_at, 1, t("history_change", when=await moment(ctx, change.changed_at),
                                     who=await who(change.person_id),
-                                    field=FIELD_LABELS.get(change.field, change.field), value=value or "—"))
+                                    field=FIELD_LABELS.get(change.field, change.field), value=value or "—",
+                                    kit=_kit_number(ctx, change.kit)))
     amendments = {a.id: a for a in await store.amendments(commitment.id)}
     for amendment in amendments.values():
         add(amendment.opened_at, 2, t("history_amendment", when=await moment(ctx, amendment.opened_at),

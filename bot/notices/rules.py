@@ -66,6 +66,13 @@ RULES: tuple[Rule, ...] = (
     Rule("commitment_status", "estado", "notice_back_to_draft", (GROUP, WRITERS),
          when=_to("borrador")),
     Rule("commitment_status", "estado", "notice_status", (GROUP, WRITERS), when=_other_move),
+    # An amendment is proposed, reviewed and signed like the original: told like it.
+    Rule("amendment_opened", "estado", "notice_amendment_opened", (GROUP, WRITERS)),
+    Rule("amendment_sent", "revision", "notice_sign_request", (SECTORS,), button=("notice_button_sign", "firmar")),
+    Rule("amendment_sent", "revision", "notice_amendment_in_review", (GROUP, WRITERS)),
+    Rule("amendment_returned", "firmas", "notice_signature_lapsed", (LAPSED,)),
+    Rule("amendment_returned", "estado", "notice_back_to_draft", (GROUP, WRITERS)),
+    Rule("amendment_approved", "aprobacion", "notice_amendment_approved", (GROUP, WRITERS, SIGNERS), acta=True),
     Rule("indicator_reported", "reportes", "notice_reported", (GROUP, WRITERS)),
     Rule("comment_added", "comentarios", "notice_reply", (REPLIED,),
          when=lambda d: d.get("reply_to") is not None),

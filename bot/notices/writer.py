@@ -137,6 +137,8 @@ async def _params(repos: Repositories, content: Content, entry: AuditEntry, plan
         "after": lifecycle.label(str(detail.get("to") or "")),
         "sector": sector_label_in(content, detail.get("sector")),
         "status": detail.get("status"),
+        "amendment": detail.get("amendment"),
+        "reason": flat(str(detail.get("reason") or "")),
     }
     if entry.action == "commitment_signed":
         signoff = next((s for s in reversed(view.signoffs) if s.person_id == entry.person_id), None)

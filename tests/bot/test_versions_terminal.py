@@ -32,5 +32,5 @@ def test_kit_8_on_a_commitment_in_review_is_refused_and_the_history_shows_each_c
         assert db.execute("SELECT count(*) FROM milestones").fetchone()[0] == 0
     history = result.stdout[result.stdout.index("📜 Historial de «Agua con horarios claros en Zapopan»"):]
     assert "Lo anterior: /compromiso 1 historial " in history  # the newest page first
-    assert "Lupita cambió Metas ODS" in history  # Kit 6, the last change
+    assert "Lupita (Kit 6) cambió Metas ODS" in history  # the last change, and the kit that made it
     assert json.loads(before)["objective"].startswith("Que para 2027")
