@@ -186,10 +186,13 @@ class Outbox:
         if waiting:
             row = waiting[-1]
             buttons = list(row.buttons or []) + [b for b in notice.buttons if b not in (row.buttons or [])]
+            # a joining event's document (an approval's acta) goes with the row, or its line promises nothing
+            attachment = {"attachment": notice.attachment, "attachment_name": notice.attachment_name} \
+                if notice.attachment is not None else {}
             await self._execute(update(OutboxMessage).where(
                 OutboxMessage.id == row.id, OutboxMessage.status == "pending",
             ).values(body=f"{row.body}\n{notice.line}", events=[*(row.events or []), notice.event_id],
-                     buttons=buttons or None).execution_options(synchronize_session=False))
+                     buttons=buttons or None, **attachment).execution_options(synchronize_session=False))
             row.body, row.events = f"{row.body}\n{notice.line}", [*(row.events or []), notice.event_id]
             return "joined"
         due = max((row.due_at + window for row in recent), default=now)
