@@ -13,10 +13,10 @@ import html
 import itertools
 import json
 import threading
-from email.parser import BytesParser
-from email.policy import HTTP
 import time
 from collections.abc import Callable
+from email.parser import BytesParser
+from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
