@@ -266,7 +266,8 @@ def test_in_the_terminal_a_second_member_is_asked_before_replacing_and_combines(
     first = run_cocrea("chat", "--as", "cli:lupita", "--now", GOLDEN_NOW, stdin="\n".join(kit6) + "\n")
     assert first.returncode == 0, first.stderr
     memo_causes = "Nadie revisa el reparto y las pipas privadas ganan con la escasez."
-    memo = ["sí", "Memo", "2", "/kits", "6", "1", *kit6[20:22], memo_causes, *kit6[23:], "combinar"]
+    first = kit6.index("/kits") + 3  # Kit 6's first question, after «6» and the commitment «1»
+    memo = ["sí", "Memo", "2", "/kits", "6", "1", *kit6[first:first + 2], memo_causes, *kit6[first + 3:], "combinar"]
     second = run_cocrea("chat", "--as", "cli:memo", "--now", GOLDEN_NOW, stdin="\n".join(memo) + "\n")
     assert second.returncode == 0, second.stderr
     assert "Esto es lo que el compromiso ya tiene" in second.stdout
