@@ -1,6 +1,6 @@
 """A small Bot API server on 127.0.0.1 that speaks real HTTP and JSON, for `cocrea run` as a process.
 
-It answers the methods the bot uses (getMe, getUpdates with long polling, sendMessage,
+It answers the methods the bot uses (getMe, getUpdates with long polling, sendMessage, sendDocument,
 editMessageText, editMessageReplyMarkup, answerCallbackQuery, setMyCommands, deleteMyCommands,
 sendChatAction, setWebhook, deleteWebhook, getWebhookInfo), keeps every chat's messages as
 Telegram would show them, and lets a test queue updates and wait for what the bot sent.
@@ -15,6 +15,8 @@ import json
 import threading
 import time
 from collections.abc import Callable
+from email.parser import BytesParser
+from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
@@ -32,6 +34,7 @@ class FakeBotApi:
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.unknown: list[str] = []
         self.messages: dict[int, dict[str, Any]] = {}  # what each chat shows, by message id
+        self.files: dict[int, bytes] = {}  # what sendDocument uploaded, by message id
         self.webhook: dict[str, Any] = {}
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
@@ -120,6 +123,15 @@ class FakeBotApi:
                        "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"}}
             self.messages[message["message_id"]] = message
             return 200, self.show(message, params)
+        if method == "sendDocument":  # its caption as the text; the file's bytes in `files`, by message id
+            chat_id = int(params["chat_id"])
+            name, data = params["document"]
+            message = {"message_id": next(self._message_ids), "date": DATE, "from": BOT,
+                       "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"},
+                       "document": {"file_name": name, "file_id": f"f{chat_id}", "file_unique_id": "u"}}
+            self.messages[message["message_id"]] = message
+            self.files[message["message_id"]] = data
+            return 200, self.show(message, {**params, "text": params.get("caption", "")})
         if method in ("editMessageText", "editMessageReplyMarkup"):
             message = self.messages.get(int(params.get("message_id", 0)))
             if message is None:
@@ -188,6 +200,15 @@ def parse_body(content_type: str, raw: bytes) -> dict[str, Any]:
     """python-telegram-bot posts form fields whose non-string values are JSON; JSON bodies work too."""
     if not raw:
         return {}
+    if content_type.startswith("multipart/form-data"):  # an upload: files as (file name, bytes)
+        form = BytesParser(policy=HTTP).parsebytes(b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + raw)
+        parts: dict[str, Any] = {}
+        for part in form.iter_parts():
+            key, payload = str(part.get_param("name", header="content-disposition")), part.get_payload(decode=True)
+            filename = part.get_filename()
+            parts[key] = (filename, payload) if filename else payload.decode()
+        return {key: (json.loads(value) if isinstance(value, str) and value[:1] in "[{" else value)
+                for key, value in parts.items()}
     if content_type.startswith("application/json"):
         return dict(json.loads(raw))
     params: dict[str, Any] = {}
