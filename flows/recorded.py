@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from flows.answers.dates import spoken
-from flows.fields import COMMITMENT, Field, is_empty
+from flows.fields import ACTORS, COMMITMENT, Field, is_empty
 from flows.model import Content
 from flows.turn import Turn
 
@@ -49,7 +49,9 @@ def shown(field: Field, value: Any, content: Content) -> str:
     """A field's value as a person reads it: catalog labels, dates in words, texts as written."""
     if isinstance(value, list | tuple):
         return ", ".join(shown(field, v, content) for v in value if not is_empty(v))
-    if isinstance(value, Mapping):
+    if isinstance(value, Mapping) and field.combine != ACTORS:  # one actor of Kit 7's map: who it is
+        return ", ".join(str(value[k]).strip() for k in ("name", "post") if not is_empty(value.get(k))) or "—"
+    if isinstance(value, Mapping):  # supporting actors by sector
         return "; ".join(f"{_label(content, 'sectors', k)}: {shown(field, v, content)}"
                          for k, v in value.items() if not is_empty(v))
     if field.catalog is not None:
