@@ -288,22 +288,25 @@ async def plan_all(
     several processes share a pass. The counts are of what was committed."""
     worker = worker or worker_name()
     stats = PlanStats()
-    failed: set[int] = set()
+    # Each secretariat once a pass: one whose next planning time is already here (a reminder still
+    # due, a digest of this week) or that changed meanwhile is planned again on the next tick, never
+    # in a loop that would keep this pass (and the sending after it) from ending.
+    planned: set[int] = set()
     first = True
     while True:
         async with UnitOfWork(sessions) as uow:
             if first:
                 await uow.planning.rules(rules_key(config), now=now)
                 first = False
-            claimed = await uow.planning.claim(worker, now=now, lease=PLAN_LEASE, limit=CLAIM, skip=failed)
+            claimed = await uow.planning.claim(worker, now=now, lease=PLAN_LEASE, limit=CLAIM, skip=planned)
         if not claimed:
             if await release_orphans(sessions, now=now):
                 continue
             return stats
         for secretariat_id, version in claimed:
-            if not await plan_one(sessions, secretariat_id, version, config, now=now, stats=stats, worker=worker,
-                                  sector_labels=sector_labels or {}):
-                failed.add(secretariat_id)
+            planned.add(secretariat_id)
+            await plan_one(sessions, secretariat_id, version, config, now=now, stats=stats, worker=worker,
+                           sector_labels=sector_labels or {})
 
 
 async def release_orphans(sessions: async_sessionmaker[AsyncSession], *, now: datetime) -> int:

@@ -75,7 +75,7 @@ class Planning:
     async def claim(self, worker: str, *, now: datetime, lease: timedelta, limit: int,
                     skip: Collection[int] = ()) -> list[Claimed]:
         """Up to `limit` secretariats due for planning, no one else's (or whose lease ran out), leased to
-        `worker`; `skip`: ones whose planning failed in this pass (tried again on the next)."""
+        `worker`; `skip`: ones this pass already planned (or tried to): the next pass takes them again."""
         free = or_(SecretariatPlanning.lease_until.is_(None), SecretariatPlanning.lease_until < now)
         columns = select(SecretariatPlanning.secretariat_id, SecretariatPlanning.version).where(free)
         if skip:
