@@ -269,3 +269,38 @@ def test_every_process_computes_the_same_rules_key() -> None:
     keys = {subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONHASHSEED": seed},
                            capture_output=True, text=True, check=True).stdout for seed in ("1", "2", "3")}
     assert len(keys) == 1
+
+
+def test_a_pass_ends_when_a_secretariats_next_planning_time_has_already_come(
+        sqlite_template: Path, monkeypatch: Any) -> None:
+    """A reminder still due (or this week's digest) puts a secretariat's next planning time in the
+    past: the pass plans it once and ends, so the leader goes on to send (it once planned it for ever)."""
+    import bot.scheduler.planner as planner
+
+    planned: list[int] = []
+    real = planner.plan_secretariat
+
+    async def due_again(uow: Any, secretariat: Any, config: Any, *, now: datetime, stats: Any) -> datetime:
+        planned.append(secretariat.id)
+        await real(uow, secretariat, config, now=now, stats=stats)
+        return now - timedelta(minutes=1)
+
+    monkeypatch.setattr(planner, "plan_secretariat", due_again)
+
+    async def check() -> None:
+        with tempfile.TemporaryDirectory() as folder:
+            engine = make_engine(fresh_sqlite(sqlite_template, Path(folder) / "x.db"))
+            sessions = make_session_factory(engine)
+            try:
+                shape = [{"zone": ZONES[0], "window": WINDOWS[0], "people": [(True, True)],
+                          "commitments": [{"status": "en_implementacion", "milestones": [3], "indicators": []}]}
+                         for _ in range(2)]
+                await build(sessions, shape)
+                await asyncio.wait_for(plan_all(sessions, CONFIG, now=BASE), timeout=60)
+                assert sorted(planned) == [1, 2]  # each once in the pass
+                await asyncio.wait_for(plan_all(sessions, CONFIG, now=BASE + timedelta(minutes=1)), timeout=60)
+                assert sorted(planned) == [1, 1, 2, 2]  # and again on the next tick, since its time came
+            finally:
+                await engine.dispose()
+
+    asyncio.run(check())
