@@ -219,10 +219,12 @@ def test_the_reminders_leader_is_killed_and_the_person_and_the_reminders_go_on(s
     assert _stored_answers(stack)["linea_base"] == KIT5_ANSWERS[3]
 
     (secretariat,) = stack.psql("SELECT id FROM secretariats WHERE name = 'STL Xalapa'")[0]
+    # A broadcast: sent whatever the hour (a digest would wait for the secretariat's 09:00-19:00 window,
+    # and this test runs at any hour of Xalapa's day).
     stack.psql("INSERT INTO outbox (key, kind, secretariat_id, channel, address, item_kind, item_id, period, rule, "
-               "due_at, body, status, attempts, next_attempt_at, created_at) VALUES ('deploy-test', 'digest', "
-               f"{secretariat}, 'telegram', '{DIGEST_CHAT}', 'digest', {secretariat}, DATE '2026-01-05', "
-               "'digest', now(), 'Resumen de prueba', 'pending', 0, now(), now())")
+               "due_at, body, status, attempts, next_attempt_at, created_at) VALUES ('deploy-test', 'broadcast', "
+               f"{secretariat}, 'telegram', '{DIGEST_CHAT}', 'broadcast', {secretariat}, NULL, "
+               "'broadcast', now(), 'Resumen de prueba', 'pending', 0, now(), now())")
     api = RemoteBotApi(stack.fakeapi)
     eventually("another process to take the lead and send the due message",
                lambda: api.sent_to(DIGEST_CHAT), timeout=120, every=1)
